@@ -1,0 +1,46 @@
+# gridapp: `make run` to try it, `make test` to check it. See README.md.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
+
+# Local development defaults; every one can be overridden from the environment.
+export DEBUG ?= true
+
+.PHONY: venv run test lint i18n messages bench ci clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	bin/run-all
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Fails when a user-facing string has no Chinese translation (needs GNU gettext's xgettext).
+i18n: venv
+	$(PY) bin/check_translations.py
+
+# Refresh the catalogue after changing strings, then translate the new entries.
+messages: venv
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "staticfiles/*"
+	$(PY) bin/check_translations.py --compile-only
+
+test: venv lint i18n
+	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+bench: venv
+	$(PY) manage.py bench
+
+clean:
+	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

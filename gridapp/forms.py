@@ -1,0 +1,278 @@
+"""The register's forms. Choice fields take their querysets from ``gridapp.scope``."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from . import scope
+from .models import (
+    Building,
+    Household,
+    HouseholdTag,
+    HouseholdTagLink,
+    PersonCategory,
+    Resident,
+    ResidentCategoryLink,
+    Shop,
+)
+from .validators import normalize_id_number, normalize_phone, validate_id_matches_birth_date
+
+_PHONE_FIELDS = ("phone", "landlord_phone", "mobile", "emergency_contact_phone")
+
+
+class _RegisterForm(forms.ModelForm):
+    """Common plumbing: a crispy helper with one submit button, phones normalised."""
+
+    submit_label = _("Save")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg w-100"))
+        for name in _PHONE_FIELDS:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
+
+    def _clean_phone(self, name):
+        return normalize_phone(self.cleaned_data.get(name, ""))
+
+    def clean_phone(self):
+        return self._clean_phone("phone")
+
+    def clean_landlord_phone(self):
+        return self._clean_phone("landlord_phone")
+
+    def clean_mobile(self):
+        return self._clean_phone("mobile")
+
+    def clean_emergency_contact_phone(self):
+        return self._clean_phone("emergency_contact_phone")
+
+
+class HouseholdForm(_RegisterForm):
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), choices=HouseholdTag.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Household
+        fields = [
+            "grid",
+            "building",
+            "unit",
+            "room",
+            "address",
+            "head_name",
+            "phone",
+            "tenure",
+            "landlord_name",
+            "landlord_phone",
+            "landlord_address",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = scope.grids(user)
+        self.fields["building"].queryset = scope.buildings(user)
+        self.fields["address"].required = False
+        if self.instance.pk:
+            self.initial["tags"] = self.instance.tag_values()
+
+    def clean(self):
+        data = super().clean()
+        building, grid = data.get("building"), data.get("grid")
+        if building and grid and building.grid_id != grid.id:
+            self.add_error(
+                "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
+            )
+        if not building and not data.get("address"):
+            self.add_error("address", _("Choose a building or write out the address."))
+        if data.get("tenure") == "rented" and not data.get("landlord_name"):
+            self.add_error("landlord_name", _("A rented household needs its landlord's name."))
+        return data
+
+    @transaction.atomic
+    def save(self, commit=True):
+        household = super().save(commit=False)
+        if household.building_id:
+            household.address = household.compose_address()
+        household.save()
+        wanted = set(self.cleaned_data["tags"])
+        household.tags.exclude(tag__in=wanted).delete()
+        have = set(household.tags.values_list("tag", flat=True))
+        HouseholdTagLink.objects.bulk_create(HouseholdTagLink(household=household, tag=t) for t in wanted - have)
+        return household
+
+
+class ResidentForm(_RegisterForm):
+    """The full resident form, for community staff and admins."""
+
+    categories = forms.MultipleChoiceField(
+        label=_("Person categories"),
+        choices=PersonCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Resident
+        fields = [
+            "name",
+            "sex",
+            "date_of_birth",
+            "id_number",
+            "mobile",
+            "is_head",
+            "relation_to_head",
+            "health_notes",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relation",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "health_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, household, **kwargs):
+        self.household = household
+        super().__init__(*args, **kwargs)
+        self.instance.household = household
+        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
+        if self.instance.pk:
+            self.initial["categories"] = self.instance.category_values()
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if value and Resident.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A resident with this ID number is already registered."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if data.get("id_number") and data.get("date_of_birth") and "id_number" not in self.errors:
+            try:
+                validate_id_matches_birth_date(data["id_number"], data["date_of_birth"])
+            except forms.ValidationError as exc:
+                self.add_error("date_of_birth", exc)
+        return data
+
+    @transaction.atomic
+    def save(self, commit=True):
+        resident = super().save(commit=False)
+        resident.household = self.household
+        resident.save()
+        wanted = set(self.cleaned_data["categories"])
+        resident.categories.exclude(category__in=wanted).delete()
+        have = set(resident.categories.values_list("category", flat=True))
+        ResidentCategoryLink.objects.bulk_create(
+            ResidentCategoryLink(resident=resident, category=c) for c in wanted - have
+        )
+        return resident
+
+
+class ResidentContactForm(_RegisterForm):
+    """What a grid worker may change: contact details and health notes."""
+
+    class Meta:
+        model = Resident
+        fields = [
+            "mobile",
+            "health_notes",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relation",
+        ]
+        widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class ShopForm(_RegisterForm):
+    class Meta:
+        model = Shop
+        fields = [
+            "grid",
+            "building",
+            "name",
+            "address",
+            "business_type",
+            "street_front",
+            "operator_name",
+            "phone",
+            "licence_number",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = scope.grids(user)
+        self.fields["building"].queryset = scope.buildings(user)
+
+    def clean(self):
+        data = super().clean()
+        building, grid = data.get("building"), data.get("grid")
+        if building and grid and building.grid_id != grid.id:
+            self.add_error(
+                "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
+            )
+        return data
+
+
+class BuildingForm(_RegisterForm):
+    class Meta:
+        model = Building
+        fields = ["grid", "road", "number", "name", "year_built", "floors", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = scope.grids(user)
+
+    def clean(self):
+        data = super().clean()
+        grid = data.get("grid")
+        if grid:
+            self.instance.community = grid.community
+            duplicate = (
+                Building.objects.filter(community=grid.community, road=data.get("road"), number=data.get("number"))
+                .exclude(pk=self.instance.pk)
+                .exists()
+            )
+            if duplicate:
+                self.add_error(
+                    "number",
+                    _("%(road)s%(number)s幢 is already registered in this community.")
+                    % {"road": data.get("road"), "number": data.get("number")},
+                )
+        return data
+
+    def clean_year_built(self):
+        year = self.cleaned_data.get("year_built")
+        if year is not None and not 1800 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 1800 and 2100."))
+        return year
+
+
+class ArchiveForm(forms.Form):
+    """Archive or restore; the only confirmation the archive button needs."""
+
+    restore = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class RegisterSearchForm(forms.Form):
+    """Search and filters on the grid page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(label=_("Person category"), required=False)
+    tag = forms.ChoiceField(label=_("Household tag"), required=False)
+    archived = forms.BooleanField(label=_("Archived"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"placeholder": _("Name, address or phone"), "type": "search"})
+        self.fields["category"].choices = [("", _("Any person category")), *PersonCategory.choices]
+        self.fields["tag"].choices = [("", _("Any household tag")), *HouseholdTag.choices]

@@ -1,0 +1,182 @@
+"""THE answer to "what may this user see or change".
+
+Every view, form choice field and admin changelist asks this module; none filters by hand.
+Lists start from ``households(user)`` etc.; single objects come from ``get_household(user, pk)``,
+which raises Http404 for anything outside the user's scope (another grid's worker cannot even
+learn that the object exists) and PermissionDenied when the user may see but not change it.
+
+Rules (see docs/security.md):
+- admin: everything;
+- community staff: every grid of their community (read and write);
+- grid worker: their grid(s); reads the register, edits residents' contact details and
+  health notes, never creates or archives households, residents or shops.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Building, Community, Grid, Household, Resident, Role, RoleKind, Shop
+
+_CACHE_ATTR = "_gridapp_scope"
+
+
+@dataclass(frozen=True)
+class UserScope:
+    is_admin: bool = False
+    worker_grid_ids: frozenset = field(default_factory=frozenset)
+    staff_community_ids: frozenset = field(default_factory=frozenset)
+
+    @property
+    def is_staff(self):
+        return bool(self.staff_community_ids)
+
+    @property
+    def is_worker(self):
+        return bool(self.worker_grid_ids)
+
+    @property
+    def has_any_role(self):
+        return self.is_admin or self.is_staff or self.is_worker
+
+    @property
+    def can_manage_register(self):
+        """Create, edit and archive households, residents and shops."""
+        return self.is_admin or self.is_staff
+
+
+def for_user(user):
+    """The user's roles, loaded with one query and cached on the user object for the request."""
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated or not user.is_active:
+        scope = UserScope()
+    else:
+        roles = list(Role.objects.filter(user=user).values_list("kind", "grid_id", "community_id"))
+        scope = UserScope(
+            is_admin=user.is_superuser or any(kind == RoleKind.ADMIN for kind, _, _ in roles),
+            worker_grid_ids=frozenset(g for kind, g, _ in roles if kind == RoleKind.GRID_WORKER),
+            staff_community_ids=frozenset(c for kind, _, c in roles if kind == RoleKind.COMMUNITY_STAFF),
+        )
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget(user):
+    """Drop the cached scope (after roles change within a request or a test)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _grid_q(scope, path):
+    """A Q limiting a queryset to the scope's grids; ``path`` leads from the model to its Grid."""
+    if scope.is_admin:
+        return Q()
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}id__in": scope.worker_grid_ids}) | Q(
+        **{f"{prefix}community_id__in": scope.staff_community_ids}
+    )
+
+
+# --- lists ----------------------------------------------------------------------------
+
+
+def communities(user):
+    scope = for_user(user)
+    qs = Community.objects.select_related("town")
+    if scope.is_admin:
+        return qs
+    return qs.filter(Q(id__in=scope.staff_community_ids) | Q(grids__id__in=scope.worker_grid_ids)).distinct()
+
+
+def grids(user):
+    return Grid.objects.select_related("community").filter(_grid_q(for_user(user), ""))
+
+
+def buildings(user):
+    return Building.objects.select_related("grid", "community").filter(_grid_q(for_user(user), "grid"))
+
+
+def households(user, *, include_archived=False):
+    qs = Household.objects.select_related("grid__community", "building").filter(_grid_q(for_user(user), "grid"))
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+def residents(user, *, include_archived=False):
+    qs = Resident.objects.select_related("household__grid__community").filter(
+        _grid_q(for_user(user), "household__grid")
+    )
+    if not include_archived:
+        qs = qs.filter(archived_at__isnull=True, household__archived_at__isnull=True)
+    return qs
+
+
+def shops(user, *, include_archived=False):
+    qs = Shop.objects.select_related("grid__community", "building").filter(_grid_q(for_user(user), "grid"))
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+# --- single objects -------------------------------------------------------------------
+
+
+def _get(queryset, pk):
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(f"No {queryset.model._meta.model_name} {pk!r} in scope") from None
+
+
+def require_manage(user):
+    """Raise PermissionDenied unless the user may create, edit and archive register records."""
+    if not for_user(user).can_manage_register:
+        raise PermissionDenied("Only community staff and admins change the register.")
+
+
+def get_grid(user, pk):
+    return _get(grids(user), pk)
+
+
+def get_building(user, pk, *, write=False):
+    obj = _get(buildings(user), pk)
+    if write:
+        require_manage(user)
+    return obj
+
+
+def get_household(user, pk, *, write=False):
+    """A household the user may see (archived ones only for those who manage the register)."""
+    scope = for_user(user)
+    obj = _get(households(user, include_archived=scope.can_manage_register), pk)
+    if write:
+        require_manage(user)
+    return obj
+
+
+def get_resident(user, pk, *, write=False, contact_only=False):
+    """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's worker."""
+    scope = for_user(user)
+    obj = _get(residents(user, include_archived=scope.can_manage_register), pk)
+    if write and not contact_only:
+        require_manage(user)
+    return obj
+
+
+def get_shop(user, pk, *, write=False):
+    scope = for_user(user)
+    obj = _get(shops(user, include_archived=scope.can_manage_register), pk)
+    if write:
+        require_manage(user)
+    return obj
+
+
+def can_manage_register(user):
+    return for_user(user).can_manage_register
+
+
+def can_edit_resident_contact(user, resident):
+    """Workers may edit contact details and health notes of residents in their grid(s)."""
+    scope = for_user(user)
+    return scope.can_manage_register or resident.household.grid_id in scope.worker_grid_ids

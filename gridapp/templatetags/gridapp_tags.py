@@ -1,0 +1,23 @@
+"""Show the least personal data that serves the task (PIPL): masked IDs and phones."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def mask_id(value):
+    """3301**********1234: region prefix and last four, nothing that gives the birth date."""
+    value = value or ""
+    if len(value) < 8:
+        return "*" * len(value)
+    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
+
+
+@register.filter
+def mask_phone(value):
+    """138****5678 for mobiles; landlines keep their area code and last four digits."""
+    value = value or ""
+    if len(value) < 7:
+        return value
+    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"

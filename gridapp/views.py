@@ -1,0 +1,289 @@
+"""The register's pages. Thin: fetch through ``scope``, validate with a form, redirect."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import scope
+from .forms import (
+    BuildingForm,
+    HouseholdForm,
+    RegisterSearchForm,
+    ResidentContactForm,
+    ResidentForm,
+    ShopForm,
+)
+from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop, WorkerHeartbeat
+
+
+def _count(model, fk, **filters):
+    """A correlated COUNT subquery, so several counts on one row don't multiply each other."""
+    qs = model.objects.filter(**{fk: OuterRef("pk")}, **filters).order_by().values(fk)
+    return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
+def _grids_with_counts(user):
+    return scope.grids(user).annotate(
+        household_count=_count(Household, "grid", archived_at__isnull=True),
+        shop_count=_count(Shop, "grid", archived_at__isnull=True),
+        resident_count=_count(
+            Resident, "household__grid", archived_at__isnull=True, household__archived_at__isnull=True
+        ),
+    )
+
+
+def home(request):
+    """A worker's grids, a staff member's community, or every community for an admin."""
+    user_scope = scope.for_user(request.user)
+    grids = list(_grids_with_counts(request.user))
+    context = {"grids": grids, "user_scope": user_scope}
+    if user_scope.is_admin:
+        context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
+    return render(request, "gridapp/home.html", context)
+
+
+def _paginate(request, queryset):
+    return Paginator(queryset, settings.GRIDAPP_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _search_households(user, grid, filters):
+    archived = filters.get("archived") and scope.can_manage_register(user)
+    qs = scope.households(user, include_archived=True).filter(grid=grid, archived_at__isnull=not archived)
+    if q := filters.get("q", "").strip():
+        resident_match = Resident.objects.filter(
+            Q(name__icontains=q) | Q(mobile__contains=q), household=OuterRef("pk"), archived_at__isnull=True
+        )
+        qs = qs.filter(
+            Q(address__icontains=q) | Q(head_name__icontains=q) | Q(phone__contains=q) | Exists(resident_match)
+        )
+    if category := filters.get("category"):
+        qs = qs.filter(
+            Exists(
+                ResidentCategoryLink.objects.filter(
+                    category=category, resident__household=OuterRef("pk"), resident__archived_at__isnull=True
+                )
+            )
+        )
+    if tag := filters.get("tag"):
+        qs = qs.filter(Exists(HouseholdTagLink.objects.filter(tag=tag, household=OuterRef("pk"))))
+    return (
+        qs.annotate(resident_count=_count(Resident, "household", archived_at__isnull=True))
+        .prefetch_related("tags")
+        .order_by("address")
+    )
+
+
+def grid_detail(request, pk):
+    """One grid: its households (searchable, filterable), shops and buildings, one tab each."""
+    grid = scope.get_grid(request.user, pk)
+    tab = request.GET.get("tab", "households")
+    if tab not in {"households", "shops", "buildings"}:
+        tab = "households"
+    form = RegisterSearchForm(request.GET)
+    # Invalid filters (an unknown category, an over-long search) are shown as errors and ignored.
+    filters = form.cleaned_data if form.is_valid() else {}
+    context = {"grid": grid, "tab": tab, "form": form, "can_manage": scope.can_manage_register(request.user)}
+    q = filters.get("q", "").strip()
+    if tab == "households":
+        context["page"] = _paginate(request, _search_households(request.user, grid, filters))
+    elif tab == "shops":
+        archived = filters.get("archived") and context["can_manage"]
+        shops = scope.shops(request.user, include_archived=True).filter(grid=grid, archived_at__isnull=not archived)
+        if q:
+            shops = shops.filter(
+                Q(name__icontains=q) | Q(address__icontains=q) | Q(phone__contains=q) | Q(operator_name__icontains=q)
+            )
+        context["page"] = _paginate(request, shops.order_by("address", "name"))
+    else:
+        buildings = scope.buildings(request.user).filter(grid=grid)
+        if q:
+            buildings = buildings.filter(Q(road__icontains=q) | Q(name__icontains=q) | Q(number=q))
+        buildings = buildings.annotate(household_count=_count(Household, "building", archived_at__isnull=True))
+        context["page"] = _paginate(request, buildings.order_by("road", "number"))
+    context["querystring"] = request.GET.copy()
+    context["querystring"].pop("page", None)
+    return render(request, "gridapp/grid_detail.html", context)
+
+
+def building_detail(request, pk):
+    """A building with its households and shops (flood lists and building-wide problems attach here)."""
+    building = scope.get_building(request.user, pk)
+    households = (
+        scope.households(request.user)
+        .filter(building=building)
+        .annotate(resident_count=_count(Resident, "household", archived_at__isnull=True))
+        .prefetch_related("tags")
+        .order_by("unit", "room")
+    )
+    shops = scope.shops(request.user).filter(building=building)
+    return render(
+        request,
+        "gridapp/building_detail.html",
+        {
+            "building": building,
+            "households": households,
+            "shops": shops,
+            "can_manage": scope.can_manage_register(request.user),
+        },
+    )
+
+
+def building_form(request, pk=None):
+    building = scope.get_building(request.user, pk, write=True) if pk else None
+    if not pk:
+        scope.require_manage(request.user)
+    form = BuildingForm(request.POST or None, instance=building, user=request.user, initial=_initial_grid(request))
+    if request.method == "POST" and form.is_valid():
+        building = form.save()
+        messages.success(request, _("Building saved."))
+        return redirect(building)
+    return render(
+        request, "gridapp/form.html", {"form": form, "title": _("Edit building") if pk else _("New building")}
+    )
+
+
+def _initial_grid(request):
+    grid_id = request.GET.get("grid")
+    return {"grid": grid_id} if grid_id and grid_id.isdigit() else {}
+
+
+def household_detail(request, pk):
+    """A household and its residents."""
+    household = scope.get_household(request.user, pk)
+    can_manage = scope.can_manage_register(request.user)
+    residents = (
+        scope.residents(request.user, include_archived=can_manage)
+        .filter(household=household)
+        .prefetch_related("categories")
+        .order_by("archived_at", "-is_head", "date_of_birth")
+    )
+    return render(
+        request,
+        "gridapp/household_detail.html",
+        {
+            "household": household,
+            "residents": residents,
+            "can_manage": can_manage,
+            "history": household.history.select_related("history_user")[:10],
+        },
+    )
+
+
+def household_form(request, pk=None):
+    household = scope.get_household(request.user, pk, write=True) if pk else None
+    if not pk:
+        scope.require_manage(request.user)
+    form = HouseholdForm(request.POST or None, instance=household, user=request.user, initial=_initial_grid(request))
+    if request.method == "POST" and form.is_valid():
+        household = form.save()
+        messages.success(request, _("Household saved."))
+        return redirect(household)
+    title = _("Edit household") if pk else _("New household")
+    return render(request, "gridapp/form.html", {"form": form, "title": title})
+
+
+def _toggle_archive(request, obj, label):
+    """Archive (or, with restore=1, restore) a household, resident or shop; nothing is deleted."""
+    restore = request.POST.get("restore") == "1"
+    if restore and obj.archived_at is not None:
+        obj.archived_at = None
+        obj.save(update_fields=["archived_at", "updated_at"])
+        messages.success(request, _("%(what)s restored.") % {"what": label})
+    elif not restore and obj.archived_at is None:
+        obj.archived_at = timezone.now()
+        obj.save(update_fields=["archived_at", "updated_at"])
+        messages.success(
+            request, _("%(what)s archived. It stays in the register and can be restored.") % {"what": label}
+        )
+    return redirect(obj)
+
+
+@require_POST
+def household_archive(request, pk):
+    household = scope.get_household(request.user, pk, write=True)
+    return _toggle_archive(request, household, _("Household"))
+
+
+def resident_detail(request, pk):
+    resident = scope.get_resident(request.user, pk)
+    return render(
+        request,
+        "gridapp/resident_detail.html",
+        {
+            "resident": resident,
+            "can_manage": scope.can_manage_register(request.user),
+            "can_edit_contact": scope.can_edit_resident_contact(request.user, resident),
+        },
+    )
+
+
+def resident_create(request, household_pk):
+    household = scope.get_household(request.user, household_pk, write=True)
+    form = ResidentForm(request.POST or None, household=household)
+    if request.method == "POST" and form.is_valid():
+        resident = form.save()
+        messages.success(request, _("Resident saved."))
+        return redirect(resident)
+    return render(request, "gridapp/form.html", {"form": form, "title": _("New resident"), "context_object": household})
+
+
+def resident_edit(request, pk):
+    """Staff and admins edit everything; the grid's worker edits contact details and health notes."""
+    if scope.can_manage_register(request.user):
+        resident = scope.get_resident(request.user, pk, write=True)
+        form = ResidentForm(request.POST or None, instance=resident, household=resident.household)
+    else:
+        resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
+        form = ResidentContactForm(request.POST or None, instance=resident)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Resident saved."))
+        return redirect(resident)
+    return render(
+        request,
+        "gridapp/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": resident.name}, "context_object": resident},
+    )
+
+
+@require_POST
+def resident_archive(request, pk):
+    resident = scope.get_resident(request.user, pk, write=True)
+    return _toggle_archive(request, resident, _("Resident"))
+
+
+def shop_detail(request, pk):
+    shop = scope.get_shop(request.user, pk)
+    return render(
+        request,
+        "gridapp/shop_detail.html",
+        {
+            "shop": shop,
+            "can_manage": scope.can_manage_register(request.user),
+            "history": shop.history.select_related("history_user")[:10],
+        },
+    )
+
+
+def shop_form(request, pk=None):
+    shop = scope.get_shop(request.user, pk, write=True) if pk else None
+    if not pk:
+        scope.require_manage(request.user)
+    form = ShopForm(request.POST or None, instance=shop, user=request.user, initial=_initial_grid(request))
+    if request.method == "POST" and form.is_valid():
+        shop = form.save()
+        messages.success(request, _("Shop saved."))
+        return redirect(shop)
+    return render(request, "gridapp/form.html", {"form": form, "title": _("Edit shop") if pk else _("New shop")})
+
+
+@require_POST
+def shop_archive(request, pk):
+    shop = scope.get_shop(request.user, pk, write=True)
+    return _toggle_archive(request, shop, _("Shop"))
