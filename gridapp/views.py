@@ -48,6 +48,11 @@ def home(request):
     return render(request, "gridapp/home.html", context)
 
 
+def _posted(request):
+    """The POST data, or None on GET; an empty POST is still a submission to validate."""
+    return request.POST if request.method == "POST" else None
+
+
 def _paginate(request, queryset):
     return Paginator(queryset, settings.GRIDAPP_PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -138,7 +143,7 @@ def building_form(request, pk=None):
     building = scope.get_building(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = BuildingForm(request.POST or None, instance=building, user=request.user, initial=_initial_grid(request))
+    form = BuildingForm(_posted(request), instance=building, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         building = form.save()
         messages.success(request, _("Building saved."))
@@ -179,7 +184,7 @@ def household_form(request, pk=None):
     household = scope.get_household(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = HouseholdForm(request.POST or None, instance=household, user=request.user, initial=_initial_grid(request))
+    form = HouseholdForm(_posted(request), instance=household, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         household = form.save()
         messages.success(request, _("Household saved."))
@@ -225,7 +230,7 @@ def resident_detail(request, pk):
 
 def resident_create(request, household_pk):
     household = scope.get_household(request.user, household_pk, write=True)
-    form = ResidentForm(request.POST or None, household=household)
+    form = ResidentForm(_posted(request), household=household)
     if request.method == "POST" and form.is_valid():
         resident = form.save()
         messages.success(request, _("Resident saved."))
@@ -237,10 +242,10 @@ def resident_edit(request, pk):
     """Staff and admins edit everything; the grid's worker edits contact details and health notes."""
     if scope.can_manage_register(request.user):
         resident = scope.get_resident(request.user, pk, write=True)
-        form = ResidentForm(request.POST or None, instance=resident, household=resident.household)
+        form = ResidentForm(_posted(request), instance=resident, household=resident.household)
     else:
         resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
-        form = ResidentContactForm(request.POST or None, instance=resident)
+        form = ResidentContactForm(_posted(request), instance=resident)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Resident saved."))
@@ -275,7 +280,7 @@ def shop_form(request, pk=None):
     shop = scope.get_shop(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = ShopForm(request.POST or None, instance=shop, user=request.user, initial=_initial_grid(request))
+    form = ShopForm(_posted(request), instance=shop, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         shop = form.save()
         messages.success(request, _("Shop saved."))

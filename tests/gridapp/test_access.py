@@ -1,0 +1,113 @@
+"""The URL × role access matrix: every URL, every method it accepts, every role.
+
+Objects belong to Grid 1 of Dongluchi (Wu's grid). Chen works Grid 2 of the same community and
+Zhao is staff of another community: both must get 404, never learn the object exists.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = ["anonymous", "wu", "chen", "staff", "zhao", "admin"]
+LOGIN = 302  # anonymous users are sent to the login page
+
+# name → (kwargs builder, {method: expected status per role in ROLES order})
+READ = [LOGIN, 200, 404, 200, 404, 200]
+WRITE_FORM = [LOGIN, 403, 404, 200, 404, 200]  # staff's empty POST re-renders the form with errors
+ARCHIVE = [LOGIN, 403, 404, 302, 404, 302]
+CREATE = [LOGIN, 403, 403, 200, 200, 200]  # a form scoped to the user's own grids
+
+MATRIX = {
+    "home": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "grid_detail": (lambda o: {"pk": o["grid"].pk}, {"GET": READ}),
+    "building_detail": (lambda o: {"pk": o["building"].pk}, {"GET": READ}),
+    "building_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "building_edit": (lambda o: {"pk": o["building"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
+    "household_detail": (lambda o: {"pk": o["household"].pk}, {"GET": READ}),
+    "household_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "household_edit": (lambda o: {"pk": o["household"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
+    "household_archive": (
+        lambda o: {"pk": o["household"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE},
+    ),
+    "resident_create": (lambda o: {"household_pk": o["household"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
+    "resident_detail": (lambda o: {"pk": o["resident"].pk}, {"GET": READ}),
+    # Wu may edit contact details and health notes of his grid's residents.
+    "resident_edit": (lambda o: {"pk": o["resident"].pk}, {"GET": READ, "POST": [LOGIN, 302, 404, 200, 404, 200]}),
+    "resident_archive": (
+        lambda o: {"pk": o["resident"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE},
+    ),
+    "shop_detail": (lambda o: {"pk": o["shop"].pk}, {"GET": READ}),
+    "shop_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "shop_edit": (lambda o: {"pk": o["shop"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
+    "shop_archive": (lambda o: {"pk": o["shop"].pk}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE}),
+    # Public pages.
+    "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
+    "logout": (lambda o: {}, {"POST": [302] * 6}),
+    "set_language": (lambda o: {}, {"POST": [302] * 6}),
+}
+
+# Admin pages: only admins get in; everyone else is sent to the admin login.
+ADMIN_URLS = ["admin:index", "admin:gridapp_household_changelist", "admin:gridapp_resident_changelist"]
+
+CASES = [
+    (name, method, role, expected)
+    for name, (_, methods) in MATRIX.items()
+    for method, statuses in methods.items()
+    for role, expected in zip(ROLES, statuses, strict=True)
+]
+
+
+@pytest.fixture
+def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
+    return {
+        "users": {"wu": wu, "chen": chen, "staff": staff, "zhao": zhao, "admin": admin_user},
+        "grid": ren.household.grid,
+        "building": linjiang4,
+        "household": ren.household,
+        "resident": ren,
+        "shop": shop1,
+    }
+
+
+@pytest.mark.parametrize(("name", "method", "role", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+def test_access(client, world, name, method, role, expected):
+    kwargs_for, _ = MATRIX[name]
+    url = reverse(name, kwargs=kwargs_for(world))
+    if role != "anonymous":
+        client.force_login(world["users"][role])
+    response = client.generic(method, url)
+    assert response.status_code == expected, f"{role} {method} {url}"
+    if expected == LOGIN and role == "anonymous" and name not in {"logout", "set_language"}:
+        assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ADMIN_URLS)
+@pytest.mark.parametrize("role", ["wu", "staff", "admin"])
+def test_admin_only_for_admins(client, world, name, role):
+    client.force_login(world["users"][role])
+    response = client.get(reverse(name))
+    if role == "admin":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert "/admin/login/" in response["Location"]
+
+
+def _pattern_names(resolver, namespace=""):
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # Django's own admin views; covered by ADMIN_URLS and the admin tests
+            yield from _pattern_names(entry, f"{namespace}{entry.namespace}:" if entry.namespace else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+        elif isinstance(entry, URLPattern):
+            yield f"<unnamed {entry.pattern}>"
+
+
+def test_every_url_pattern_is_in_the_access_matrix():
+    names = set(_pattern_names(get_resolver()))
+    names.discard("<unnamed ^media/(?P<path>.*)$>")  # DEBUG-only media serving
+    missing = sorted(n for n in names if n not in MATRIX)
+    assert not missing, f"URL patterns without an access test: {missing}"
