@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: venv run test lint i18n messages bench ci clean
+.PHONY: venv run test lint i18n messages clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -26,6 +26,7 @@ run: venv
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Fails when a user-facing string has no Chinese translation (needs GNU gettext's xgettext).
 i18n: venv
@@ -33,14 +34,11 @@ i18n: venv
 
 # Refresh the catalogue after changing strings, then translate the new entries.
 messages: venv
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "staticfiles/*"
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location -i ".venv/*" -i "var/*" -i "tests/*"
 	$(PY) bin/check_translations.py --compile-only
 
 test: venv lint i18n
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
-
-bench: venv
-	$(PY) manage.py bench
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

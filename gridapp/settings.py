@@ -14,6 +14,8 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("GRIDAPP_VAR_DIR", BASE_DIR / "var"))
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -123,12 +125,11 @@ if _database_url:
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
 else:
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
     _db = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "gridapp.sqlite3"}
 
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database lets a real Celery worker process share it in tests.
-    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / "test_gridapp.sqlite3")
+    _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / f"test_gridapp_{os.getpid()}.sqlite3")
     _db["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
 DATABASES = {"default": _db}
 
@@ -157,7 +158,8 @@ USE_TZ = True
 # --- static ---------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
