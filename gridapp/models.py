@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from .validators import validate_id_number, validate_mobile, validate_phone
@@ -130,7 +131,6 @@ class HouseholdTag(models.TextChoices):
     LOW_INCOME = "low_income", _("Low income")
     DISABILITY = "disability", _("Disability")
     KEY_CARE = "key_care", _("Key care")
-    RENTED_OUT = "rented_out", _("Rented out")
 
 
 class Tenure(models.TextChoices):
@@ -242,7 +242,7 @@ class Resident(TimeStamped, Archivable):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])

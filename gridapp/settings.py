@@ -149,8 +149,7 @@ LOGOUT_REDIRECT_URL = "login"
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-# GRIDAPP_LOCALE_DIR lets bin/check_translations.py extract into a scratch copy.
-LOCALE_PATHS = [Path(os.environ.get("GRIDAPP_LOCALE_DIR", BASE_DIR / "locale"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
