@@ -89,7 +89,12 @@ class HouseholdForm(_RegisterForm):
             self.add_error(
                 "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
             )
-        if not building and not data.get("address"):
+        if building:
+            # The address of a flat is derived from its building, unit and room.
+            self.instance.building = building
+            self.instance.unit, self.instance.room = data.get("unit", ""), data.get("room", "")
+            data["address"] = self.instance.compose_address()
+        elif not data.get("address"):
             self.add_error("address", _("Choose a building or write out the address."))
         if data.get("tenure") == "rented" and not data.get("landlord_name"):
             self.add_error("landlord_name", _("A rented household needs its landlord's name."))
@@ -97,10 +102,7 @@ class HouseholdForm(_RegisterForm):
 
     @transaction.atomic
     def save(self, commit=True):
-        household = super().save(commit=False)
-        if household.building_id:
-            household.address = household.compose_address()
-        household.save()
+        household = super().save()
         wanted = set(self.cleaned_data["tags"])
         household.tags.exclude(tag__in=wanted).delete()
         have = set(household.tags.values_list("tag", flat=True))

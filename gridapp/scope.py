@@ -93,7 +93,7 @@ def communities(user):
 
 
 def grids(user):
-    return Grid.objects.select_related("community").filter(_grid_q(for_user(user), ""))
+    return Grid.objects.select_related("community__town").filter(_grid_q(for_user(user), ""))
 
 
 def buildings(user):

@@ -47,7 +47,7 @@ def validate_id_number(value):
             code="id_characters",
         )
     birth = birth_date_from_id(value)
-    if birth is None or birth.year < 1880:
+    if birth is None or birth.year < 1880 or birth > datetime.date.today():
         raise ValidationError(
             _("Characters 7–14 of the ID number (%(digits)s) are not a valid date of birth."),
             code="id_birth_date",

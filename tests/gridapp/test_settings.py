@@ -1,0 +1,100 @@
+"""Settings fail loudly: a wrong value stops Django from starting and names the variable.
+
+Each case starts a fresh Python process, since settings are read once per process.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SETUP = "import django; from django.conf import settings; django.setup()"
+REPORT = (
+    SETUP + "; import json; print(json.dumps({"
+    "'engine': settings.DATABASES['default']['ENGINE'], 'broker': settings.CELERY_BROKER_URL, "
+    "'language': settings.LANGUAGE_CODE, 'time_zone': settings.TIME_ZONE, 'use_tz': settings.USE_TZ, "
+    "'middleware': settings.MIDDLEWARE, 'debug': settings.DEBUG}))"
+)
+# Variables a developer's shell may hold that would change what a case checks.
+CLEARED = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS")
+
+
+def start_django(tmp_path, code=SETUP, **env):
+    """Run ``code`` in a new process with only ``env`` set of the variables gridapp reads."""
+    environment = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    environment.update(DJANGO_SETTINGS_MODULE="gridapp.settings", GRIDAPP_VAR_DIR=str(tmp_path), **env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_django_starts_with_debug_on(tmp_path):
+    result = start_django(tmp_path, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+
+
+def test_unknown_debug_value_stops_startup(tmp_path):
+    result = start_django(tmp_path, DEBUG="maybe")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DEBUG must be one of" in result.stderr
+
+
+def test_production_without_secret_key_stops_startup(tmp_path):
+    result = start_django(tmp_path, DEBUG="false")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY must be set" in result.stderr
+
+
+def test_mysql_database_url_stops_startup(tmp_path):
+    result = start_django(tmp_path, DEBUG="true", DATABASE_URL="mysql://x")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DATABASE_URL must start with" in result.stderr
+
+
+def test_amqp_broker_stops_startup(tmp_path):
+    result = start_django(tmp_path, DEBUG="true", CELERY_BROKER_URL="amqp://x")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: CELERY_BROKER_URL must be" in result.stderr
+
+
+def test_non_integer_page_size_stops_startup(tmp_path):
+    result = start_django(tmp_path, DEBUG="true", GRIDAPP_PAGE_SIZE="fifty")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: GRIDAPP_PAGE_SIZE must be an integer" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory):
+    """The settings with nothing set but DEBUG=true."""
+    result = start_django(tmp_path_factory.mktemp("var"), code=REPORT, DEBUG="true")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_default_database_is_sqlite(defaults):
+    assert defaults["engine"] == "django.db.backends.sqlite3"
+
+
+def test_default_broker_is_the_filesystem(defaults):
+    assert defaults["broker"] == "filesystem://"
+
+
+def test_language_is_simplified_chinese(defaults):
+    assert defaults["language"] == "zh-hans"
+
+
+def test_time_zone_is_shanghai_and_aware(defaults):
+    assert (defaults["time_zone"], defaults["use_tz"]) == ("Asia/Shanghai", True)
+
+
+def test_login_is_required_by_default(defaults):
+    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in defaults["middleware"]
