@@ -45,7 +45,9 @@ def browser():
 @pytest.fixture
 def phone(browser, live_server):
     """A fresh phone-sized page; a screenshot of its last state is kept in test-artifacts/."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN")
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US"
+    )  # the product is Chinese whatever the browser says
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url

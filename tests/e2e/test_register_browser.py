@@ -16,6 +16,7 @@ def test_wu_finds_ren_aixiang_by_search_on_his_phone(phone, wu, ren, grid1, grid
     phone.wait_for_load_state()
     screenshot(phone, "worker-grid-search")
     results = phone.locator(".list-group-item")
+    assert phone.locator("html").get_attribute("lang") == "zh-hans"
     assert results.count() == 1
     assert "临江路4幢1单元302室" in results.first.inner_text()
     # Thumbs: the result row is a comfortable target and the page does not scroll sideways.

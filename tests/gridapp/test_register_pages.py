@@ -435,3 +435,17 @@ def test_language_switch_to_english(client, wu):
     response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     assert response["Location"] == reverse("home")
     assert '<html lang="en"' in client.get(reverse("home")).text
+
+
+def test_pages_stay_chinese_when_the_browser_prefers_english(client, wu):
+    client.force_login(wu)
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans"' in response.text
+    assert "我的网格" in response.text
+
+
+def test_english_choice_sticks_across_pages(client, wu, ren):
+    client.force_login(wu)
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    response = client.get(reverse("household_detail", args=[ren.household.pk]))
+    assert "Residents" in response.text
