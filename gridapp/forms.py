@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import scope
@@ -147,6 +148,14 @@ class ResidentForm(_RegisterForm):
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
         if self.instance.pk:
             self.initial["categories"] = self.instance.category_values()
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth is in the future."))
+        if born and born.year < 1880:
+            raise forms.ValidationError(_("Enter a date of birth after 1880."))
+        return born
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))

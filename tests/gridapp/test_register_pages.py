@@ -449,3 +449,14 @@ def test_english_choice_sticks_across_pages(client, wu, ren):
     client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
     response = client.get(reverse("household_detail", args=[ren.household.pk]))
     assert "Residents" in response.text
+
+
+def test_resident_born_in_the_future_is_not_saved(as_user, staff, ren_household):
+    before = Resident.objects.count()
+    response = as_user(staff).post(
+        reverse("resident_create", args=[ren_household.pk]),
+        {"name": "未来人", "sex": "F", "date_of_birth": "2999-01-01"},
+    )
+    assert response.status_code == 200
+    assert "The date of birth is in the future." in response.text
+    assert Resident.objects.count() == before
