@@ -281,6 +281,13 @@ class RegisterSearchForm(forms.Form):
     category = forms.ChoiceField(label=_("Person category"), required=False)
     tag = forms.ChoiceField(label=_("Household tag"), required=False)
     archived = forms.BooleanField(label=_("Archived"), required=False)
+    not_visited_days = forms.TypedChoiceField(
+        label=_("Not visited in"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Any time")), *((d, _("%(d)d days") % {"d": d}) for d in (7, 14, 30, 90))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,16 +9,26 @@ Rules (see docs/security.md):
 - admin: everything;
 - community staff: every grid of their community (read and write);
 - grid worker: their grid(s); reads the register, edits residents' contact details and
-  health notes, never creates or archives households, residents or shops.
+  health notes, never creates or archives households, residents or shops; logs visits to
+  households and shops of their grid(s) and edits their own visits for 24 hours.
+
+Visits, follow-ups and campaigns are scoped by the grid they belong to, like the register.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
+
+from visits.models import Campaign, FollowUp, Visit
 
 from .models import Building, Community, Grid, Household, Resident, Role, RoleKind, Shop
+
+# A worker may correct their own visit for this long; staff and admins at any time.
+VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
 
 _CACHE_ATTR = "_gridapp_scope"
 
@@ -180,3 +190,64 @@ def can_edit_resident_contact(user, resident):
     """Workers may edit contact details and health notes of residents in their grid(s)."""
     scope = for_user(user)
     return scope.can_manage_register or resident.household.grid_id in scope.worker_grid_ids
+
+
+# --- visits ---------------------------------------------------------------------------
+
+
+def visits(user):
+    return Visit.objects.select_related("worker", "household", "shop", "grid", "campaign").filter(
+        _grid_q(for_user(user), "grid")
+    )
+
+
+def can_edit_visit(user, visit):
+    """Staff and admins at any time; the worker who logged it within 24 hours of logging it."""
+    scope = for_user(user)
+    if scope.can_manage_register:
+        return True
+    return visit.worker_id == user.pk and timezone.now() - visit.created_at < VISIT_EDIT_WINDOW
+
+
+def get_visit(user, pk, *, write=False):
+    visit = _get(visits(user), pk)
+    if write and not can_edit_visit(user, visit):
+        raise PermissionDenied("A worker may edit their own visit for 24 hours; after that, ask community staff.")
+    return visit
+
+
+def follow_ups(user):
+    return FollowUp.objects.select_related("visit__household", "visit__shop", "assignee", "grid").filter(
+        _grid_q(for_user(user), "grid")
+    )
+
+
+def get_follow_up(user, pk):
+    """Anyone who may see a follow-up may also close it: it is the grid's shared to-do."""
+    return _get(follow_ups(user), pk)
+
+
+def campaigns(user):
+    scope = for_user(user)
+    qs = Campaign.objects.all()
+    if scope.is_admin:
+        return qs
+    return qs.filter(pk__in=Campaign.grids.through.objects.filter(_grid_q(scope, "grid")).values("campaign_id"))
+
+
+def get_campaign(user, pk, *, write=False):
+    campaign = _get(campaigns(user), pk)
+    if write:
+        require_manage(user)
+    return campaign
+
+
+def users_in_grid(grid):
+    """Workers of a grid: the choices for a follow-up's assignee."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(gridapp_roles__kind=RoleKind.GRID_WORKER, gridapp_roles__grid=grid, is_active=True)
+        .distinct()
+    )

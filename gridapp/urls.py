@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import home, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -28,6 +28,7 @@ urlpatterns = [
     path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
     path("shops/<int:pk>/edit/", views.shop_form, name="shop_edit"),
     path("shops/<int:pk>/archive/", views.shop_archive, name="shop_archive"),
+    path("", include("visits.urls")),
     path("admin/", admin.site.urls),
 ]
 

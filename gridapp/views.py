@@ -1,14 +1,18 @@
 """The register's pages. Thin: fetch through ``scope``, validate with a form, redirect."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from visits.selectors import last_visit_at
 
 from . import scope
 from .forms import (
@@ -19,7 +23,9 @@ from .forms import (
     ResidentForm,
     ShopForm,
 )
-from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop, WorkerHeartbeat
+from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+
+VISIT_HISTORY_LENGTH = 20
 
 
 def _count(model, fk, **filters):
@@ -28,7 +34,7 @@ def _count(model, fk, **filters):
     return Coalesce(Subquery(qs.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
 
 
-def _grids_with_counts(user):
+def grids_with_counts(user):
     return scope.grids(user).annotate(
         household_count=_count(Household, "grid", archived_at__isnull=True),
         shop_count=_count(Shop, "grid", archived_at__isnull=True),
@@ -38,14 +44,14 @@ def _grids_with_counts(user):
     )
 
 
-def home(request):
-    """A worker's grids, a staff member's community, or every community for an admin."""
-    user_scope = scope.for_user(request.user)
-    grids = list(_grids_with_counts(request.user))
-    context = {"grids": grids, "user_scope": user_scope}
-    if user_scope.is_admin:
-        context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
-    return render(request, "gridapp/home.html", context)
+def _visit_history(user, **target):
+    """The latest visits to a household or shop, newest first, with what each needs shown."""
+    return list(
+        scope.visits(user)
+        .filter(**target)
+        .prefetch_related("purposes", "follow_ups", "residents_seen__resident")
+        .order_by("-visited_at")[:VISIT_HISTORY_LENGTH]
+    )
 
 
 def _posted(request):
@@ -77,11 +83,19 @@ def _search_households(user, grid, filters):
         )
     if tag := filters.get("tag"):
         qs = qs.filter(Exists(HouseholdTagLink.objects.filter(tag=tag, household=OuterRef("pk"))))
-    return (
-        qs.annotate(resident_count=_count(Resident, "household", archived_at__isnull=True))
-        .prefetch_related("tags")
-        .order_by("address")
-    )
+    qs = qs.annotate(
+        resident_count=_count(Resident, "household", archived_at__isnull=True),
+        last_visited=last_visit_at("household"),
+    ).prefetch_related("tags")
+    if days := filters.get("not_visited_days"):
+        # Longest unvisited first: the list a worker plans the day's walk from.
+        return _not_visited_since(qs, days).order_by(F("last_visited").asc(nulls_first=True), "address")
+    return qs.order_by("address")
+
+
+def _not_visited_since(qs, days):
+    cutoff = timezone.now() - datetime.timedelta(days=days)
+    return qs.filter(Q(last_visited__isnull=True) | Q(last_visited__lt=cutoff))
 
 
 def grid_detail(request, pk):
@@ -99,7 +113,13 @@ def grid_detail(request, pk):
         context["page"] = _paginate(request, _search_households(request.user, grid, filters))
     elif tab == "shops":
         archived = filters.get("archived") and context["can_manage"]
-        shops = scope.shops(request.user, include_archived=True).filter(grid=grid, archived_at__isnull=not archived)
+        shops = (
+            scope.shops(request.user, include_archived=True)
+            .filter(grid=grid, archived_at__isnull=not archived)
+            .annotate(last_visited=last_visit_at("shop"))
+        )
+        if days := filters.get("not_visited_days"):
+            shops = _not_visited_since(shops, days)
         if q:
             shops = shops.filter(
                 Q(name__icontains=q) | Q(address__icontains=q) | Q(phone__contains=q) | Q(operator_name__icontains=q)
@@ -168,6 +188,7 @@ def household_detail(request, pk):
         .prefetch_related("categories")
         .order_by("archived_at", "-is_head", "date_of_birth")
     )
+    visits = _visit_history(request.user, household=household)
     return render(
         request,
         "gridapp/household_detail.html",
@@ -175,6 +196,8 @@ def household_detail(request, pk):
             "household": household,
             "residents": residents,
             "can_manage": can_manage,
+            "visits": visits,
+            "last_visit": visits[0] if visits else None,
             "history": household.history.select_related("history_user")[:10],
         },
     )
@@ -265,11 +288,14 @@ def resident_archive(request, pk):
 
 def shop_detail(request, pk):
     shop = scope.get_shop(request.user, pk)
+    visits = _visit_history(request.user, shop=shop)
     return render(
         request,
         "gridapp/shop_detail.html",
         {
             "shop": shop,
+            "visits": visits,
+            "last_visit": visits[0] if visits else None,
             "can_manage": scope.can_manage_register(request.user),
             "history": shop.history.select_related("history_user")[:10],
         },

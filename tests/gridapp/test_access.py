@@ -4,8 +4,15 @@ Objects belong to Grid 1 of Dongluchi (Wu's grid). Chen works Grid 2 of the same
 Zhao is staff of another community: both must get 404, never learn the object exists.
 """
 
+import datetime
+import uuid
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from visits.models import Campaign
+from visits.services import NewFollowUp, log_visit
 
 ROLES = ["anonymous", "wu", "chen", "staff", "zhao", "admin"]
 LOGIN = 302  # anonymous users are sent to the login page
@@ -41,6 +48,17 @@ MATRIX = {
     "shop_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "shop_edit": (lambda o: {"pk": o["shop"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
     "shop_archive": (lambda o: {"pk": o["shop"].pk}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE}),
+    # Visits: anyone who sees the household or shop may log a visit (an empty POST re-renders).
+    "visit_household": (lambda o: {"household_pk": o["household"].pk}, {"GET": READ, "POST": READ}),
+    "visit_shop": (lambda o: {"shop_pk": o["shop"].pk}, {"GET": READ, "POST": READ}),
+    "visit_detail": (lambda o: {"pk": o["visit"].pk}, {"GET": READ}),
+    # Wu logged the visit an hour ago, so he may still correct it.
+    "visit_edit": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
+    "visit_weekly": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "follow_up_detail": (lambda o: {"pk": o["follow_up"].pk}, {"GET": READ, "POST": READ}),
+    "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "campaign_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "campaign_detail": (lambda o: {"pk": o["campaign"].pk}, {"GET": READ}),
     # Public pages.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -48,7 +66,13 @@ MATRIX = {
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.
-ADMIN_URLS = ["admin:index", "admin:gridapp_household_changelist", "admin:gridapp_resident_changelist"]
+ADMIN_URLS = [
+    "admin:index",
+    "admin:gridapp_household_changelist",
+    "admin:gridapp_resident_changelist",
+    "admin:visits_visit_changelist",
+    "admin:visits_followup_changelist",
+]
 
 CASES = [
     (name, method, role, expected)
@@ -60,7 +84,26 @@ CASES = [
 
 @pytest.fixture
 def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
+    visit, _ = log_visit(
+        worker=wu,
+        client_id=uuid.uuid4(),
+        visited_at=timezone.now() - datetime.timedelta(hours=1),
+        household=ren.household,
+        conditions={ren: "needs_help"},
+        notes="呼吸机坏了",
+        follow_up=NewFollowUp(what="回访呼吸机维修", due_on=timezone.localdate(), assignee=wu),
+    )
+    campaign = Campaign.objects.create(
+        name="生态环境满意度提升宣传",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate(),
+        created_by=staff,
+    )
+    campaign.grids.add(ren.household.grid)
     return {
+        "visit": visit,
+        "follow_up": visit.follow_ups.get(),
+        "campaign": campaign,
         "users": {"wu": wu, "chen": chen, "staff": staff, "zhao": zhao, "admin": admin_user},
         "grid": ren.household.grid,
         "building": linjiang4,

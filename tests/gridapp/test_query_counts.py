@@ -70,7 +70,7 @@ PAGES = {
     "household": (
         lambda w: reverse("household_detail", args=[w.first_household.pk]),
         lambda r: r.context["residents"],
-        8,
+        9,
     ),
 }
 

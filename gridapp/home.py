@@ -1,0 +1,52 @@
+"""The pages that gather from every app: the worker's day and the staff home (the top floor;
+nothing imports this module)."""
+
+import datetime
+
+from django.db.models import Exists, F, OuterRef
+from django.shortcuts import render
+from django.utils import timezone
+
+from visits.selectors import last_seen_at
+
+from . import scope
+from .models import PersonCategory, ResidentCategoryLink, WorkerHeartbeat
+from .views import grids_with_counts
+
+# Who the worker's day lists as "not seen for the longest time".
+CARE_CATEGORIES = (
+    PersonCategory.ELDERLY_ALONE,
+    PersonCategory.EMPTY_NEST,
+    PersonCategory.MEDICAL_EQUIPMENT,
+    PersonCategory.DISABLED,
+)
+LONGEST_UNSEEN = 10
+
+
+def home(request):
+    """A worker's day; a staff member's community; every community for an admin."""
+    user_scope = scope.for_user(request.user)
+    context = {"grids": list(grids_with_counts(request.user)), "user_scope": user_scope}
+    if user_scope.is_admin:
+        context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
+    if user_scope.is_worker:
+        context.update(_worker_day(request.user))
+    return render(request, "gridapp/home.html", context)
+
+
+def _worker_day(user):
+    today = timezone.localdate()
+    start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+    cared_for = ResidentCategoryLink.objects.filter(resident=OuterRef("pk"), category__in=CARE_CATEGORIES)
+    return {
+        "today": today,
+        "follow_ups_due": scope.follow_ups(user)
+        .filter(assignee=user, done_at__isnull=True, due_on__lte=today)
+        .order_by("due_on"),
+        "longest_unseen": scope.residents(user)
+        .filter(Exists(cared_for), household__grid_id__in=scope.for_user(user).worker_grid_ids)
+        .annotate(last_seen=last_seen_at())
+        .select_related("household")
+        .order_by(F("last_seen").asc(nulls_first=True), "date_of_birth")[:LONGEST_UNSEEN],
+        "todays_visits": scope.visits(user).filter(worker=user, visited_at__gte=start_of_day).order_by("-visited_at"),
+    }

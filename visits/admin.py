@@ -1,0 +1,62 @@
+"""Visits in the admin: scoped like everything else; never deleted."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from gridapp import scope
+from gridapp.admin import AdminOnly
+
+from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
+
+
+class VisitPurposeInline(admin.TabularInline):
+    model = VisitPurpose
+    extra = 0
+    can_delete = False
+
+
+class ResidentSeenInline(admin.TabularInline):
+    model = ResidentSeen
+    extra = 0
+    raw_id_fields = ["resident"]
+    can_delete = False
+
+
+class VisitPhotoInline(admin.TabularInline):
+    model = VisitPhoto
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Visit)
+class VisitAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ["visited_at", "worker", "household", "shop", "grid", "campaign"]
+    list_filter = ["grid", "campaign", "purposes__purpose"]
+    search_fields = ["notes", "household__address", "shop__name"]
+    date_hierarchy = "visited_at"
+    raw_id_fields = ["household", "shop", "worker"]
+    readonly_fields = ["client_id"]
+    inlines = [VisitPurposeInline, ResidentSeenInline, VisitPhotoInline]
+
+    def get_queryset(self, request):
+        return scope.visits(request.user)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(AdminOnly, SimpleHistoryAdmin):
+    list_display = ["what", "due_on", "assignee", "grid", "done_at"]
+    list_filter = ["grid", ("done_at", admin.EmptyFieldListFilter)]
+    search_fields = ["what", "outcome"]
+    raw_id_fields = ["visit", "done_in_visit", "assignee", "done_by"]
+
+    def get_queryset(self, request):
+        return scope.follow_ups(request.user)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(AdminOnly, admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "target"]
+    filter_horizontal = ["grids"]
+
+    def get_queryset(self, request):
+        return scope.campaigns(request.user)

@@ -1,0 +1,212 @@
+"""The visit form: one screen at the door, defaults for the common case."""
+
+import datetime
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridapp import scope
+
+from .models import Campaign, CampaignTarget, Condition, Purpose
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+VISIT_MAX_AGE = datetime.timedelta(days=30)
+# Phones' clocks drift; a visit "a few minutes in the future" is the clock, not the worker.
+CLOCK_SKEW = datetime.timedelta(minutes=10)
+FOLLOW_UP_PRESETS = (3, 7, 10, 30)
+NOT_RECORDED = ""
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several photos in one input; each must be an image of at most 10 MB."""
+
+    widget = MultipleImageInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("At most %(n)d photos per visit.") % {"n": MAX_PHOTOS})
+        cleaned = []
+        for upload in files:
+            if upload.size > MAX_PHOTO_BYTES:
+                raise forms.ValidationError(
+                    _("%(name)s is larger than 10 MB.") % {"name": upload.name}, code="photo_too_large"
+                )
+            cleaned.append(super().clean(upload, initial))
+        return cleaned
+
+
+def _local_input(value):
+    return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+
+
+class VisitForm(forms.Form):
+    client_id = forms.UUIDField(widget=forms.HiddenInput)
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False, widget=forms.HiddenInput)
+    visited_at = forms.DateTimeField(
+        label=_("Visited at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"],
+    )
+    purposes = forms.MultipleChoiceField(
+        label=_("Purpose"), choices=Purpose.choices, widget=forms.CheckboxSelectMultiple
+    )
+    notes = forms.CharField(
+        label=_("What was noticed"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. the ventilator is broken; arranged a repair")}),
+    )
+    photos = MultipleImageField(label=_("Photos"), required=False)
+    follow_up_what = forms.CharField(
+        label=_("Follow-up: what must happen next"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. check the ventilator repair")}),
+    )
+    follow_up_in_days = forms.TypedChoiceField(
+        label=_("Due in"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[(d, _("%(d)d days") % {"d": d}) for d in FOLLOW_UP_PRESETS],
+        widget=forms.RadioSelect,
+    )
+    follow_up_due_on = forms.DateField(
+        label=_("or on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, user, household=None, shop=None, campaign=None, visit=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.household, self.shop, self.visit = user, household, shop, visit
+        target = household or shop
+        now = timezone.now()
+        self.fields["client_id"].initial = uuid.uuid4()
+        self.fields["visited_at"].initial = _local_input(visit.visited_at if visit else now)
+        self.fields["purposes"].initial = [Purpose.CAMPAIGN if campaign else Purpose.ROUTINE]
+        running = scope.campaigns(user).filter(grids=target.grid, starts_on__lte=timezone.localdate())
+        self.fields["campaign"].queryset = running
+        if campaign:
+            self.fields["campaign"].initial = campaign.pk
+        self.resident_fields = []
+        residents = (
+            scope.residents(user).filter(household=household).order_by("-is_head", "date_of_birth") if household else []
+        )
+        seen = {s.resident_id: s.condition for s in visit.residents_seen.all()} if visit else {}
+        for resident in residents:
+            name = f"resident_{resident.pk}"
+            self.fields[name] = forms.ChoiceField(
+                label=resident.name,
+                required=False,
+                choices=[(NOT_RECORDED, _("Not recorded")), *Condition.choices],
+                widget=forms.RadioSelect,
+                initial=seen.get(resident.pk, NOT_RECORDED),
+            )
+            self.resident_fields.append((resident, name))
+        self.open_follow_ups = []
+        if visit is None:
+            for follow_up in scope.follow_ups(user).filter(
+                **({"visit__household": household} if household else {"visit__shop": shop}), done_at__isnull=True
+            ):
+                name = f"close_follow_up_{follow_up.pk}"
+                self.fields[name] = forms.BooleanField(label=follow_up.what, required=False)
+                self.open_follow_ups.append((follow_up, name))
+        else:
+            for name in ("photos", "follow_up_what", "follow_up_in_days", "follow_up_due_on", "client_id", "campaign"):
+                del self.fields[name]
+            self.fields["purposes"].initial = [p.purpose for p in visit.purposes.all()]
+            self.fields["notes"].initial = visit.notes
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def resident_rows(self):
+        return [(resident, self[name]) for resident, name in self.resident_fields]
+
+    def follow_up_rows(self):
+        return [(follow_up, self[name]) for follow_up, name in self.open_follow_ups]
+
+    def clean_visited_at(self):
+        value = self.cleaned_data["visited_at"]
+        now = timezone.now()
+        if value > now + CLOCK_SKEW:
+            raise forms.ValidationError(_("The visit time is in the future."), code="future")
+        if value < now - VISIT_MAX_AGE:
+            raise forms.ValidationError(_("A visit can be logged up to 30 days after it took place."), code="too_old")
+        return value
+
+    def clean_follow_up_due_on(self):
+        value = self.cleaned_data.get("follow_up_due_on")
+        if value and value < timezone.localdate():
+            raise forms.ValidationError(_("The follow-up's due date is in the past."), code="past")
+        return value
+
+    def clean(self):
+        data = super().clean()
+        if "follow_up_what" not in self.fields:
+            return data
+        what = data.get("follow_up_what", "").strip()
+        days, due_on = data.get("follow_up_in_days"), data.get("follow_up_due_on")
+        if what and not (days or due_on) and "follow_up_due_on" not in self.errors:
+            self.add_error("follow_up_in_days", _("Choose when the follow-up is due."))
+        if (days or due_on) and not what:
+            self.add_error("follow_up_what", _("Say what must happen next."))
+        if due_on is None and days:
+            data["follow_up_due_on"] = timezone.localdate() + datetime.timedelta(days=days)
+        return data
+
+    def conditions(self):
+        return {
+            resident: self.cleaned_data[name]
+            for resident, name in self.resident_fields
+            if self.cleaned_data.get(name) != NOT_RECORDED
+        }
+
+    def follow_ups_to_close(self):
+        return [follow_up for follow_up, name in self.open_follow_ups if self.cleaned_data.get(name)]
+
+
+class FollowUpCloseForm(forms.Form):
+    outcome = forms.CharField(label=_("Outcome"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Mark as done"), css_class="btn-lg w-100"))
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "purpose", "starts_on", "ends_on", "grids", "target"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "purpose": forms.Textarea(attrs={"rows": 3}),
+            "grids": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grids"].queryset = scope.grids(user)
+        self.fields["target"].initial = CampaignTarget.STREET_FRONT_SHOPS
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save"), css_class="btn-lg w-100"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The campaign ends before it starts."))
+        return data

@@ -1,0 +1,74 @@
+"""The reads of visits: last visits, coverage, weekly counts — set-based, for any scope."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import TruncWeek
+from django.utils import timezone
+
+from gridapp import scope
+
+from .models import Campaign, CampaignTarget, Condition, ResidentSeen, Visit
+
+
+def last_visit_at(target_field):
+    """The time of the latest visit to each row (``target_field`` is "household" or "shop")."""
+    latest = Visit.objects.filter(**{target_field: OuterRef("pk")}).order_by("-visited_at").values("visited_at")[:1]
+    return Subquery(latest)
+
+
+def last_seen_at():
+    """The latest visit in which each resident was seen (any condition but "not at home")."""
+    latest = (
+        ResidentSeen.objects.filter(resident=OuterRef("pk"))
+        .exclude(condition=Condition.NOT_HOME)
+        .order_by("-visit__visited_at")
+        .values("visit__visited_at")[:1]
+    )
+    return Subquery(latest)
+
+
+def campaign_targets(user, campaign: Campaign):
+    """The households or shops the campaign aims at, within what the user may see."""
+    if campaign.targets_shops:
+        qs = scope.shops(user).filter(grid__in=campaign.grids.all())
+        if campaign.target == CampaignTarget.STREET_FRONT_SHOPS:
+            qs = qs.filter(street_front=True)
+        field = "shop"
+    else:
+        qs = scope.households(user).filter(grid__in=campaign.grids.all())
+        field = "household"
+    visited = Visit.objects.filter(campaign=campaign, **{field: OuterRef("pk")})
+    return qs.annotate(visited=Exists(visited)), field
+
+
+def campaign_coverage(user, campaign):
+    """(visited, total) over the campaign's targets the user may see."""
+    targets, _ = campaign_targets(user, campaign)
+    counts = targets.aggregate(total=Count("pk"), visited=Count("pk", filter=Q(visited=True)))
+    return counts["visited"], counts["total"]
+
+
+def weekly_visits(user, *, weeks=8):
+    """Visits per worker per week (Monday-based, Asia/Shanghai), newest week first."""
+    today = timezone.localdate()
+    start = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
+    rows = (
+        scope.visits(user)
+        .filter(visited_at__gte=start_at)
+        .annotate(week=TruncWeek("visited_at", tzinfo=timezone.get_current_timezone()))
+        .values("worker", "worker__username", "worker__first_name", "worker__last_name", "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    week_starts = [start + datetime.timedelta(weeks=i) for i in range(weeks)][::-1]
+    table = {}
+    for row in rows:
+        week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
+        name = f"{row['worker__last_name']}{row['worker__first_name']}" or row["worker__username"]
+        table.setdefault((name, row["worker"]), {})[week] = row["n"]
+    return week_starts, [
+        (name, [counts.get(week, 0) for week in week_starts], sum(counts.values()))
+        for (name, _), counts in sorted(table.items())
+    ]

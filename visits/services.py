@@ -1,0 +1,120 @@
+"""The writes of visits: log a visit, edit it, close a follow-up. Each is atomic."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import FollowUp, Purpose, ResidentSeen, Visit, VisitPhoto, VisitPurpose
+
+
+@dataclass(frozen=True)
+class NewFollowUp:
+    what: str
+    due_on: datetime.date
+    assignee: object  # a User
+
+
+def log_visit(
+    *,
+    worker,
+    client_id,
+    visited_at,
+    household=None,
+    shop=None,
+    purposes=(Purpose.ROUTINE,),
+    conditions=None,
+    notes="",
+    photos=(),
+    campaign=None,
+    follow_up=None,
+    close_follow_ups=(),
+):
+    """Save a visit with the residents seen, photos and a new follow-up, and close the
+    follow-ups it settled. Returns (visit, created).
+
+    The form's ``client_id`` makes a repeated submission (a double tap, a resubmission after a
+    timeout, two requests racing) return the visit already saved instead of a second one.
+    """
+    existing = Visit.objects.filter(client_id=client_id).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                worker=worker,
+                client_id=client_id,
+                visited_at=visited_at,
+                household=household,
+                shop=shop,
+                grid_id=(household or shop).grid_id,
+                campaign=campaign,
+                notes=notes,
+            )
+            VisitPurpose.objects.bulk_create(VisitPurpose(visit=visit, purpose=p) for p in dict.fromkeys(purposes))
+            ResidentSeen.objects.bulk_create(
+                ResidentSeen(visit=visit, resident=resident, condition=condition)
+                for resident, condition in (conditions or {}).items()
+            )
+            for photo in photos:
+                VisitPhoto.objects.create(visit=visit, image=photo)
+            if follow_up:
+                FollowUp.objects.create(
+                    visit=visit,
+                    grid_id=visit.grid_id,
+                    what=follow_up.what,
+                    due_on=follow_up.due_on,
+                    assignee=follow_up.assignee,
+                )
+            for open_follow_up in close_follow_ups:
+                complete_follow_up(
+                    follow_up=open_follow_up,
+                    by=worker,
+                    outcome=notes or _("Done, confirmed during the visit."),
+                    visit=visit,
+                )
+    except IntegrityError:
+        existing = Visit.objects.filter(client_id=client_id).first()
+        if existing is None:
+            raise
+        return existing, False
+    return visit, True
+
+
+@transaction.atomic
+def update_visit(*, visit, visited_at, purposes, conditions, notes):
+    """Correct a visit; the previous version stays in its history."""
+    visit.visited_at = visited_at
+    visit.notes = notes
+    visit.save(update_fields=["visited_at", "notes", "updated_at"])
+    visit.purposes.exclude(purpose__in=purposes).delete()
+    have = set(visit.purposes.values_list("purpose", flat=True))
+    VisitPurpose.objects.bulk_create(VisitPurpose(visit=visit, purpose=p) for p in purposes if p not in have)
+    seen = {s.resident_id: s for s in visit.residents_seen.all()}
+    for resident, condition in conditions.items():
+        record = seen.pop(resident.pk, None)
+        if record is None:
+            ResidentSeen.objects.create(visit=visit, resident=resident, condition=condition)
+        elif record.condition != condition:
+            record.condition = condition
+            record.save(update_fields=["condition"])
+    for record in seen.values():
+        record.delete()
+    return visit
+
+
+def complete_follow_up(*, follow_up, by, outcome, visit=None):
+    """Close an open follow-up with its outcome; closing one already closed changes nothing."""
+    with transaction.atomic():
+        locked = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if locked.done_at is not None:
+            return False
+        locked.done_at = timezone.now()
+        locked.done_by = by
+        locked.done_in_visit = visit
+        locked.outcome = outcome
+        locked.save(update_fields=["done_at", "done_by", "done_in_visit", "outcome"])
+    follow_up.refresh_from_db()
+    return True

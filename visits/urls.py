@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
+    path("shops/<int:shop_pk>/visit/", views.visit_shop, name="visit_shop"),
+    path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
+    path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
+    path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),
+]

@@ -1,0 +1,167 @@
+"""Visit pages: log a visit at the door, see and correct it, follow-ups, campaigns, weekly counts."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from gridapp import scope
+
+from . import selectors, services
+from .forms import CampaignForm, FollowUpCloseForm, VisitForm
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def _log_visit(request, *, household=None, shop=None):
+    target = household or shop
+    campaign = None
+    if (campaign_id := request.GET.get("campaign", "")).isdigit():
+        campaign = scope.campaigns(request.user).filter(pk=campaign_id, grids=target.grid).first()
+    form = VisitForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        user=request.user,
+        household=household,
+        shop=shop,
+        campaign=campaign,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        follow_up = None
+        if data.get("follow_up_what"):
+            follow_up = services.NewFollowUp(
+                what=data["follow_up_what"], due_on=data["follow_up_due_on"], assignee=request.user
+            )
+        visit, created = services.log_visit(
+            worker=request.user,
+            client_id=data["client_id"],
+            visited_at=data["visited_at"],
+            household=household,
+            shop=shop,
+            purposes=data["purposes"],
+            conditions=form.conditions(),
+            notes=data["notes"],
+            photos=data["photos"],
+            campaign=data.get("campaign"),
+            follow_up=follow_up,
+            close_follow_ups=form.follow_ups_to_close(),
+        )
+        if created:
+            messages.success(request, _("Visit saved."))
+        else:
+            messages.info(request, _("This visit was already saved; it was not saved twice."))
+        if visit.campaign_id:
+            return redirect(visit.campaign)
+        return redirect(target)
+    return render(
+        request,
+        "visits/visit_form.html",
+        {"form": form, "target": target, "campaign": campaign, "title": _("Log a visit")},
+    )
+
+
+def visit_household(request, household_pk):
+    """Log a visit to a household: its residents listed with a condition each."""
+    return _log_visit(request, household=scope.get_household(request.user, household_pk))
+
+
+def visit_shop(request, shop_pk):
+    """Log a visit to a shop."""
+    return _log_visit(request, shop=scope.get_shop(request.user, shop_pk))
+
+
+def visit_detail(request, pk):
+    visit = scope.get_visit(request.user, pk)
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "residents_seen": visit.residents_seen.select_related("resident"),
+            "follow_ups": visit.follow_ups.select_related("assignee"),
+            "photos": visit.photos.all(),
+            "can_edit": scope.can_edit_visit(request.user, visit),
+            "history": visit.history.select_related("history_user")[:20],
+        },
+    )
+
+
+def visit_edit(request, pk):
+    """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both."""
+    visit = scope.get_visit(request.user, pk, write=True)
+    form = VisitForm(_posted(request), user=request.user, household=visit.household, shop=visit.shop, visit=visit)
+    if request.method == "POST" and form.is_valid():
+        services.update_visit(
+            visit=visit,
+            visited_at=form.cleaned_data["visited_at"],
+            purposes=form.cleaned_data["purposes"],
+            conditions=form.conditions(),
+            notes=form.cleaned_data["notes"],
+        )
+        messages.success(request, _("Visit updated."))
+        return redirect(visit)
+    return render(request, "visits/visit_form.html", {"form": form, "target": visit.target, "title": _("Edit visit")})
+
+
+def follow_up_detail(request, pk):
+    """A follow-up, and the form to mark it done with its outcome."""
+    follow_up = scope.get_follow_up(request.user, pk)
+    form = FollowUpCloseForm(_posted(request))
+    if request.method == "POST" and follow_up.is_open and form.is_valid():
+        services.complete_follow_up(follow_up=follow_up, by=request.user, outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("Follow-up done."))
+        return redirect(follow_up.target)
+    return render(request, "visits/follow_up_detail.html", {"follow_up": follow_up, "form": form})
+
+
+def campaign_list(request):
+    campaigns = list(scope.campaigns(request.user).prefetch_related("grids"))
+    for campaign in campaigns:
+        campaign.coverage = selectors.campaign_coverage(request.user, campaign)
+    return render(
+        request,
+        "visits/campaign_list.html",
+        {"campaigns": campaigns, "can_manage": scope.can_manage_register(request.user)},
+    )
+
+
+def campaign_create(request):
+    scope.require_manage(request.user)
+    form = CampaignForm(_posted(request), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        campaign = form.save(commit=False)
+        campaign.created_by = request.user
+        campaign.save()
+        form.save_m2m()
+        messages.success(request, _("Campaign created."))
+        return redirect(campaign)
+    return render(request, "gridapp/form.html", {"form": form, "title": _("New campaign")})
+
+
+def campaign_detail(request, pk):
+    """Coverage with a progress bar, and the targets not yet visited, each one tap from its form."""
+    campaign = scope.get_campaign(request.user, pk)
+    targets, field = selectors.campaign_targets(request.user, campaign)
+    visited, total = selectors.campaign_coverage(request.user, campaign)
+    remaining = targets.filter(visited=False).order_by("address")
+    return render(
+        request,
+        "visits/campaign_detail.html",
+        {
+            "campaign": campaign,
+            "visited": visited,
+            "total": total,
+            "percent": round(100 * visited / total) if total else 0,
+            "remaining": remaining,
+            "field": field,
+        },
+    )
+
+
+def visit_weekly(request):
+    """Visits per worker per week across the user's grids (staff watch coverage here)."""
+    scope.require_manage(request.user)
+    weeks, rows = selectors.weekly_visits(request.user)
+    return render(request, "visits/weekly.html", {"weeks": weeks, "rows": rows})
