@@ -136,3 +136,9 @@ def grid2_shop(grid2):
 def _fast_password_hashing(settings):
     # The real hasher is slow by design; six users per test would dominate the suite's time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Photos uploaded by tests never land in the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"

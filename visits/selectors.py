@@ -44,9 +44,51 @@ def campaign_targets(user, campaign: Campaign):
 
 def campaign_coverage(user, campaign):
     """(visited, total) over the campaign's targets the user may see."""
-    targets, _ = campaign_targets(user, campaign)
-    counts = targets.aggregate(total=Count("pk"), visited=Count("pk", filter=Q(visited=True)))
-    return counts["visited"], counts["total"]
+    return coverage_for(user, [campaign])[campaign.pk]
+
+
+def coverage_for(user, campaigns):
+    """{campaign id: (visited, total)} for several campaigns in a fixed number of queries."""
+    campaigns = list(campaigns)
+    grid_ids = {grid.pk for campaign in campaigns for grid in campaign.grids.all()}
+    shops = {
+        row["grid"]: row
+        for row in scope.shops(user)
+        .filter(grid__in=grid_ids)
+        .values("grid")
+        .annotate(all=Count("pk"), street_front=Count("pk", filter=Q(street_front=True)))
+        .order_by()
+    }
+    households = {
+        row["grid"]: row["n"]
+        for row in scope.households(user).filter(grid__in=grid_ids).values("grid").annotate(n=Count("pk")).order_by()
+    }
+    visited = {
+        row["campaign"]: row
+        for row in scope.visits(user)
+        .filter(campaign__in=campaigns)
+        .values("campaign")
+        .annotate(
+            shops=Count("shop", distinct=True, filter=Q(shop__archived_at__isnull=True)),
+            street_front_shops=Count(
+                "shop", distinct=True, filter=Q(shop__archived_at__isnull=True, shop__street_front=True)
+            ),
+            households=Count("household", distinct=True, filter=Q(household__archived_at__isnull=True)),
+        )
+        .order_by()
+    }
+    result = {}
+    for campaign in campaigns:
+        grids = [grid.pk for grid in campaign.grids.all()]
+        done = visited.get(campaign.pk, {})
+        if campaign.target == CampaignTarget.STREET_FRONT_SHOPS:
+            total = sum(shops.get(g, {}).get("street_front", 0) for g in grids)
+            result[campaign.pk] = (done.get("street_front_shops", 0), total)
+        elif campaign.target == CampaignTarget.ALL_SHOPS:
+            result[campaign.pk] = (done.get("shops", 0), sum(shops.get(g, {}).get("all", 0) for g in grids))
+        else:
+            result[campaign.pk] = (done.get("households", 0), sum(households.get(g, 0) for g in grids))
+    return result
 
 
 def weekly_visits(user, *, weeks=8):
@@ -66,7 +108,7 @@ def weekly_visits(user, *, weeks=8):
     table = {}
     for row in rows:
         week = row["week"].date() if hasattr(row["week"], "date") else row["week"]
-        name = f"{row['worker__last_name']}{row['worker__first_name']}" or row["worker__username"]
+        name = f"{row['worker__last_name']}{row['worker__first_name']}".strip() or row["worker__username"]
         table.setdefault((name, row["worker"]), {})[week] = row["n"]
     return week_starts, [
         (name, [counts.get(week, 0) for week in week_starts], sum(counts.values()))

@@ -7,6 +7,7 @@ urlpatterns = [
     path("shops/<int:shop_pk>/visit/", views.visit_shop, name="visit_shop"),
     path("visits/<int:pk>/", views.visit_detail, name="visit_detail"),
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
+    path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
     path("campaigns/", views.campaign_list, name="campaign_list"),

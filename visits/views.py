@@ -1,13 +1,17 @@
 """Visit pages: log a visit at the door, see and correct it, follow-ups, campaigns, weekly counts."""
 
+import mimetypes
+
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gridapp import scope
 
 from . import selectors, services
 from .forms import CampaignForm, FollowUpCloseForm, VisitForm
+from .models import VisitPhoto
 
 
 def _posted(request):
@@ -88,6 +92,14 @@ def visit_detail(request, pk):
     )
 
 
+def visit_photo(request, pk):
+    """A visit's photo, served only to those who may see the visit (never from a public folder)."""
+    photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=scope.visits(request.user))
+    response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def visit_edit(request, pk):
     """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both."""
     visit = scope.get_visit(request.user, pk, write=True)
@@ -118,8 +130,9 @@ def follow_up_detail(request, pk):
 
 def campaign_list(request):
     campaigns = list(scope.campaigns(request.user).prefetch_related("grids"))
+    coverage = selectors.coverage_for(request.user, campaigns)
     for campaign in campaigns:
-        campaign.coverage = selectors.campaign_coverage(request.user, campaign)
+        campaign.coverage = coverage[campaign.pk]
     return render(
         request,
         "visits/campaign_list.html",

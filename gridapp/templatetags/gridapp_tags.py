@@ -21,3 +21,16 @@ def mask_phone(value):
     if len(value) < 7:
         return value
     return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
+
+
+@register.filter
+def person(user):
+    """A user's name as people say it: 吴佳栋 (family name first) for Chinese names."""
+    if user is None:
+        return ""
+    first, last = user.first_name.strip(), user.last_name.strip()
+    if not (first or last):
+        return user.get_username()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        return f"{last}{first}"
+    return f"{first} {last}".strip()
