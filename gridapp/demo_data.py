@@ -9,13 +9,18 @@ numbers that embed them) follow the calendar and Ren Aixiang stays 86.
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
+
+from visits.models import Campaign, CampaignTarget, Condition, FollowUp, Purpose, Visit
+from visits.services import NewFollowUp, log_visit
 
 from .models import (
     Building,
@@ -653,7 +658,9 @@ class WorldBuilder:
         for address, rented in written_out:
             self.add_household(grid, address=address, rented=rented)
 
-    def add_shops(self, grid, buildings, plans, street_shops):
+    def add_shops(self, grid, buildings, plans, street_shops, *, all_street_front=False):
+        """Add the shops; with ``all_street_front`` every one faces the street (Grid 1's 92: the
+        campaign of story 2 covers "visited 61 of 92")."""
         rng = self.rng
         names = set()
         places = []
@@ -676,7 +683,7 @@ class WorldBuilder:
                 if name not in names:
                     break
             names.add(name)
-            street_front = business_type != BusinessType.WAREHOUSE and rng.random() > 0.05
+            street_front = all_street_front or (business_type != BusinessType.WAREHOUSE and rng.random() > 0.05)
             address = f"{road}{number}号" if street_front else f"{road}{number}号{rng.choice(('2楼', '后院', '院内'))}"
             operator = self.person_name(rng.choice((Sex.MALE, Sex.FEMALE)), rng.randint(28, 62))
             self.shops.append(
@@ -771,7 +778,7 @@ class WorldBuilder:
             community=community,
             number=1,
             name="第一网格",
-            description="临江路、峙山北路一带，商住结合；307户居民、92户商铺，常住人口以老年人居多。",
+            description="临江路、峙山北路一带，商住结合；307户居民、92户沿街商铺，常住人口以老年人居多。",
         )
         grid2 = Grid.objects.create(
             community=community, number=2, name="第二网格", description="通一路、横二路一带，以住宅为主。"
@@ -795,7 +802,7 @@ class WorldBuilder:
         self.add_grid_households(
             grid1, buildings, GRID1_BUILDINGS, GRID1_BUNGALOWS + GRID1_HOUSES, GRID1_HOUSEHOLDS, story_flats
         )
-        self.add_shops(grid1, buildings, GRID1_BUILDINGS, GRID1_STREET_SHOPS)
+        self.add_shops(grid1, buildings, GRID1_BUILDINGS, GRID1_STREET_SHOPS, all_street_front=True)
         self.add_grid_households(grid2, buildings, GRID2_BUILDINGS, GRID2_HOUSES, GRID2_HOUSEHOLDS, set())
         self.add_shops(grid2, buildings, (), GRID2_STREET_SHOPS)
 
@@ -805,6 +812,606 @@ class WorldBuilder:
         ResidentCategoryLink.objects.bulk_create(self.resident_categories, batch_size=500)
         bulk_create_with_history(self.shops, Shop, batch_size=500, default_change_reason=CHANGE_REASON)
         return community
+
+
+# --- visits: the last weeks of rounds (DOMAIN.md, visits; stories 1 and 2) ---------------------
+
+# The visit history draws from its own generator, so adding it left the register as it was.
+VISITS_SEED = SEED + 1
+HISTORY_DAYS = 45
+# When visits happen (Asia/Shanghai): mornings and afternoons, with a lunch break.
+VISIT_HOURS = ((datetime.time(7, 30), datetime.time(11, 30)), (datetime.time(13, 0), datetime.time(18, 0)))
+VISIT_MINUTES_A_DAY = 540
+# Check-in cadence in days, after DOMAIN.md's example care levels.
+CADENCE_KEY_CARE = 7  # living alone and 80+, or dependent on medical equipment
+CADENCE_LIVING_ALONE = 14
+CADENCE_EMPTY_NEST = 30  # also households with a disabled member
+CADENCE_ELDERLY = 45  # other households with someone aged 75+
+# Routine check-ins on a working day, before campaign and safety visits take their share.
+CHECK_INS_PER_DAY = {"wu": (13, 17), "chen": (2, 4)}
+# How often a worker is out on a weekday, a Saturday, a Sunday.
+WORKING = {"wu": (0.95, 0.4, 0.05), "chen": (0.5, 0.1, 0.0)}
+
+CAMPAIGN_NAME = "生态环境满意度提升宣传"
+CAMPAIGN_PURPOSE = (
+    "配合全区生态环境满意度提升工作，逐户走访第一网格沿街商铺：发放宣传资料，讲解“门前三包”、垃圾分类和"
+    "油烟污水不直排等要求，听取店主对周边环境的意见建议，提升群众对生态环境的知晓度和满意度。"
+)
+CAMPAIGN_STARTED_DAYS_AGO = 14
+CAMPAIGN_ENDS_IN_DAYS = 16
+CAMPAIGN_SHOPS_VISITED = 61
+# The order in which Wu walks Grid 1's streets for the campaign.
+CAMPAIGN_ROUTE = ("临江路", "峙山北路", "通二路", "东藩路", "横一路")
+
+# Story 1: the ventilator.
+REN_NAME = "任爱香"
+REN_VISIT_DAYS_AGO = 3
+REN_NOTES = "家用呼吸机坏了，已联系厂家维修；已告知其儿子周建明，维修期间晚上过来陪护。"
+REN_FOLLOW_UP = "回访确认呼吸机维修情况"
+REN_FOLLOW_UP_IN_DAYS = 10
+# Her weekly check-ins before that, newest first.
+REN_EARLIER_NOTES = (
+    "呼吸机运转正常，老人精神还好。",
+    "检查了呼吸机管路和电源，运转正常；老人说儿子周末来过。",
+    "提醒老人停电或呼吸机报警时马上打电话给儿子和网格员，备用电源已充满。",
+    "老人精神不错，呼吸机正常使用，冰箱里有儿子送来的菜。",
+    "帮老人检查了呼吸机旁的插座和插线板，没有发烫，运转正常。",
+)
+
+WELL_NOTES = (
+    "老人身体还好，精神不错。",
+    "老人在家看电视，身体状况良好，没有什么需要帮忙的。",
+    "和老人聊了会儿家常，一切正常。",
+    "按时吃药，饮食起居正常。",
+    "家里收拾得很干净，老人说子女上周回来过。",
+    "提醒老人陌生人敲门不要开，谨防电信诈骗和保健品推销。",
+    "顺便看了下燃气灶和电线，没有发现安全隐患。",
+    "老人说一切都好，给老人留了网格员电话，有事随时打。",
+    "老人正在做饭，身体挺好。",
+)
+COUPLE_WELL_NOTES = (
+    "老两口身体都还好，精神不错。",
+    "老两口都在家，饮食起居正常，子女周末会回来。",
+    "老夫妻俩在家，聊了聊家常，没有什么困难。",
+)
+PARTNER_OUT_NOTES = (
+    "老伴去菜场买菜了，没碰上。",
+    "老伴去女儿家住几天，电话里说一切都好。",
+)
+UNWELL_NOTES = (
+    "老人感冒咳嗽几天了，已提醒到社区卫生服务站看看，并告知其子女。",
+    "腰腿疼痛加重，上下楼不方便，已联系其子女多回来照看。",
+    "老人说最近头晕、血压偏高，建议尽快到镇卫生院复查。",
+    "胃口不好，人有些消瘦，已提醒家属带去医院检查。",
+    "前几天在家里摔了一跤，手臂淤青，没有骨折，提醒注意防滑。",
+    "老人说夜里睡不好，精神较差，过几天再来看看。",
+)
+NOT_HOME_NOTES = (
+    "敲门无人应答，电话联系得知去女儿家住几天，一切安好。",
+    "家中无人，邻居说老人去菜场了，改日再来。",
+    "敲门未应，电话未接通，过两天再来。",
+    "老人去镇卫生院配药了，不在家，改日再访。",
+)
+# Reminders of the season, and the checks a routine visit adds to itself: (months, purpose, notes).
+SEASONS = (
+    (
+        (11, 12, 1, 2),
+        "天气转冷，提醒老人注意保暖、出门防滑，早晚加衣。",
+        Purpose.SAFETY,
+        (
+            "冬季用电用火安全检查：取暖器、电热毯使用正常，已提醒人走断电。",
+            "检查燃气灶和热水器，燃气软管老化，已提醒子女尽快更换。",
+            "取暖器离床太近，已帮老人挪开，提醒睡前关掉。",
+        ),
+    ),
+    (
+        (6, 7, 8, 9),
+        "天气炎热，提醒老人多喝水、开空调注意温度，防止中暑。",
+        Purpose.FLOOD,
+        (
+            "台风季前检查门窗和阳台，花盆已帮老人搬进屋内。",
+            "汛期提醒：讲解台风来临时的转移安置点和联系电话。",
+        ),
+    ),
+    ((3, 4, 5, 10), "换季时节，提醒老人注意增减衣物，预防感冒。", None, ()),
+)
+TENANT_NOTES = (
+    "核实出租房租住人员信息，与登记一致。",
+    "租客在家，核对了居住信息，提醒电动车不要进楼道充电。",
+    "核实租住情况，租客说下个月合同到期后续租。",
+)
+SAFETY_OK_NOTES = (
+    "检查消防器材，灭火器在有效期内，安全通道畅通。",
+    "检查店内用电线路和燃气，未发现隐患。",
+    "燃气报警器工作正常，液化气瓶存放规范。",
+    "店内无电动车充电，疏散通道畅通。",
+)
+SAFETY_ISSUE_NOTES = (
+    "店内有电动车充电，已当场劝导移出，要求不得在店内充电。",
+    "门口堆放纸箱杂物，占用消防通道，已要求当天清理。",
+    "插线板串接使用，已提醒店主请电工整改。",
+)
+CAMPAIGN_NOTES = (
+    "发放生态环境满意度宣传资料，讲解“门前三包”责任。",
+    "向店主宣传生态环境满意度测评，店主表示支持。",
+    "张贴宣传海报，提醒垃圾分类投放、门口不乱堆乱放。",
+    "店主不在，向店员宣传并留下宣传资料。",
+    "店主反映路边垃圾桶清运不及时，已记录，向社区反映。",
+    "",
+)
+CAMPAIGN_FOOD_NOTES = (
+    "宣传生态环境满意度提升工作，提醒油烟净化器定期清洗、污水不要直排。",
+    "提醒餐厨垃圾单独收集、不要混投，店主表示会注意。",
+)
+
+# The open follow-ups of Wu's day and one already done: (key, days ago, notes, what, due in days
+# from today or None for three days after the visit, condition).
+FOLLOW_UP_STORIES = (
+    (
+        "grab_bar",
+        10,
+        "老人说卫生间地面湿滑、起身困难，想装扶手，已帮她向社区申请适老化改造。",
+        "确认卫生间扶手是否已安装",
+        0,
+        Condition.WELL,
+    ),
+    (
+        "water_heater",
+        9,
+        "燃气热水器已用了十多年，排气管松动，有安全隐患，已提醒老两口和子女尽快更换。",
+        "回访确认燃气热水器是否已更换",
+        -2,
+        Condition.WELL,
+    ),
+    (
+        "pills",
+        21,
+        "老人降压药快吃完了，头有点晕；子女在外地，腿脚不便去不了卫生服务站。",
+        "帮老人到社区卫生服务站代配降压药",
+        None,
+        Condition.UNWELL,
+    ),
+)
+PILLS_CLOSED_NOTES = "已到社区卫生服务站代配降压药一个月的量，送药上门，老人血压平稳。"
+EXTINGUISHER_NOTES = "消防检查：店内灭火器已过期，要求店主一周内更换。"
+EXTINGUISHER_FOLLOW_UP = "复查店内灭火器是否已更换"
+WIRING_NOTES = "老人家里插座发烫、电线老化，已联系社区志愿者电工上门更换。"
+WIRING_FOLLOW_UP = "确认电线插座更换情况"
+
+
+@dataclass
+class PlannedVisit:
+    day: datetime.date
+    worker: object
+    household: object = None
+    shop: object = None
+    purposes: tuple = (Purpose.ROUTINE,)
+    conditions: dict = field(default_factory=dict)
+    notes: str = ""
+    campaign: bool = False
+    follow_up: tuple | None = None  # (what, due on), assigned to the worker
+    opens: str = ""  # a name for this visit's follow-up, for the visit that closes it
+    closes: str = ""
+    visited_at: datetime.datetime | None = None
+
+    @property
+    def target(self):
+        return self.household or self.shop
+
+
+def _address_number(address):
+    """(road, street number) of a shop's address such as 峙山北路12号."""
+    road, _, rest = address.partition("路")
+    digits = "".join(c for c in rest.split("号")[0] if c.isdigit())
+    return road + "路", int(digits or 0)
+
+
+class VisitHistoryBuilder:
+    """The last HISTORY_DAYS days of Wu's and Chen's visits, planned day by day with their own
+    seeded generator and then logged through ``visits.services.log_visit`` in the order they
+    happened. Each working day a worker first knocks on the doors whose check-in is most overdue
+    (by the care cadence); someone unwell is looked in on again within days, a door not answered
+    is tried again soon, and a household with an open follow-up waits for it."""
+
+    def __init__(self, community, today, now, rng=None):
+        self.rng = rng or random.Random(VISITS_SEED)
+        self.today = today
+        self.now = now
+        self.first_day = today - datetime.timedelta(days=HISTORY_DAYS)
+        self.days = [self.first_day + datetime.timedelta(days=n) for n in range(HISTORY_DAYS + 1)]
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=("wu", "chen", "staff"))}
+        self.wu, self.chen, self.staff = users["wu"], users["chen"], users["staff"]
+        grids = {g.number: g for g in community.grids.all()}
+        self.grid1, self.grid2 = grids[1], grids[2]
+        self.campaign = None
+        self.planned = []
+        self._minutes = {}
+
+    # --- helpers ---------------------------------------------------------------------------------
+
+    def days_ago(self, n):
+        return self.today - datetime.timedelta(days=n)
+
+    @staticmethod
+    def households(grid):
+        return list(
+            Household.objects.filter(grid=grid, archived_at__isnull=True)
+            .prefetch_related("tags", "residents__categories")
+            .order_by("pk")
+        )
+
+    @staticmethod
+    def shops(grid):
+        return list(Shop.objects.filter(grid=grid, archived_at__isnull=True).order_by("pk"))
+
+    def cadence(self, household):
+        tags = {t.tag for t in household.tags.all()}
+        if HouseholdTag.KEY_CARE in tags:
+            return CADENCE_KEY_CARE
+        if HouseholdTag.LIVING_ALONE in tags:
+            return CADENCE_LIVING_ALONE
+        if tags & {HouseholdTag.EMPTY_NEST, HouseholdTag.DISABILITY}:
+            return CADENCE_EMPTY_NEST
+        if any(r.age_on(self.today) >= 75 for r in household.residents.all()):
+            return CADENCE_ELDERLY
+        return None
+
+    def looked_in_on(self, household):
+        """The residents a check-in is about: the elderly and anyone disabled or on medical equipment."""
+        care = {PersonCategory.DISABLED, PersonCategory.MEDICAL_EQUIPMENT}
+        residents = sorted(
+            (r for r in household.residents.all() if r.archived_at is None),
+            key=lambda r: (not r.is_head, r.date_of_birth),
+        )
+        return [
+            r for r in residents if r.age_on(self.today) >= 60 or care & {c.category for c in r.categories.all()}
+        ] or residents[:1]
+
+    def working_days(self, username):
+        weekday, saturday, sunday = WORKING[username]
+        days = []
+        for day in self.days:
+            chance = weekday if day.weekday() < 5 else saturday if day.weekday() == 5 else sunday
+            if self.rng.random() < chance and self.minutes(day):
+                days.append(day)
+        return days
+
+    @staticmethod
+    def on_or_before(days, day):
+        return max((d for d in days if d <= day), default=day)
+
+    def minutes(self, day):
+        """The minutes of ``day`` at which a visit may have started, none later than now."""
+        if day in self._minutes:
+            return self._minutes[day]
+        latest = self.now - datetime.timedelta(minutes=5)
+        found = []
+        for start, end in VISIT_HOURS:
+            opens = timezone.make_aware(datetime.datetime.combine(day, start))
+            closes = min(timezone.make_aware(datetime.datetime.combine(day, end)), latest)
+            span = int((closes - opens).total_seconds() // 60)
+            found.extend(opens + datetime.timedelta(minutes=m) for m in range(max(span, 0)))
+        self._minutes[day] = found
+        return found
+
+    # --- what a routine visit finds -------------------------------------------------------------
+
+    def check_in(self, household, day):
+        """(purposes, conditions, notes) of a routine check-in."""
+        rng = self.rng
+        people = self.looked_in_on(household)
+        if rng.random() < 0.07:
+            return (Purpose.ROUTINE,), dict.fromkeys(people, Condition.NOT_HOME), rng.choice(NOT_HOME_NOTES)
+        conditions = {}
+        for resident in people:
+            roll = rng.random()
+            if len(people) > 1 and roll < 0.05:
+                conditions[resident] = Condition.NOT_HOME
+            elif roll < 0.14:
+                conditions[resident] = Condition.UNWELL
+            else:
+                conditions[resident] = Condition.WELL
+        if Condition.UNWELL in conditions.values():
+            return (Purpose.ROUTINE,), conditions, rng.choice(UNWELL_NOTES)
+        if Condition.NOT_HOME in conditions.values():
+            return (Purpose.ROUTINE,), conditions, rng.choice(PARTNER_OUT_NOTES)
+        _, reminder, extra_purpose, checks = next(s for s in SEASONS if day.month in s[0])
+        roll = rng.random()
+        if extra_purpose and roll < 0.12:
+            return (Purpose.ROUTINE, extra_purpose), conditions, rng.choice(checks)
+        if roll < 0.35:
+            return (Purpose.ROUTINE,), conditions, ""  # a handful of taps at the door
+        if roll < 0.5:
+            return (Purpose.ROUTINE,), conditions, reminder
+        return (Purpose.ROUTINE,), conditions, rng.choice(COUPLE_WELL_NOTES if len(people) > 1 else WELL_NOTES)
+
+    # --- the plan --------------------------------------------------------------------------------
+
+    def plan_campaign(self, shops, workdays, busy):
+        """Story 2: Wu walks the street-front shops road by road; a shop found closed waits."""
+        rng = self.rng
+        starts_on = self.days_ago(CAMPAIGN_STARTED_DAYS_AGO)
+        self.campaign = Campaign.objects.create(
+            name=CAMPAIGN_NAME,
+            purpose=CAMPAIGN_PURPOSE,
+            starts_on=starts_on,
+            ends_on=self.today + datetime.timedelta(days=CAMPAIGN_ENDS_IN_DAYS),
+            target=CampaignTarget.STREET_FRONT_SHOPS,
+            created_by=self.staff,
+        )
+        self.campaign.grids.set([self.grid1])
+        created_at = timezone.make_aware(
+            datetime.datetime.combine(starts_on - datetime.timedelta(days=2), VISIT_HOURS[0][0])
+        )
+        Campaign.objects.filter(pk=self.campaign.pk).update(created_at=created_at + datetime.timedelta(hours=2))
+
+        def route(shop):
+            road, number = _address_number(shop.address)
+            return (CAMPAIGN_ROUTE.index(road) if road in CAMPAIGN_ROUTE else len(CAMPAIGN_ROUTE), number)
+
+        visited = []
+        for shop in sorted((s for s in shops if s.street_front), key=route):
+            if len(visited) == CAMPAIGN_SHOPS_VISITED:
+                break
+            if rng.random() >= 0.06:
+                visited.append(shop)
+        days = [d for d in workdays if starts_on <= d < self.today]
+        weights = [rng.uniform(0.6, 1.4) for _ in days]
+        sizes = [int(len(visited) * w / sum(weights)) for w in weights]
+        for i in rng.sample(range(len(days)), len(visited) - sum(sizes)):
+            sizes[i] += 1
+        walk = iter(visited)
+        for day, size in zip(days, sizes, strict=True):
+            for _ in range(size):
+                shop = next(walk)
+                notes = rng.choice(CAMPAIGN_FOOD_NOTES if shop.business_type == BusinessType.FOOD else CAMPAIGN_NOTES)
+                self.planned.append(
+                    PlannedVisit(day, self.wu, shop=shop, purposes=(Purpose.CAMPAIGN,), notes=notes, campaign=True)
+                )
+            busy[day] = busy.get(day, 0) + (size + 1) // 2
+        return len(visited)
+
+    def plan_safety(self, worker, shops, workdays, busy, chance):
+        """Fire and gas checks of shops now and then; an expired extinguisher leaves a follow-up."""
+        rng = self.rng
+        unchecked = list(shops)
+        rng.shuffle(unchecked)
+        last_day = self.on_or_before(workdays, self.days_ago(2))
+        for day in workdays:
+            if day >= self.today:
+                continue
+            count = 1 if day == last_day else rng.choice((1, 1, 2)) if rng.random() < chance else 0
+            for index in range(count):
+                if not unchecked:
+                    return
+                shop = unchecked.pop()
+                visit = PlannedVisit(day, worker, shop=shop, purposes=(Purpose.SAFETY,))
+                if day == last_day and index == 0 and worker is self.wu:
+                    visit.notes = EXTINGUISHER_NOTES
+                    visit.follow_up = (EXTINGUISHER_FOLLOW_UP, day + datetime.timedelta(days=7))
+                else:
+                    visit.notes = rng.choice(SAFETY_ISSUE_NOTES if rng.random() < 0.25 else SAFETY_OK_NOTES)
+                self.planned.append(visit)
+            busy[day] = busy.get(day, 0) + count
+
+    def story_visits(self, households, workdays):
+        """Story 1 (Ren Aixiang's weekly check-ins and the ventilator) and the follow-ups of Wu's day."""
+        rng = self.rng
+        ren_household = next(h for h in households if any(r.name == REN_NAME for r in h.residents.all()))
+        (ren,) = self.looked_in_on(ren_household)
+        visits = []
+        ventilator_day = self.days_ago(REN_VISIT_DAYS_AGO)
+        visits.append(
+            PlannedVisit(
+                ventilator_day,
+                self.wu,
+                household=ren_household,
+                conditions={ren: Condition.NEEDS_HELP},
+                notes=REN_NOTES,
+                follow_up=(REN_FOLLOW_UP, ventilator_day + datetime.timedelta(days=REN_FOLLOW_UP_IN_DAYS)),
+            )
+        )
+        day = ventilator_day
+        for notes in REN_EARLIER_NOTES:
+            day = self.on_or_before(workdays, day - datetime.timedelta(days=rng.choice((6, 7, 7, 8))))
+            if day <= self.first_day:
+                break
+            visits.append(
+                PlannedVisit(day, self.wu, household=ren_household, conditions={ren: Condition.WELL}, notes=notes)
+            )
+
+        story_names = RESERVED_NAMES | {"陈国平", "王美娟", "张浩", "李雨婷", "刘长春"}
+        ordinary = [h for h in households if not any(r.name in story_names for r in h.residents.all())]
+        alone = [h for h in ordinary if self.cadence(h) == CADENCE_LIVING_ALONE]
+        empty_nest = [h for h in ordinary if self.cadence(h) == CADENCE_EMPTY_NEST]
+        chosen = {"grab_bar": rng.choice(alone), "water_heater": rng.choice(empty_nest)}
+        chosen["pills"] = rng.choice([h for h in alone if h is not chosen["grab_bar"]])
+        for key, days_ago, notes, what, due_in, condition in FOLLOW_UP_STORIES:
+            household = chosen[key]
+            day = self.on_or_before(workdays, self.days_ago(days_ago))
+            due_on = (
+                day + datetime.timedelta(days=3) if due_in is None else self.today + datetime.timedelta(days=due_in)
+            )
+            conditions = dict.fromkeys(self.looked_in_on(household), condition)
+            visits.append(
+                PlannedVisit(
+                    day,
+                    self.wu,
+                    household=household,
+                    conditions=conditions,
+                    notes=notes,
+                    follow_up=(what, due_on),
+                    opens=key,
+                )
+            )
+            if key == "pills":  # done two days later, before it fell due
+                closed_on = min((d for d in workdays if d >= day + datetime.timedelta(days=2)), default=due_on)
+                visits.append(
+                    PlannedVisit(
+                        closed_on,
+                        self.wu,
+                        household=household,
+                        conditions=dict.fromkeys(conditions, Condition.WELL),
+                        notes=PILLS_CLOSED_NOTES,
+                        closes=key,
+                    )
+                )
+        return visits
+
+    def plan_check_ins(self, worker, households, workdays, busy, scripted):
+        """Routine check-ins day by day, around the scripted visits (which count like any other)."""
+        rng = self.rng
+        low, high = CHECK_INS_PER_DAY[worker.username]
+        workdays = set(workdays)
+        cadence = {h.pk: self.cadence(h) for h in households}
+        due = {pk: self.first_day + datetime.timedelta(days=rng.randrange(c)) for pk, c in cadence.items() if c}
+        tenants = [h for h in households if h.tenure == Tenure.RENTED]
+        scripted_on, scripted_days = {}, {}
+        for visit in scripted:
+            scripted_on.setdefault(visit.day, []).append(visit)
+            scripted_days.setdefault(visit.household.pk, []).append(visit.day)
+
+        def visited(visit):
+            """The household is next due when the first of its people is: a cadence after they
+            were seen, within days if unwell, and soon if they were not at home."""
+            pk, day = visit.household.pk, visit.day
+            if visit.follow_up:
+                due[pk] = datetime.date.max  # waits for the visit that settles the follow-up
+                return
+            if not cadence.get(pk):
+                return
+            days = []
+            for condition in visit.conditions.values():
+                if condition == Condition.NOT_HOME:
+                    days.append(rng.randint(1, 3))
+                elif condition == Condition.WELL:
+                    days.append(cadence[pk])
+                else:
+                    days.append(min(cadence[pk], rng.randint(3, 5)))
+            due[pk] = day + datetime.timedelta(days=min(days))
+
+        for day in self.days:
+            todays = scripted_on.get(day, [])
+            for visit in todays:
+                self.planned.append(visit)
+                visited(visit)
+            if day not in workdays:
+                continue
+            count = rng.randint(low, high) - busy.get(day, 0) - len(todays)
+            if day == self.today:
+                count = count * len(self.minutes(day)) // VISIT_MINUTES_A_DAY
+            knocked = {v.household.pk for v in todays}
+            candidates = [
+                h
+                for h in households
+                if due.get(h.pk, datetime.date.max) <= day
+                and h.pk not in knocked
+                and not any(0 <= (d - day).days <= 5 for d in scripted_days.get(h.pk, ()))
+            ]
+            # The closest care first (weekly before fortnightly before monthly), then the most overdue.
+            candidates.sort(key=lambda h: (cadence[h.pk], due[h.pk], rng.random()))
+            for household in candidates[: max(count, 0)]:
+                purposes, conditions, notes = self.check_in(household, day)
+                visit = PlannedVisit(
+                    day, worker, household=household, purposes=purposes, conditions=conditions, notes=notes
+                )
+                self.planned.append(visit)
+                visited(visit)
+            if tenants and day < self.today and rng.random() < 0.15:
+                household = rng.choice(tenants)
+                self.planned.append(
+                    PlannedVisit(
+                        day,
+                        worker,
+                        household=household,
+                        purposes=(Purpose.OTHER,),
+                        conditions={self.looked_in_on(household)[0]: Condition.WELL},
+                        notes=rng.choice(TENANT_NOTES),
+                    )
+                )
+
+    def set_times(self):
+        """Spread each worker's day over the visiting hours, in the order of a walk down the streets."""
+        by_day = {}
+        for visit in self.planned:
+            by_day.setdefault((visit.worker.pk, visit.day), []).append(visit)
+        for (_, day), visits in by_day.items():
+            visits.sort(key=lambda v: (v.target.address, v.closes))
+            times = sorted(self.rng.sample(self.minutes(day), len(visits)))
+            for visit, at in zip(visits, times, strict=True):
+                visit.visited_at = at
+
+    # --- writing -----------------------------------------------------------------------------------
+
+    def log(self):
+        opened = {}
+        for planned in sorted(self.planned, key=lambda v: v.visited_at):
+            what, due_on = planned.follow_up or (None, None)
+            visit, _ = log_visit(
+                worker=planned.worker,
+                client_id=uuid.UUID(int=self.rng.getrandbits(128)),
+                visited_at=planned.visited_at,
+                household=planned.household,
+                shop=planned.shop,
+                purposes=planned.purposes,
+                conditions=planned.conditions,
+                notes=planned.notes,
+                campaign=self.campaign if planned.campaign else None,
+                follow_up=NewFollowUp(what, due_on, planned.worker) if what else None,
+                close_follow_ups=[opened[planned.closes]] if planned.closes else (),
+            )
+            if planned.opens:
+                opened[planned.opens] = FollowUp.objects.get(visit=visit)
+
+    def backdate(self):
+        """Make the records read as logged at the door rather than at seeding time: a visit was
+        created when it happened (so only the latest are still the worker's to correct), a
+        follow-up with its visit, and a follow-up was done in the visit that closed it."""
+        grids = (self.grid1.pk, self.grid2.pk)
+        Visit.objects.filter(grid__in=grids).update(created_at=F("visited_at"), updated_at=F("visited_at"))
+        Visit.history.filter(grid_id__in=grids).update(
+            history_date=F("visited_at"), history_change_reason=CHANGE_REASON
+        )
+        opened_at = Visit.objects.filter(pk=OuterRef("visit_id")).values("visited_at")[:1]
+        closed_at = Visit.objects.filter(pk=OuterRef("done_in_visit_id")).values("visited_at")[:1]
+        FollowUp.objects.filter(grid__in=grids, done_in_visit__isnull=False).update(done_at=Subquery(closed_at))
+        FollowUp.history.filter(grid_id__in=grids, history_type="+").update(
+            history_date=Subquery(opened_at), history_change_reason=CHANGE_REASON
+        )
+        FollowUp.history.filter(grid_id__in=grids, history_type="~").update(
+            done_at=Subquery(closed_at), history_date=Subquery(closed_at), history_change_reason=CHANGE_REASON
+        )
+
+    def build(self):
+        """Plan and log every visit. Call inside a transaction, after the accounts exist."""
+        households1, shops1 = self.households(self.grid1), self.shops(self.grid1)
+        households2, shops2 = self.households(self.grid2), self.shops(self.grid2)
+        wu_days, chen_days = self.working_days("wu"), self.working_days("chen")
+        wu_busy, chen_busy = {}, {}
+
+        self.plan_campaign(shops1, wu_days, wu_busy)
+        self.plan_safety(self.wu, shops1, wu_days, wu_busy, chance=0.3)
+        self.plan_check_ins(self.wu, households1, wu_days, wu_busy, self.story_visits(households1, wu_days))
+
+        self.plan_safety(self.chen, shops2, chen_days, chen_busy, chance=0.1)
+        alone2 = [h for h in households2 if self.cadence(h) in (CADENCE_KEY_CARE, CADENCE_LIVING_ALONE)]
+        household = self.rng.choice(alone2)
+        day = self.on_or_before(chen_days, self.days_ago(4))
+        wiring = PlannedVisit(
+            day,
+            self.chen,
+            household=household,
+            purposes=(Purpose.ROUTINE, Purpose.SAFETY),
+            conditions=dict.fromkeys(self.looked_in_on(household), Condition.WELL),
+            notes=WIRING_NOTES,
+            follow_up=(WIRING_FOLLOW_UP, day + datetime.timedelta(days=10)),
+        )
+        self.plan_check_ins(self.chen, households2, chen_days, chen_busy, [wiring])
+
+        self.set_times()
+        self.log()
+        self.backdate()
+        return self.campaign
 
 
 def ensure_accounts(community, *, reset_passwords=False):
@@ -854,14 +1461,21 @@ def ensure_accounts(community, *, reset_passwords=False):
 
 
 def seed(*, reset_passwords=False, today=None):
-    """Build the demo world unless Dongluchi already exists; always ensure the accounts.
+    """Build the demo world and its visit history unless Dongluchi already exists; always
+    ensure the accounts.
 
     Returns (created, community, account rows).
     """
+    today = today or timezone.localdate()
+    # Visits are never in the future; on a day other than today, that day ends at 18:00.
+    end_of_day = timezone.make_aware(datetime.datetime.combine(today, VISIT_HOURS[-1][1]))
+    now = min(timezone.now(), end_of_day)
     with transaction.atomic():
         community = Community.objects.filter(code=COMMUNITY_CODE).first()
         created = community is None
         if created:
-            community = WorldBuilder(today or timezone.localdate()).build()
+            community = WorldBuilder(today).build()
         rows = ensure_accounts(community, reset_passwords=reset_passwords)
+        if created:
+            VisitHistoryBuilder(community, today, now).build()
     return created, community, rows

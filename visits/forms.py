@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 
 from .models import Campaign, CampaignTarget, Condition, Purpose
+from .selectors import open_campaigns
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
@@ -47,6 +48,12 @@ class MultipleImageField(forms.ImageField):
                 )
             cleaned.append(super().clean(upload, initial))
         return cleaned
+
+
+def _same_minute(a, b):
+    return abs(a - b) < datetime.timedelta(minutes=1) and a.replace(second=0, microsecond=0) == b.replace(
+        second=0, microsecond=0
+    )
 
 
 def _local_input(value):
@@ -97,8 +104,7 @@ class VisitForm(forms.Form):
         self.fields["client_id"].initial = uuid.uuid4()
         self.fields["visited_at"].initial = _local_input(visit.visited_at if visit else now)
         self.fields["purposes"].initial = [Purpose.CAMPAIGN if campaign else Purpose.ROUTINE]
-        running = scope.campaigns(user).filter(grids=target.grid, starts_on__lte=timezone.localdate())
-        self.fields["campaign"].queryset = running
+        self.fields["campaign"].queryset = open_campaigns(user, target.grid)
         if campaign:
             self.fields["campaign"].initial = campaign.pk
         self.resident_fields = []
@@ -140,6 +146,8 @@ class VisitForm(forms.Form):
 
     def clean_visited_at(self):
         value = self.cleaned_data["visited_at"]
+        if self.visit and _same_minute(value, self.visit.visited_at):
+            return self.visit.visited_at  # unchanged: an old visit may still be corrected
         now = timezone.now()
         if value > now + CLOCK_SKEW:
             raise forms.ValidationError(_("The visit time is in the future."), code="future")
@@ -166,6 +174,9 @@ class VisitForm(forms.Form):
         if due_on is None and days:
             data["follow_up_due_on"] = timezone.localdate() + datetime.timedelta(days=days)
         return data
+
+    def listed_residents(self):
+        return [resident for resident, _ in self.resident_fields]
 
     def conditions(self):
         return {

@@ -28,6 +28,11 @@ def last_seen_at():
     return Subquery(latest)
 
 
+def open_campaigns(user, grid):
+    """Campaigns a visit to a place in this grid may count towards: started, over this grid."""
+    return scope.campaigns(user).filter(grids=grid, starts_on__lte=timezone.localdate())
+
+
 def campaign_targets(user, campaign: Campaign):
     """The households or shops the campaign aims at, within what the user may see."""
     if campaign.targets_shops:
@@ -63,17 +68,22 @@ def coverage_for(user, campaigns):
         row["grid"]: row["n"]
         for row in scope.households(user).filter(grid__in=grid_ids).values("grid").annotate(n=Count("pk")).order_by()
     }
+    # A target counts while it is current and still in one of the campaign's grids, exactly as
+    # campaign_targets() lists it.
+    campaign_grid = Campaign.grids.through.objects.filter(campaign=OuterRef("campaign"))
+    shop_counts = Q(shop__archived_at__isnull=True) & Exists(campaign_grid.filter(grid=OuterRef("shop__grid")))
+    household_counts = Q(household__archived_at__isnull=True) & Exists(
+        campaign_grid.filter(grid=OuterRef("household__grid"))
+    )
     visited = {
         row["campaign"]: row
         for row in scope.visits(user)
         .filter(campaign__in=campaigns)
         .values("campaign")
         .annotate(
-            shops=Count("shop", distinct=True, filter=Q(shop__archived_at__isnull=True)),
-            street_front_shops=Count(
-                "shop", distinct=True, filter=Q(shop__archived_at__isnull=True, shop__street_front=True)
-            ),
-            households=Count("household", distinct=True, filter=Q(household__archived_at__isnull=True)),
+            shops=Count("shop", distinct=True, filter=shop_counts),
+            street_front_shops=Count("shop", distinct=True, filter=shop_counts & Q(shop__street_front=True)),
+            households=Count("household", distinct=True, filter=household_counts),
         )
         .order_by()
     }

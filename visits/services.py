@@ -84,8 +84,12 @@ def log_visit(
 
 
 @transaction.atomic
-def update_visit(*, visit, visited_at, purposes, conditions, notes):
-    """Correct a visit; the previous version stays in its history."""
+def update_visit(*, visit, visited_at, purposes, conditions, notes, residents=None):
+    """Correct a visit; the previous version stays in its history.
+
+    ``residents`` are those the edit form listed (default: everyone the visit recorded); a
+    resident not listed (say, one archived since) keeps what was recorded about them.
+    """
     visit.visited_at = visited_at
     visit.notes = notes
     visit.save(update_fields=["visited_at", "notes", "updated_at"])
@@ -100,8 +104,10 @@ def update_visit(*, visit, visited_at, purposes, conditions, notes):
         elif record.condition != condition:
             record.condition = condition
             record.save(update_fields=["condition"])
-    for record in seen.values():
-        record.delete()
+    listed = set(seen) if residents is None else {resident.pk for resident in residents}
+    for resident_id, record in seen.items():
+        if resident_id in listed:
+            record.delete()  # set back to "not recorded"
     return visit
 
 

@@ -22,7 +22,7 @@ def _log_visit(request, *, household=None, shop=None):
     target = household or shop
     campaign = None
     if (campaign_id := request.GET.get("campaign", "")).isdigit():
-        campaign = scope.campaigns(request.user).filter(pk=campaign_id, grids=target.grid).first()
+        campaign = selectors.open_campaigns(request.user, target.grid).filter(pk=campaign_id).first()
     form = VisitForm(
         _posted(request),
         request.FILES if request.method == "POST" else None,
@@ -109,6 +109,7 @@ def visit_edit(request, pk):
             visit=visit,
             visited_at=form.cleaned_data["visited_at"],
             purposes=form.cleaned_data["purposes"],
+            residents=form.listed_residents(),
             conditions=form.conditions(),
             notes=form.cleaned_data["notes"],
         )

@@ -19,7 +19,8 @@ from ..factories import HouseholdFactory, ResidentFactory, ShopFactory, UserFact
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
-    # Photos land in a scratch folder, never in var/media.
+    # Overrides the suite-wide fixture: a folder per test, so a test can check that a refused
+    # photo left no file behind.
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -1,5 +1,6 @@
 """Build the demo world of DOMAIN.md: Dongluchi Community with Grid 1 (307 households, 92 shops)
-and Grid 2, the stories' people and places, and one demo account per role.
+and Grid 2, the stories' people and places, one demo account per role, and the last weeks of
+visits: Wu's and Chen's check-ins, Ren Aixiang's ventilator follow-up and the shop campaign.
 
 Idempotent: if Dongluchi already exists, only the demo accounts and their roles are ensured.
 """
@@ -7,10 +8,13 @@ Idempotent: if Dongluchi already exists, only the demo accounts and their roles 
 import time
 
 from django.core.management.base import BaseCommand
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
+from django.utils import timezone
 
 from gridapp import demo_data
 from gridapp.models import Resident
+from visits.models import Campaign, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
+from visits.selectors import campaign_coverage
 
 
 class Command(BaseCommand):
@@ -33,6 +37,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"{community} ({community.code}) already seeded; demo accounts ensured.")
         self.write_counts(community)
+        self.write_visits(community)
         self.write_accounts(rows)
 
     def write_counts(self, community):
@@ -48,6 +53,45 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {grid.name} (Grid {grid.number}): {grid.n_households} households, {total} residents "
                 f"({elderly} aged 60+), {grid.n_shops} shops"
+            )
+
+    def write_visits(self, community):
+        visits = Visit.objects.filter(grid__community=community)
+        first = visits.aggregate(first=Min("visited_at"))["first"]
+        if first is None:
+            self.stdout.write("  Visits: none")
+            return
+        by_worker = ", ".join(
+            f"{row['worker__last_name']}{row['worker__first_name']} {row['n']}"
+            for row in visits.values("worker__last_name", "worker__first_name").annotate(n=Count("pk")).order_by("-n")
+        )
+        purposes = ", ".join(
+            f"{row['purpose']} {row['n']}"
+            for row in VisitPurpose.objects.filter(visit__in=visits)
+            .values("purpose")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "purpose")
+        )
+        self.stdout.write(
+            f"  Visits: {visits.count()} since {timezone.localtime(first):%Y-%m-%d} ({by_worker}; {purposes})"
+        )
+        seen = dict(
+            ResidentSeen.objects.filter(visit__in=visits).values_list("condition").annotate(n=Count("pk")).order_by()
+        )
+        self.stdout.write("  Residents seen: " + ", ".join(f"{c} {seen.get(c, 0)}" for c in Condition.values))
+        today = timezone.localdate()
+        follow_ups = FollowUp.objects.filter(grid__community=community)
+        open_ = follow_ups.filter(done_at__isnull=True)
+        self.stdout.write(
+            f"  Follow-ups: {open_.count()} open ({open_.filter(due_on__lt=today).count()} overdue, "
+            f"{open_.filter(due_on=today).count()} due today, {open_.filter(due_on__gt=today).count()} later), "
+            f"{follow_ups.filter(done_at__isnull=False).count()} done"
+        )
+        for campaign in Campaign.objects.filter(grids__community=community).distinct().select_related("created_by"):
+            visited, total = campaign_coverage(campaign.created_by, campaign)
+            self.stdout.write(
+                f"  Campaign {campaign.name} ({campaign.starts_on} – {campaign.ends_on}): "
+                f"visited {visited} of {total} {campaign.get_target_display().lower()}, {total - visited} left"
             )
 
     def write_accounts(self, rows):
