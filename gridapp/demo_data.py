@@ -5,6 +5,10 @@ elderly) and Grid 2 (Chen's, smaller), with the places and people of the six sto
 account per role. Everything comes from ``random.Random(SEED)``, so two runs on the same day build
 the same register; ages are counted from ``timezone.localdate()``, so dates of birth (and the ID
 numbers that embed them) follow the calendar and Ren Aixiang stays 86.
+
+The visit history of the last 45 days (Wu's and Chen's check-ins and shop inspections, Ren
+Aixiang's ventilator follow-up, the shop campaign at 61 of 92) comes from its own generator,
+``random.Random(VISITS_SEED)``, and is logged through ``visits.services.log_visit``.
 """
 
 import datetime
@@ -1009,9 +1013,10 @@ def _address_number(address):
 class VisitHistoryBuilder:
     """The last HISTORY_DAYS days of Wu's and Chen's visits, planned day by day with their own
     seeded generator and then logged through ``visits.services.log_visit`` in the order they
-    happened. Each working day a worker first knocks on the doors whose check-in is most overdue
-    (by the care cadence); someone unwell is looked in on again within days, a door not answered
-    is tried again soon, and a household with an open follow-up waits for it."""
+    happened. Each working day a worker knocks on the doors whose check-in is due, closest care
+    first (weekly, then fortnightly, monthly), then the longest overdue; someone unwell is looked
+    in on again within days, a door not answered is tried again soon, and a household with an
+    open follow-up waits for it."""
 
     def __init__(self, community, today, now, rng=None):
         self.rng = rng or random.Random(VISITS_SEED)

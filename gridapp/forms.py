@@ -17,6 +17,7 @@ from .models import (
     Resident,
     ResidentCategoryLink,
     Shop,
+    Webhook,
 )
 from .validators import normalize_id_number, normalize_phone, validate_id_matches_birth_date
 
@@ -294,3 +295,18 @@ class RegisterSearchForm(forms.Form):
         self.fields["q"].widget.attrs.update({"placeholder": _("Name, address or phone"), "type": "search"})
         self.fields["category"].choices = [("", _("Any person category")), *PersonCategory.choices]
         self.fields["tag"].choices = [("", _("Any household tag")), *HouseholdTag.choices]
+
+
+class WebhookForm(_RegisterForm):
+    class Meta:
+        model = Webhook
+        fields = ["url", "kind", "active"]
+        widgets = {
+            "url": forms.URLInput(attrs={"placeholder": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"})
+        }
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise forms.ValidationError(_("A webhook address starts with http:// or https://."))
+        return url

@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
+from visits.checkins import active_assignments, due_checkins
 from visits.selectors import last_seen_at
 
 from . import scope
@@ -21,6 +22,7 @@ CARE_CATEGORIES = (
     PersonCategory.DISABLED,
 )
 LONGEST_UNSEEN = 10
+CHECKINS_ON_THE_DAY = 15
 
 
 def home(request):
@@ -38,13 +40,25 @@ def _worker_day(user):
     today = timezone.localdate()
     start_of_day = timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
     cared_for = ResidentCategoryLink.objects.filter(resident=OuterRef("pk"), category__in=CARE_CATEGORIES)
+    my_grids = scope.for_user(user).worker_grid_ids
+    checkins_due = list(
+        due_checkins(
+            active_assignments()
+            .filter(resident__household__grid_id__in=my_grids)
+            .select_related("resident__household", "level"),
+            today,
+        )[:CHECKINS_ON_THE_DAY]
+    )
+    for row in checkins_due:
+        row.days_overdue = (today - row.due_on).days
     return {
         "today": today,
+        "checkins_due": checkins_due,
         "follow_ups_due": scope.follow_ups(user)
         .filter(assignee=user, done_at__isnull=True, due_on__lte=today)
         .order_by("due_on"),
         "longest_unseen": scope.residents(user)
-        .filter(Exists(cared_for), household__grid_id__in=scope.for_user(user).worker_grid_ids)
+        .filter(Exists(cared_for), household__grid_id__in=my_grids)
         .annotate(last_seen=last_seen_at())
         .select_related("household")
         .order_by(F("last_seen").asc(nulls_first=True), "date_of_birth")[:LONGEST_UNSEEN],

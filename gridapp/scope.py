@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from visits.models import Campaign, FollowUp, Visit
 
-from .models import Building, Community, Grid, Household, Resident, Role, RoleKind, Shop
+from .models import Building, Community, Delivery, Grid, Household, Notification, Resident, Role, RoleKind, Shop
 
 # A worker may correct their own visit for this long; staff and admins at any time.
 VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -100,6 +100,10 @@ def communities(user):
     if scope.is_admin:
         return qs
     return qs.filter(Q(id__in=scope.staff_community_ids) | Q(grids__id__in=scope.worker_grid_ids)).distinct()
+
+
+def get_community(user, pk):
+    return _get(communities(user), pk)
 
 
 def grids(user):
@@ -251,3 +255,20 @@ def users_in_grid(grid):
         .objects.filter(gridapp_roles__kind=RoleKind.GRID_WORKER, gridapp_roles__grid=grid, is_active=True)
         .distinct()
     )
+
+
+# --- notifications --------------------------------------------------------------------
+
+
+def notifications(user):
+    """A user's own inbox; nobody reads another's."""
+    return Notification.objects.filter(recipient=user)
+
+
+def deliveries(user):
+    """Deliveries of messages about the communities a staff member runs (admins: all)."""
+    scope = for_user(user)
+    qs = Delivery.objects.all()
+    if scope.is_admin:
+        return qs
+    return qs.filter(notification__community_id__in=scope.staff_community_ids)

@@ -1,11 +1,16 @@
-"""Background jobs of the register app."""
+"""Background jobs of the register app: deliveries of notifications, and a heartbeat."""
 
+import datetime
 import socket
 
 from celery import shared_task
 from django.utils import timezone
 
-from .models import WorkerHeartbeat
+from . import notify
+from .models import Delivery, DeliveryStatus, WorkerHeartbeat
+
+# A delivery claimed this long ago whose worker never finished (it died) is tried again.
+STALE_CLAIM = datetime.timedelta(minutes=15)
 
 
 @shared_task(ignore_result=True)
@@ -13,3 +18,31 @@ def heartbeat():
     """Record that a worker ran a task just now; the admin home shows it, so a stopped worker
     or beat is noticed before reminders go missing."""
     WorkerHeartbeat.objects.update_or_create(hostname=socket.gethostname()[:200], defaults={"seen_at": timezone.now()})
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def deliver(self, delivery_id):
+    """Send one delivery; retry with backoff (the row, not the task, counts the tries)."""
+    retry_in = notify.attempt(delivery_id)
+    if retry_in is not None:
+        raise self.retry(countdown=retry_in)
+
+
+@shared_task(ignore_result=True)
+def requeue_deliveries():
+    """Catch up on deliveries whose task was lost: the broker was down when they were queued,
+    or the worker died while sending."""
+    now = timezone.now()
+    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        status=DeliveryStatus.PENDING
+    )
+    waiting = Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, created_at__lt=now - notify_grace(), claimed_at__isnull=True
+    ) | Delivery.objects.filter(
+        status=DeliveryStatus.PENDING, claimed_at__lt=now - datetime.timedelta(seconds=notify.BACKOFF_CAP_SECONDS * 2)
+    )
+    notify.enqueue(list(waiting.values_list("pk", flat=True)[:1000]))
+
+
+def notify_grace():
+    return datetime.timedelta(minutes=5)

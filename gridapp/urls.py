@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import home, views
+from . import home, inbox, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -27,6 +27,11 @@ urlpatterns = [
     path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
     path("shops/<int:pk>/edit/", views.shop_form, name="shop_edit"),
     path("shops/<int:pk>/archive/", views.shop_archive, name="shop_archive"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/<int:pk>/", inbox.notification_detail, name="notification_detail"),
+    path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
+    path("deliveries/failed/", inbox.failed_deliveries, name="failed_deliveries"),
+    path("communities/<int:pk>/webhook/", inbox.community_webhook, name="community_webhook"),
     path("", include("visits.urls")),
     path("admin/", admin.site.urls),
 ]

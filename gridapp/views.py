@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from visits.checkins import with_due_dates
+from visits.models import CareAssignment
 from visits.selectors import last_visit_at
 
 from . import scope
@@ -240,11 +242,13 @@ def household_archive(request, pk):
 
 def resident_detail(request, pk):
     resident = scope.get_resident(request.user, pk)
+    care = with_due_dates(CareAssignment.objects.filter(resident=resident).select_related("level")).first()
     return render(
         request,
         "gridapp/resident_detail.html",
         {
             "resident": resident,
+            "care": care,
             "can_manage": scope.can_manage_register(request.user),
             "can_edit_contact": scope.can_edit_resident_contact(request.user, resident),
         },

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 
-from .models import Campaign, CampaignTarget, Condition, Purpose
+from .models import Campaign, CampaignTarget, CareLevel, Condition, Purpose
 from .selectors import open_campaigns
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -221,3 +221,38 @@ class CampaignForm(forms.ModelForm):
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
             self.add_error("ends_on", _("The campaign ends before it starts."))
         return data
+
+
+class CareLevelForm(forms.ModelForm):
+    class Meta:
+        model = CareLevel
+        fields = ["name", "cadence_days", "grace_days", "suggest_for"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cadence_days"].min_value = 1
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save"), css_class="btn-lg w-100"))
+
+    def clean_cadence_days(self):
+        days = self.cleaned_data["cadence_days"]
+        if days is None or days <= 0:
+            raise forms.ValidationError(_("A check-in cadence is at least one day."))
+        return days
+
+    def clean_grace_days(self):
+        days = self.cleaned_data["grace_days"]
+        if days is None or days < 0:
+            raise forms.ValidationError(_("Grace days cannot be negative."))
+        return days
+
+
+class CareAssignmentForm(forms.Form):
+    level = forms.ModelChoiceField(
+        label=_("Care level"), queryset=CareLevel.objects.all(), required=False, empty_label=_("No check-ins")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save"), css_class="btn-lg w-100"))

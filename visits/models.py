@@ -218,7 +218,9 @@ class FollowUp(models.Model):
         verbose_name=_("closed in visit"),
     )
     outcome = models.TextField(_("outcome"), blank=True, max_length=2000)
-    history = HistoricalRecords()
+    # Set when the sweep put this follow-up in its assignee's digest (once, when it fell due).
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["reminded_at"])
 
     class Meta:
         verbose_name = _("follow-up")
@@ -249,3 +251,103 @@ class FollowUp(models.Model):
     @property
     def target(self):
         return self.visit.target
+
+
+# --- check-ins for elderly residents (see visits/checkins.py) ---------------------------
+
+
+class CareRule(models.TextChoices):
+    """Which residents a level is suggested for (DOMAIN.md "Check-ins")."""
+
+    ALONE_80_OR_EQUIPMENT = "alone_80_or_equipment", _("Living alone and 80 or over, or on medical equipment")
+    ALONE = "alone", _("Living alone")
+    EMPTY_NEST = "empty_nest", _("Empty-nest")
+
+
+class CareLevel(models.Model):
+    """How often a resident must be checked on, and how long past due before staff are told."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    cadence_days = models.PositiveSmallIntegerField(_("check-in every (days)"))
+    grace_days = models.PositiveSmallIntegerField(
+        _("grace days before escalation"), default=3, help_text=_("Days overdue before community staff are told.")
+    )
+    suggest_for = models.CharField(
+        _("suggested for"), max_length=30, choices=CareRule.choices, blank=True, help_text=_("Optional.")
+    )
+
+    class Meta:
+        verbose_name = _("care level")
+        verbose_name_plural = _("care levels")
+        ordering = ["cadence_days", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cadence_days__gt=0), name="care_level_cadence_positive"),
+            models.UniqueConstraint(
+                fields=["suggest_for"], condition=~Q(suggest_for=""), name="care_level_one_per_rule"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CareAssignment(models.Model):
+    """A resident's care level; a resident without one has no check-ins."""
+
+    resident = models.OneToOneField(
+        Resident, on_delete=models.CASCADE, primary_key=True, related_name="care", verbose_name=_("resident")
+    )
+    level = models.ForeignKey(CareLevel, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("level"))
+    # A resident never seen is due from the day the level was set.
+    assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("care assignment")
+        verbose_name_plural = _("care assignments")
+        indexes = [models.Index(fields=["level"], name="care_assignment_level_idx")]
+
+    def __str__(self):
+        return f"{self.resident} · {self.level}"
+
+
+class ReminderKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder to the grid worker")
+    ESCALATION = "escalation", _("Escalation to community staff")
+
+
+class Reminder(models.Model):
+    """One reminder (or escalation) per resident and due date; the unique constraint is what
+    makes a second or concurrent sweep a no-op."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="reminders")
+    due_on = models.DateField(_("due on"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
+    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Set when a sweep claims the reminder for a digest (a conditional UPDATE), so each
+    # reminder is put in exactly one digest even when sweeps overlap.
+    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
+    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("check-in reminder")
+        verbose_name_plural = _("check-in reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["resident", "due_on", "kind"], name="reminder_once_per_due_date"),
+        ]
+        indexes = [
+            # The sweep claims reminders not yet put in a digest.
+            models.Index(fields=["kind", "grid"], condition=Q(notified_at__isnull=True), name="reminder_unclaimed_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.resident} · {self.due_on:%Y-%m-%d} · {self.get_kind_display()}"

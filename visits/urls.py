@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import checkin_views, views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -10,6 +10,11 @@ urlpatterns = [
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
+    path("checkins/", checkin_views.checkin_list, name="checkins"),
+    path("care-levels/", checkin_views.care_level_list, name="care_level_list"),
+    path("care-levels/new/", checkin_views.care_level_form, name="care_level_create"),
+    path("care-levels/<int:pk>/edit/", checkin_views.care_level_form, name="care_level_edit"),
+    path("residents/<int:pk>/care/", checkin_views.resident_care, name="resident_care"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

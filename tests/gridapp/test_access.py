@@ -14,7 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from visits.models import Campaign, VisitPhoto
+from gridapp import notify
+from visits.models import Campaign, CareLevel, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
 ROLES = ["anonymous", "wu", "chen", "staff", "zhao", "admin"]
@@ -63,6 +64,23 @@ MATRIX = {
     "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "campaign_detail": (lambda o: {"pk": o["campaign"].pk}, {"GET": READ}),
+    # Check-ins and care levels.
+    "checkins": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "care_level_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "care_level_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "care_level_edit": (lambda o: {"pk": o["care_level"].pk}, {"GET": CREATE, "POST": CREATE}),
+    # The grid's worker may set a resident's level (an empty choice means no check-ins).
+    "resident_care": (lambda o: {"pk": o["resident"].pk}, {"GET": READ, "POST": [LOGIN, 302, 404, 302, 404, 302]}),
+    # The inbox: each user's own messages only.
+    "inbox": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "notification_detail": (lambda o: {"pk": o["notification"].pk}, {"GET": [LOGIN, 200, 404, 404, 404, 404]}),
+    "inbox_mark_all_read": (lambda o: {}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [302] * 6}),
+    "failed_deliveries": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    # Dongluchi's group robot: its staff and admins; its workers see the community but may not.
+    "community_webhook": (
+        lambda o: {"pk": o["grid"].community_id},
+        {"GET": [LOGIN, 403, 403, 200, 404, 200], "POST": [LOGIN, 403, 403, 200, 404, 200]},
+    ),
     # Public pages.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -111,8 +129,11 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
     )
     campaign.grids.add(ren.household.grid)
     photo = VisitPhoto.objects.create(visit=visit, image=SimpleUploadedFile("door.png", _png(), "image/png"))
+    notification = notify.send(notify.Message(recipient_id=wu.pk, kind="test", subject="任爱香 需探访", body="…"))
     return {
         "photo": photo,
+        "notification": notification,
+        "care_level": CareLevel.objects.first(),
         "visit": visit,
         "follow_up": visit.follow_ups.get(),
         "campaign": campaign,

@@ -53,24 +53,24 @@ class Grid1:
 
 # page → (URL for the world, rows the page shows, queries it may make)
 PAGES = {
-    "home": (lambda w: reverse("home"), None, 4),
-    "households": (lambda w: reverse("grid_detail", args=[w.grid.pk]), lambda r: r.context["page"], 7),
+    "home": (lambda w: reverse("home"), None, 5),
+    "households": (lambda w: reverse("grid_detail", args=[w.grid.pk]), lambda r: r.context["page"], 8),
     "households_searched": (
         lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?q=临江路&category=elderly_alone&tag=empty_nest",
         lambda r: r.context["page"],
-        7,
+        8,
     ),
-    "shops": (lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?tab=shops", lambda r: r.context["page"], 6),
+    "shops": (lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?tab=shops", lambda r: r.context["page"], 7),
     "buildings": (
         lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?tab=buildings",
         lambda r: r.context["page"],
-        6,
+        7,
     ),
-    "building": (lambda w: reverse("building_detail", args=[w.building.pk]), lambda r: r.context["households"], 7),
+    "building": (lambda w: reverse("building_detail", args=[w.building.pk]), lambda r: r.context["households"], 8),
     "household": (
         lambda w: reverse("household_detail", args=[w.first_household.pk]),
         lambda r: r.context["residents"],
-        9,
+        10,
     ),
 }
 

@@ -1,0 +1,59 @@
+"""The in-app inbox, and the deliveries staff watch for failures."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import scope
+from .forms import WebhookForm
+from .models import DeliveryStatus, Webhook
+
+
+def inbox(request):
+    notifications = scope.notifications(request.user).order_by("-created_at")
+    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
+    return render(request, "gridapp/inbox.html", {"page": page})
+
+
+def notification_detail(request, pk):
+    notification = get_object_or_404(scope.notifications(request.user), pk=pk)
+    if notification.read_at is None:
+        scope.notifications(request.user).filter(pk=pk, read_at__isnull=True).update(read_at=timezone.now())
+    return render(request, "gridapp/notification_detail.html", {"notification": notification})
+
+
+@require_POST
+def inbox_mark_all_read(request):
+    scope.notifications(request.user).filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("All messages marked as read."))
+    return redirect("inbox")
+
+
+def failed_deliveries(request):
+    """Deliveries that failed for good, for the staff of the communities they concern."""
+    scope.require_manage(request.user)
+    deliveries = (
+        scope.deliveries(request.user)
+        .filter(status=DeliveryStatus.FAILED)
+        .select_related("notification__recipient", "notification__community")
+    )
+    page = Paginator(deliveries.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    return render(request, "gridapp/failed_deliveries.html", {"page": page})
+
+
+def community_webhook(request, pk):
+    """Staff set their community's group-robot webhook."""
+    community = scope.get_community(request.user, pk)
+    scope.require_manage(request.user)
+    hook = Webhook.objects.filter(community=community).first()
+    form = WebhookForm(request.POST if request.method == "POST" else None, instance=hook)
+    if request.method == "POST" and form.is_valid():
+        hook = form.save(commit=False)
+        hook.community = community
+        hook.save()
+        messages.success(request, _("Webhook saved."))
+        return redirect("home")
+    return render(request, "gridapp/form.html", {"form": form, "title": _("Group robot for %(c)s") % {"c": community}})

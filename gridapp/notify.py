@@ -1,0 +1,174 @@
+"""The inbox and the delivery channels that visits and cases both use.
+
+``send_many`` writes each message to the recipient's inbox and one Delivery row per further
+channel (e-mail when the user has an address, the community's group-robot webhook when one is
+set), then — after the transaction commits — enqueues one task per delivery. ``attempt``
+claims a delivery with a conditional UPDATE before sending, so a retried or duplicated task
+sends nothing twice; a failure is retried with exponential backoff and jitter and marked
+failed after MAX_ATTEMPTS, without holding up any other channel.
+"""
+
+import json
+import logging
+import random
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE_SECONDS = 30
+# Never longer than the Redis visibility timeout, or Redis would hand the task out twice.
+BACKOFF_CAP_SECONDS = 30 * 60
+WEBHOOK_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient_id: int
+    kind: str
+    subject: str
+    body: str
+    link: str = ""
+    community_id: int | None = None
+
+
+class ChannelError(Exception):
+    """A channel could not deliver; the delivery will be retried."""
+
+
+def send_many(messages):
+    """Put each message in its recipient's inbox and queue its other deliveries."""
+    if not messages:
+        return []
+    now = timezone.now()
+    emails = dict(
+        get_user_model()
+        .objects.filter(pk__in={m.recipient_id for m in messages}, is_active=True)
+        .exclude(email="")
+        .values_list("pk", "email")
+    )
+    hooks = dict(
+        Webhook.objects.filter(community_id__in={m.community_id for m in messages}, active=True).values_list(
+            "community_id", "url"
+        )
+    )
+    notifications = Notification.objects.bulk_create(
+        Notification(
+            recipient_id=m.recipient_id,
+            kind=m.kind,
+            subject=m.subject,
+            body=m.body,
+            link=m.link,
+            community_id=m.community_id,
+            created_at=now,
+        )
+        for m in messages
+    )
+    deliveries = []
+    for message, notification in zip(messages, notifications, strict=True):
+        deliveries.append(
+            Delivery(
+                notification=notification,
+                channel=Channel.INBOX,
+                status=DeliveryStatus.SENT,
+                sent_at=now,
+                attempts=1,
+                created_at=now,
+            )
+        )
+        if email := emails.get(message.recipient_id):
+            deliveries.append(Delivery(notification=notification, channel=Channel.EMAIL, target=email, created_at=now))
+        if url := hooks.get(message.community_id):
+            deliveries.append(Delivery(notification=notification, channel=Channel.WEBHOOK, target=url, created_at=now))
+    created = Delivery.objects.bulk_create(deliveries)
+    pending = [d.pk for d in created if d.status == DeliveryStatus.PENDING]
+    transaction.on_commit(lambda: enqueue(pending))
+    return notifications
+
+
+def send(message):
+    return send_many([message])[0]
+
+
+def enqueue(delivery_ids):
+    from .tasks import deliver  # the tasks module imports this one
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver.delay(delivery_id)
+        except Exception:  # the broker is down: the retry sweep picks the row up later
+            logger.warning("could not enqueue delivery %s; it stays pending", delivery_id, exc_info=True)
+
+
+def backoff(attempts):
+    """Seconds before the next try: exponential, capped, with full jitter."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)  # noqa: S311 (jitter, not security)
+
+
+def attempt(delivery_id):
+    """Claim, send and record one delivery. Returns seconds until a retry, or None when done."""
+    now = timezone.now()
+    claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return None  # sent, failed for good, or another worker has it
+    delivery = Delivery.objects.select_related("notification__community__webhook").get(pk=delivery_id)
+    try:
+        CHANNELS[delivery.channel](delivery)
+    except Exception as exc:  # any channel error: record it and retry; never stop the others
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, last_error=error)
+            logger.error("delivery %s via %s failed for good: %s", delivery_id, delivery.channel, error)
+            return None
+        Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.PENDING, last_error=error)
+        logger.warning(
+            "delivery %s via %s failed (try %s): %s", delivery_id, delivery.channel, delivery.attempts, error
+        )
+        return backoff(delivery.attempts)
+    Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error="")
+    return None
+
+
+def _send_email(delivery):
+    n = delivery.notification
+    body = n.body + (f"\n\n{settings.GRIDAPP_SITE_URL}{n.link}" if n.link else "")
+    send_mail(n.subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.target], fail_silently=False)
+
+
+def _webhook_payload(kind, notification):
+    text = f"{notification.subject}\n{notification.body}"
+    if kind in (WebhookKind.WECOM, WebhookKind.DINGTALK):
+        return {"msgtype": "text", "text": {"content": text}}
+    return {"subject": notification.subject, "body": notification.body, "link": notification.link}
+
+
+def _send_webhook(delivery):
+    hook = getattr(delivery.notification.community, "webhook", None)
+    kind = hook.kind if hook else WebhookKind.GENERIC
+    data = json.dumps(_webhook_payload(kind, delivery.notification), ensure_ascii=False).encode()
+    request = urllib.request.Request(  # noqa: S310 (the URL's scheme is validated as http/https)
+        delivery.target, data=data, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            if not 200 <= response.status < 300:
+                raise ChannelError(f"HTTP {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise ChannelError(f"HTTP {exc.code}") from None
+
+
+CHANNELS = {Channel.EMAIL: _send_email, Channel.WEBHOOK: _send_webhook}

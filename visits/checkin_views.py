@@ -1,0 +1,80 @@
+"""Check-in pages: who is due, care levels, a resident's level."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridapp import scope
+
+from . import checkins
+from .forms import CareAssignmentForm, CareLevelForm
+from .models import CareAssignment, CareLevel
+
+MAX_ROWS = 500
+
+
+def _posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def checkin_list(request):
+    """Due and overdue check-ins in the user's grids (or one grid), most overdue first."""
+    today = timezone.localdate()
+    grids = scope.grids(request.user)
+    assignments = CareAssignment.objects.filter(resident__in=scope.residents(request.user)).select_related(
+        "resident__household", "level"
+    )
+    grid = None
+    if (grid_id := request.GET.get("grid", "")).isdigit():
+        grid = scope.get_grid(request.user, grid_id)
+        assignments = assignments.filter(resident__household__grid=grid)
+    rows = list(checkins.due_checkins(assignments, today)[:MAX_ROWS])
+    for row in rows:
+        row.days_overdue = (today - row.due_on).days
+        row.escalated = row.days_overdue > row.level.grace_days
+    return render(
+        request,
+        "visits/checkin_list.html",
+        {"rows": rows, "grids": grids, "grid": grid, "today": today},
+    )
+
+
+def care_level_list(request):
+    levels = CareLevel.objects.all()
+    return render(
+        request,
+        "visits/care_level_list.html",
+        {"levels": levels, "can_manage": scope.can_manage_register(request.user)},
+    )
+
+
+def care_level_form(request, pk=None):
+    scope.require_manage(request.user)
+    level = get_object_or_404(CareLevel, pk=pk) if pk else None
+    form = CareLevelForm(_posted(request), instance=level)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Care level saved. Due dates follow the new cadence at once."))
+        return redirect("care_level_list")
+    title = _("Edit care level") if pk else _("New care level")
+    return render(request, "gridapp/form.html", {"form": form, "title": title})
+
+
+def resident_care(request, pk):
+    """Set a resident's care level; the suggestion comes from age, living arrangement and health notes."""
+    resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
+    if not scope.can_edit_resident_contact(request.user, resident):
+        scope.require_manage(request.user)
+    current = CareAssignment.objects.filter(resident=resident).select_related("level").first()
+    suggestion = checkins.suggested_level(resident, resident.category_values())
+    form = CareAssignmentForm(_posted(request), initial={"level": current.level if current else suggestion})
+    if request.method == "POST" and form.is_valid():
+        checkins.set_care_level(resident=resident, level=form.cleaned_data["level"], by=request.user)
+        messages.success(request, _("Care level saved."))
+        return redirect(resident)
+    return render(
+        request,
+        "visits/resident_care.html",
+        {"resident": resident, "form": form, "current": current, "suggestion": suggestion},
+    )

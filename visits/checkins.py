@@ -1,0 +1,304 @@
+"""Due and overdue check-ins, computed set-based in the database, and the daily sweep.
+
+A resident with a care level is next due ``cadence_days`` after the last visit in which they
+were seen (any condition but "not at home"), or — never seen — from the day the level was set.
+The due date is derived from the visits themselves (a correlated subquery), so nothing has to
+be kept in step when a visit is logged, corrected or a cadence changes.
+"""
+
+import datetime
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection, models, transaction
+from django.db.models import F, Func, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from gridapp import notify
+from gridapp.models import PersonCategory, Role, RoleKind
+
+from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
+
+
+class AddDays(Func):
+    """date + n days, in the database (PostgreSQL: date + integer; SQLite: date(d, '+n days'))."""
+
+    arity = 2
+    output_field = models.DateField()
+    arg_joiner = " + "
+    template = "(%(expressions)s)"
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="date(%(expressions)s || ' days')", arg_joiner=", '+' || ", **extra_context
+        )
+
+
+def last_seen_on():
+    """The local date of the latest visit in which the resident (OuterRef) was seen."""
+    latest = (
+        ResidentSeen.objects.filter(resident=OuterRef("resident"))
+        .exclude(condition=Condition.NOT_HOME)
+        .order_by("-visit__visited_at")
+        .annotate(day=TruncDate("visit__visited_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")[:1]
+    )
+    return Subquery(latest, output_field=models.DateField())
+
+
+def with_due_dates(assignments):
+    """Annotate care assignments with ``last_seen_on`` and ``due_on``."""
+    return assignments.annotate(last_seen_on=last_seen_on()).annotate(
+        due_on=Coalesce(AddDays(F("last_seen_on"), F("level__cadence_days")), F("assigned_on"))
+    )
+
+
+def active_assignments():
+    """Care assignments of current residents of current households."""
+    return CareAssignment.objects.filter(
+        resident__archived_at__isnull=True, resident__household__archived_at__isnull=True
+    )
+
+
+def due_checkins(assignments, today):
+    """Check-ins due on or before ``today``, most overdue first."""
+    return with_due_dates(assignments).filter(due_on__lte=today).order_by("due_on", "resident__name")
+
+
+# --- the sweep ------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    today: datetime.date
+    due: int = 0
+    reminders_created: int = 0
+    escalations_created: int = 0
+    follow_ups_due: int = 0
+    digests: int = 0
+    escalation_digests: int = 0
+    dry_run: bool = False
+    lines: list = field(default_factory=list)
+
+
+def _insert_reminders(source, kind, now):
+    """INSERT … SELECT the (resident, due date, grid) rows of ``source``, skipping those already
+    there: one statement, however many residents; the unique constraint decides races."""
+    select_sql, params = source.values("r", "d", "g").query.sql_with_params()
+    table = Reminder._meta.db_table
+    columns = "(resident_id, due_on, grid_id, kind, created_at)"
+    # Safe: select_sql is Django-compiled SQL whose values are all in params.
+    body = f"SELECT s.r, s.d, s.g, %s, %s FROM ({select_sql}) s"  # noqa: S608
+    if connection.vendor == "sqlite":
+        sql = f"INSERT OR IGNORE INTO {table} {columns} {body}"
+    else:
+        sql = f"INSERT INTO {table} {columns} {body} ON CONFLICT DO NOTHING"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (kind, now, *params))
+        return cursor.rowcount
+
+
+def _due_rows(today):
+    return (
+        with_due_dates(active_assignments())
+        .filter(due_on__lte=today)
+        .annotate(r=F("resident_id"), d=F("due_on"), g=F("resident__household__grid_id"))
+    )
+
+
+def _overdue_rows(today):
+    # Past due by more than the level's grace days.
+    return (
+        _due_rows(today)
+        .annotate(escalate_after=AddDays(F("due_on"), F("level__grace_days")))
+        .filter(escalate_after__lt=today)
+    )
+
+
+def sweep(*, today=None, now=None, dry_run=False):
+    """Create the day's reminders and escalations and send each worker and staff member one digest.
+
+    Safe to run twice or concurrently: reminders are unique per (resident, due date, kind), and
+    each is claimed for exactly one digest by a conditional UPDATE.
+    """
+    now = now or timezone.now()
+    today = today or timezone.localdate(now)
+    result = SweepResult(today=today, dry_run=dry_run)
+    result.due = _due_rows(today).count()
+    if dry_run:
+        already = Reminder.objects.filter(kind=ReminderKind.REMINDER)
+        result.reminders_created = (
+            result.due
+            - _due_rows(today)
+            .filter(models.Exists(already.filter(resident=OuterRef("resident"), due_on=OuterRef("due_on"))))
+            .count()
+        )
+        result.follow_ups_due = FollowUp.objects.filter(
+            done_at__isnull=True, reminded_at__isnull=True, due_on__lte=today
+        ).count()
+        return result
+    with transaction.atomic():
+        result.reminders_created = _insert_reminders(_due_rows(today), ReminderKind.REMINDER, now)
+        result.escalations_created = _insert_reminders(_overdue_rows(today), ReminderKind.ESCALATION, now)
+    claim = uuid.uuid4()
+    with transaction.atomic():
+        Reminder.objects.filter(notified_at__isnull=True).update(notified_at=now, claimed_by=claim)
+        follow_up_ids = list(
+            FollowUp.objects.select_for_update(skip_locked=True)
+            .filter(done_at__isnull=True, reminded_at__isnull=True, due_on__lte=today)
+            .values_list("pk", flat=True)
+        )
+        FollowUp.objects.filter(pk__in=follow_up_ids).update(reminded_at=now)
+        result.follow_ups_due = len(follow_up_ids)
+        result.digests = _send_worker_digests(claim, follow_up_ids, today)
+        result.escalation_digests = _send_escalations(claim, today)
+    return result
+
+
+def _send_worker_digests(claim, follow_up_ids, today):
+    """One message per worker listing their residents due and their follow-ups due."""
+    by_grid = defaultdict(list)
+    rows = (
+        Reminder.objects.filter(claimed_by=claim, kind=ReminderKind.REMINDER)
+        .order_by("grid_id", "due_on", "resident__name")
+        .values_list("grid_id", "resident__name", "resident__household__address", "due_on")
+    )
+    for grid_id, name, address, due_on in rows.iterator(chunk_size=5000):
+        by_grid[grid_id].append((name, address, due_on))
+    workers, community_of = defaultdict(set), {}
+    for user_id, grid_id, community_id in Role.objects.filter(
+        kind=RoleKind.GRID_WORKER, grid_id__in=by_grid
+    ).values_list("user_id", "grid_id", "grid__community_id"):
+        workers[user_id].add(grid_id)
+        community_of[user_id] = community_id
+    follow_ups = defaultdict(list)
+    for assignee_id, what, due_on in FollowUp.objects.filter(pk__in=follow_up_ids).values_list(
+        "assignee_id", "what", "due_on"
+    ):
+        follow_ups[assignee_id].append((what, due_on))
+        workers.setdefault(assignee_id, set())
+    messages = []
+    for user_id, grid_ids in workers.items():
+        residents = [row for grid_id in sorted(grid_ids) for row in by_grid[grid_id]]
+        if residents or follow_ups[user_id]:
+            messages.append(_worker_digest(user_id, residents, follow_ups[user_id], today, community_of.get(user_id)))
+    notify.send_many(messages)
+    return len(messages)
+
+
+def _worker_digest(user_id, residents, follow_ups, today, community_id):
+    with override("zh-hans"):
+        lines = []
+        if residents:
+            lines.append(_("Check-ins due (%(n)d):") % {"n": len(residents)})
+            lines += [f"· {name} {address} {_due_text(due_on, today)}" for name, address, due_on in residents]
+        if follow_ups:
+            lines.append(_("Follow-ups due (%(n)d):") % {"n": len(follow_ups)})
+            lines += [f"· {what} {_due_text(due_on, today)}" for what, due_on in follow_ups]
+        subject = _("Today: %(checkins)d check-ins and %(follow_ups)d follow-ups due") % {
+            "checkins": len(residents),
+            "follow_ups": len(follow_ups),
+        }
+    return notify.Message(
+        recipient_id=user_id,
+        kind="checkin_digest",
+        subject=subject,
+        body="\n".join(lines),
+        link=reverse("checkins"),
+        community_id=community_id,
+    )
+
+
+def _due_text(due_on, today):
+    days = (today - due_on).days
+    if days <= 0:
+        return _("due today")
+    return _("%(days)d days overdue") % {"days": days}
+
+
+def _send_escalations(claim, today):
+    """One message per community staff member listing residents overdue past their grace."""
+    by_community = defaultdict(list)
+    rows = (
+        Reminder.objects.filter(claimed_by=claim, kind=ReminderKind.ESCALATION)
+        .order_by("due_on", "resident__name")
+        .values_list(
+            "grid__community_id",
+            "grid__name",
+            "resident__name",
+            "resident__household__address",
+            "due_on",
+            "resident__emergency_contact_name",
+            "resident__emergency_contact_phone",
+        )
+    )
+    for community_id, *row in rows.iterator(chunk_size=5000):
+        by_community[community_id].append(row)
+    staff = Role.objects.filter(kind=RoleKind.COMMUNITY_STAFF, community_id__in=by_community).values_list(
+        "user_id", "community_id"
+    )
+    messages = []
+    for user_id, community_id in staff:
+        rows = by_community[community_id]
+        with override("zh-hans"):
+            subject = _("%(n)d residents are overdue for a check-in") % {"n": len(rows)}
+            lines = [
+                f"· {grid} {name} {address} {_due_text(due_on, today)} · "
+                + (_("emergency contact %(name)s %(phone)s") % {"name": contact, "phone": phone} if contact else "")
+                for grid, name, address, due_on, contact, phone in rows
+            ]
+        messages.append(
+            notify.Message(
+                recipient_id=user_id,
+                kind="checkin_escalation",
+                subject=subject,
+                body="\n".join(lines),
+                link=reverse("checkins"),
+                community_id=community_id,
+            )
+        )
+    notify.send_many(messages)
+    return len(messages)
+
+
+# --- care levels ------------------------------------------------------------------------
+
+# Health notes that mean a resident depends on medical equipment at home.
+EQUIPMENT_WORDS = ("呼吸机", "制氧机", "吸氧", "透析", "ventilator", "oxygen", "dialysis")
+
+
+def suggested_rule(resident, categories, today=None):
+    """The care rule DOMAIN.md suggests for a resident, from age, living arrangement and health
+    notes; None when no check-ins are suggested. ``categories`` are the resident's category codes."""
+    alone = PersonCategory.ELDERLY_ALONE in categories
+    on_equipment = PersonCategory.MEDICAL_EQUIPMENT in categories or any(
+        word in resident.health_notes.lower() for word in EQUIPMENT_WORDS
+    )
+    if alone and (resident.age_on(today or timezone.localdate()) >= 80 or on_equipment):
+        return CareRule.ALONE_80_OR_EQUIPMENT
+    if alone:
+        return CareRule.ALONE
+    if PersonCategory.EMPTY_NEST in categories:
+        return CareRule.EMPTY_NEST
+    return None
+
+
+def suggested_level(resident, categories):
+    rule = suggested_rule(resident, categories)
+    return CareLevel.objects.filter(suggest_for=rule).first() if rule else None
+
+
+def set_care_level(*, resident, level, by):
+    """Set (or with ``level=None`` remove) a resident's care level."""
+    if level is None:
+        CareAssignment.objects.filter(resident=resident).delete()
+        return None
+    assignment, _ = CareAssignment.objects.update_or_create(
+        resident=resident, defaults={"level": level, "assigned_by": by}
+    )
+    return assignment
