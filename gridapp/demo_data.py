@@ -23,7 +23,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from visits.models import Campaign, CampaignTarget, Condition, FollowUp, Purpose, Visit
+from visits.checkins import suggested_rule
+from visits.models import Campaign, CampaignTarget, CareAssignment, CareLevel, Condition, FollowUp, Purpose, Visit
 from visits.services import NewFollowUp, log_visit
 
 from .models import (
@@ -1483,4 +1484,18 @@ def seed(*, reset_passwords=False, today=None):
         rows = ensure_accounts(community, reset_passwords=reset_passwords)
         if created:
             VisitHistoryBuilder(community, today, now).build()
+            assign_care_levels(community, today)
     return created, community, rows
+
+
+def assign_care_levels(community, today):
+    """Give every resident the care level DOMAIN.md suggests for them (weekly, fortnightly,
+    monthly check-ins), as a community would when it starts using gridapp."""
+    levels = {level.suggest_for: level for level in CareLevel.objects.exclude(suggest_for="")}
+    residents = Resident.objects.filter(household__grid__community=community, archived_at__isnull=True)
+    assignments = []
+    for resident in residents.prefetch_related("categories"):
+        rule = suggested_rule(resident, resident.category_values(), today)
+        if rule in levels:
+            assignments.append(CareAssignment(resident=resident, level=levels[rule], assigned_on=today))
+    CareAssignment.objects.bulk_create(assignments)

@@ -298,6 +298,8 @@ class RegisterSearchForm(forms.Form):
 
 
 class WebhookForm(_RegisterForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
+
     class Meta:
         model = Webhook
         fields = ["url", "kind", "active"]

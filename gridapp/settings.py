@@ -234,4 +234,3 @@ LOGGING = {
 GRIDAPP_PAGE_SIZE = env_int("GRIDAPP_PAGE_SIZE", 50)
 # Used in e-mails and webhook messages to link back to a page.
 GRIDAPP_SITE_URL = os.environ.get("GRIDAPP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-FORMS_URLFIELD_ASSUME_HTTPS = True  # the Django 6 default, now

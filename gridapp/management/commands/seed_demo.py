@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gridapp import demo_data
 from gridapp.models import Resident
-from visits.models import Campaign, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
+from visits.models import Campaign, CareAssignment, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
 from visits.selectors import campaign_coverage
 
 
@@ -38,7 +38,17 @@ class Command(BaseCommand):
             self.stdout.write(f"{community} ({community.code}) already seeded; demo accounts ensured.")
         self.write_counts(community)
         self.write_visits(community)
+        self.write_care(community)
         self.write_accounts(rows)
+
+    def write_care(self, community):
+        levels = (
+            CareAssignment.objects.filter(resident__household__grid__community=community)
+            .values_list("level__name")
+            .annotate(n=Count("pk"))
+            .order_by("level__cadence_days")
+        )
+        self.stdout.write("  care levels: " + ", ".join(f"{name} {n}" for name, n in levels))
 
     def write_counts(self, community):
         live = Q(households__archived_at__isnull=True)
