@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: venv run test lint i18n messages clean
+.PHONY: venv run test lint i18n messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -39,6 +39,13 @@ messages: venv
 
 test: venv lint i18n
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
+
+# Speed and memory targets, on the PostgreSQL of this machine (a database of its own).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_bench
+bench: venv
+	psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname='gridapp_bench'" | grep -q 1 \
+		|| psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -c "CREATE DATABASE gridapp_bench"
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_checkins
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

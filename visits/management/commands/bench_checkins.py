@@ -1,0 +1,135 @@
+"""Benchmark the check-in sweep on PostgreSQL: wall time, peak memory and query count.
+
+    make bench            # 1,000,000 residents, 200,000 with a care level (and a smaller run)
+
+Builds a synthetic register with INSERT … SELECT generate_series (so building it is not what
+is measured), then runs ``checkins.sweep()`` once on each size and prints the figures. The
+query count must not grow with the number of residents.
+"""
+
+import resource
+import time
+import tracemalloc
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from visits import checkins
+
+RESIDENTS_PER_HOUSEHOLD = 2
+RESIDENTS_PER_GRID = 600  # ~300 households a grid, as in Dongluchi
+CARED_SHARE = 5  # one resident in five has a care level
+
+
+class Command(BaseCommand):
+    help = "Benchmark the check-in sweep on PostgreSQL (builds its own synthetic data)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, action="append", help="sizes to run (default 100000 and 1000000)")
+        parser.add_argument("--max-seconds", type=float, default=5.0)
+        parser.add_argument("--max-mb", type=float, default=200.0)
+
+    def handle(self, *args, residents=None, max_seconds=5.0, max_mb=200.0, **options):
+        if connection.vendor != "postgresql":
+            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…", returncode=2)
+        call_command("migrate", verbosity=0)
+        sizes = residents or [100_000, 1_000_000]
+        results = []
+        for size in sizes:
+            self.stdout.write(f"building {size:,} residents ({size // CARED_SHARE:,} with a care level)…")
+            started = time.monotonic()
+            self.build(size)
+            self.stdout.write(f"  built in {time.monotonic() - started:.1f} s")
+            results.append((size, *self.measure()))
+        self.stdout.write("")
+        self.stdout.write("residents   cared     due      reminders  digests  wall s  peak MB  queries")
+        failed = False
+        for size, seconds, peak_mb, queries, result in results:
+            self.stdout.write(
+                f"{size:>9,}  {size // CARED_SHARE:>7,}  {result.due:>7,}  {result.reminders_created:>9,}  "
+                f"{result.digests:>7,}  {seconds:>6.2f}  {peak_mb:>7.1f}  {queries:>7}"
+            )
+            failed |= seconds > max_seconds or peak_mb > max_mb
+        if len({r[3] for r in results}) != 1:
+            self.stdout.write(self.style.ERROR("the query count changed with the number of residents"))
+            failed = True
+        if failed:
+            raise CommandError(f"over target (≤ {max_seconds} s, ≤ {max_mb} MB, constant queries)")
+        self.stdout.write(self.style.SUCCESS(f"within target: ≤ {max_seconds} s, ≤ {max_mb} MB, constant queries"))
+
+    def measure(self):
+        connection.close()  # a fresh connection, as a Celery task would have
+        reset_queries()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        started = time.monotonic()
+        with CaptureQueriesContext(connection) as queries:
+            result = checkins.sweep()
+        seconds = time.monotonic() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+        peak_mb = max(peak / 2**20, rss_growth)
+        return seconds, peak_mb, len(queries.captured_queries), result
+
+    def build(self, residents):
+        """A town of grids of ~600 residents; a fifth of them cared for, half of those seen
+        recently (not due) and half never seen or seen long ago (due)."""
+        households = residents // RESIDENTS_PER_HOUSEHOLD
+        grids = max(1, residents // RESIDENTS_PER_GRID)
+        now = timezone.now()
+        sql = BUILD_SQL.format(residents=residents, households=households, grids=grids, cared_share=CARED_SHARE)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, {"now": now})
+
+
+BUILD_SQL = """
+TRUNCATE visits_reminder, visits_residentseen, visits_visitpurpose, visits_visitphoto, visits_followup,
+    visits_visit, visits_careassignment, gridapp_delivery, gridapp_notification, gridapp_role,
+    gridapp_resident, gridapp_household, gridapp_shop, gridapp_building, gridapp_grid, gridapp_community,
+    gridapp_town RESTART IDENTITY CASCADE;
+DELETE FROM auth_user WHERE username LIKE 'bench-%%';
+
+INSERT INTO gridapp_town (name, created_at, updated_at) VALUES ('基准镇', %(now)s, %(now)s);
+INSERT INTO gridapp_community (town_id, name, code, created_at, updated_at)
+    VALUES (1, '基准社区', 'BEN', %(now)s, %(now)s);
+INSERT INTO gridapp_grid (community_id, number, name, description, created_at, updated_at)
+    SELECT 1, g, '网格' || g, '', %(now)s, %(now)s FROM generate_series(1, {grids}) g;
+INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, email, is_staff, is_active, date_joined)
+    SELECT 'bench-' || g, '!', false, '', '', '', false, true, %(now)s FROM generate_series(1, {grids}) g;
+INSERT INTO gridapp_role (user_id, kind, grid_id, community_id, part_time, created_at, updated_at)
+    SELECT u.id, 'grid_worker', (regexp_replace(u.username, '\\D', '', 'g'))::int, NULL, false, %(now)s, %(now)s
+    FROM auth_user u WHERE u.username LIKE 'bench-%%';
+INSERT INTO gridapp_household (grid_id, building_id, unit, room, address, head_name, phone, tenure,
+        landlord_name, landlord_phone, landlord_address, notes, archived_at, created_at, updated_at)
+    SELECT 1 + (h %% {grids}), NULL, '', '', '基准路' || h || '号', '户主' || h, '', 'owner', '', '', '', '', NULL,
+        %(now)s, %(now)s
+    FROM generate_series(1, {households}) h;
+INSERT INTO gridapp_resident (household_id, name, sex, date_of_birth, id_number, mobile, is_head, relation_to_head,
+        health_notes, emergency_contact_name, emergency_contact_phone, emergency_contact_relation, archived_at,
+        created_at, updated_at)
+    SELECT 1 + (r %% {households}), '居民' || r, 'F', DATE '1940-01-01' + (r %% 3650), '', '', false, '', '',
+        '家属' || r, '', '', NULL, %(now)s, %(now)s
+    FROM generate_series(1, {residents}) r;
+INSERT INTO visits_careassignment (resident_id, level_id, assigned_on, assigned_by_id)
+    SELECT r, (SELECT id FROM visits_carelevel ORDER BY cadence_days LIMIT 1) + (r %% 3),
+        CURRENT_DATE - 60, NULL
+    FROM generate_series({cared_share}, {residents}, {cared_share}) r
+    WHERE EXISTS (SELECT 1 FROM visits_carelevel);
+-- Half the cared-for residents were seen 2 days ago, the others 40 days ago or never.
+INSERT INTO visits_visit (worker_id, visited_at, grid_id, household_id, shop_id, campaign_id, notes, client_id,
+        created_at, updated_at)
+    SELECT (SELECT min(id) FROM auth_user WHERE username LIKE 'bench-%%'),
+        %(now)s - CASE WHEN (a.resident_id / {cared_share}) %% 2 = 0 THEN INTERVAL '2 days' ELSE INTERVAL '40 days' END,
+        h.grid_id, h.id, NULL, NULL, '', md5(a.resident_id::text)::uuid, %(now)s, %(now)s
+    FROM visits_careassignment a JOIN gridapp_resident r ON r.id = a.resident_id
+        JOIN gridapp_household h ON h.id = r.household_id
+    WHERE (a.resident_id / {cared_share}) %% 4 <> 3;
+INSERT INTO visits_residentseen (visit_id, resident_id, condition)
+    SELECT v.id, a.resident_id, 'well'
+    FROM visits_visit v JOIN visits_careassignment a ON md5(a.resident_id::text)::uuid = v.client_id;
+ANALYZE;
+"""
