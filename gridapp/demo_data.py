@@ -23,7 +23,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from visits.checkins import suggested_rule
+from visits.checkins import refresh_last_seen, suggested_rule
 from visits.models import Campaign, CampaignTarget, CareAssignment, CareLevel, Condition, FollowUp, Purpose, Visit
 from visits.services import NewFollowUp, log_visit
 
@@ -1499,3 +1499,4 @@ def assign_care_levels(community, today):
         if rule in levels:
             assignments.append(CareAssignment(resident=resident, level=levels[rule], assigned_on=today))
     CareAssignment.objects.bulk_create(assignments)
+    refresh_last_seen([a.resident_id for a in assignments])

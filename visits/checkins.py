@@ -2,8 +2,11 @@
 
 A resident with a care level is next due ``cadence_days`` after the last visit in which they
 were seen (any condition but "not at home"), or — never seen — from the day the level was set.
-The due date is derived from the visits themselves (a correlated subquery), so nothing has to
-be kept in step when a visit is logged, corrected or a cadence changes.
+
+The date of that last visit is kept on the care assignment (``last_seen_on``), refreshed
+set-based from the visits by ``refresh_last_seen`` whenever a visit's residents are written;
+the due date is then one expression in the database (last seen + cadence), so a cadence change
+applies at once and the sweep over 200,000 cared-for residents is a plain scan (see make bench).
 """
 
 import datetime
@@ -40,7 +43,7 @@ class AddDays(Func):
 
 
 def last_seen_on():
-    """The local date of the latest visit in which the resident (OuterRef) was seen."""
+    """The local date of the latest visit in which the resident (OuterRef) was seen, from the visits."""
     latest = (
         ResidentSeen.objects.filter(resident=OuterRef("resident"))
         .exclude(condition=Condition.NOT_HOME)
@@ -51,11 +54,14 @@ def last_seen_on():
     return Subquery(latest, output_field=models.DateField())
 
 
+def refresh_last_seen(resident_ids):
+    """Recompute ``last_seen_on`` of these residents' care assignments from their visits."""
+    CareAssignment.objects.filter(resident_id__in=resident_ids).update(last_seen_on=last_seen_on())
+
+
 def with_due_dates(assignments):
-    """Annotate care assignments with ``last_seen_on`` and ``due_on``."""
-    return assignments.annotate(last_seen_on=last_seen_on()).annotate(
-        due_on=Coalesce(AddDays(F("last_seen_on"), F("level__cadence_days")), F("assigned_on"))
-    )
+    """Annotate care assignments with ``due_on``."""
+    return assignments.annotate(due_on=Coalesce(AddDays(F("last_seen_on"), F("level__cadence_days")), F("assigned_on")))
 
 
 def active_assignments():
@@ -76,7 +82,7 @@ def due_checkins(assignments, today):
 @dataclass
 class SweepResult:
     today: datetime.date
-    due: int = 0
+    due: int = 0  # counted on a dry run only
     reminders_created: int = 0
     escalations_created: int = 0
     follow_ups_due: int = 0
@@ -86,29 +92,28 @@ class SweepResult:
     lines: list = field(default_factory=list)
 
 
-def _insert_reminders(source, kind, now):
+def _insert_reminders(source, kind, now, sweep_id):
     """INSERT … SELECT the (resident, due date, grid) rows of ``source``, skipping those already
-    there: one statement, however many residents; the unique constraint decides races."""
-    select_sql, params = source.values("r", "d", "g").query.sql_with_params()
+    there: one statement, however many residents; the unique constraint decides races, and
+    the rows this sweep inserted carry its id."""
+    select_sql, params = source.values("r", "d").query.sql_with_params()
     table = Reminder._meta.db_table
-    columns = "(resident_id, due_on, grid_id, kind, created_at)"
+    columns = "(resident_id, due_on, kind, created_at, sweep_id)"
     # Safe: select_sql is Django-compiled SQL whose values are all in params.
-    body = f"SELECT s.r, s.d, s.g, %s, %s FROM ({select_sql}) s"  # noqa: S608
+    body = f"SELECT s.r, s.d, %s, %s, %s FROM ({select_sql}) s"  # noqa: S608
     if connection.vendor == "sqlite":
         sql = f"INSERT OR IGNORE INTO {table} {columns} {body}"
     else:
         sql = f"INSERT INTO {table} {columns} {body} ON CONFLICT DO NOTHING"
     with connection.cursor() as cursor:
-        cursor.execute(sql, (kind, now, *params))
+        # Django stores UUIDs as 32 hex characters on SQLite, as uuid on PostgreSQL.
+        sweep = sweep_id.hex if connection.vendor == "sqlite" else str(sweep_id)
+        cursor.execute(sql, (kind, now, sweep, *params))
         return cursor.rowcount
 
 
 def _due_rows(today):
-    return (
-        with_due_dates(active_assignments())
-        .filter(due_on__lte=today)
-        .annotate(r=F("resident_id"), d=F("due_on"), g=F("resident__household__grid_id"))
-    )
+    return with_due_dates(active_assignments()).filter(due_on__lte=today).annotate(r=F("resident_id"), d=F("due_on"))
 
 
 def _overdue_rows(today):
@@ -124,13 +129,13 @@ def sweep(*, today=None, now=None, dry_run=False):
     """Create the day's reminders and escalations and send each worker and staff member one digest.
 
     Safe to run twice or concurrently: reminders are unique per (resident, due date, kind), and
-    each is claimed for exactly one digest by a conditional UPDATE.
+    only the sweep whose INSERT created a reminder announces it.
     """
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     result = SweepResult(today=today, dry_run=dry_run)
-    result.due = _due_rows(today).count()
     if dry_run:
+        result.due = _due_rows(today).count()
         already = Reminder.objects.filter(kind=ReminderKind.REMINDER)
         result.reminders_created = (
             result.due
@@ -142,12 +147,12 @@ def sweep(*, today=None, now=None, dry_run=False):
             done_at__isnull=True, reminded_at__isnull=True, due_on__lte=today
         ).count()
         return result
+    sweep_id = uuid.uuid4()
+    # One transaction: the reminders this sweep inserts and the digests that announce them
+    # commit together, so nothing is inserted without being sent, or sent twice.
     with transaction.atomic():
-        result.reminders_created = _insert_reminders(_due_rows(today), ReminderKind.REMINDER, now)
-        result.escalations_created = _insert_reminders(_overdue_rows(today), ReminderKind.ESCALATION, now)
-    claim = uuid.uuid4()
-    with transaction.atomic():
-        Reminder.objects.filter(notified_at__isnull=True).update(notified_at=now, claimed_by=claim)
+        result.reminders_created = _insert_reminders(_due_rows(today), ReminderKind.REMINDER, now, sweep_id)
+        result.escalations_created = _insert_reminders(_overdue_rows(today), ReminderKind.ESCALATION, now, sweep_id)
         follow_up_ids = list(
             FollowUp.objects.select_for_update(skip_locked=True)
             .filter(done_at__isnull=True, reminded_at__isnull=True, due_on__lte=today)
@@ -155,18 +160,18 @@ def sweep(*, today=None, now=None, dry_run=False):
         )
         FollowUp.objects.filter(pk__in=follow_up_ids).update(reminded_at=now)
         result.follow_ups_due = len(follow_up_ids)
-        result.digests = _send_worker_digests(claim, follow_up_ids, today)
-        result.escalation_digests = _send_escalations(claim, today)
+        result.digests = _send_worker_digests(sweep_id, follow_up_ids, today)
+        result.escalation_digests = _send_escalations(sweep_id, today)
     return result
 
 
-def _send_worker_digests(claim, follow_up_ids, today):
+def _send_worker_digests(sweep_id, follow_up_ids, today):
     """One message per worker listing their residents due and their follow-ups due."""
     by_grid = defaultdict(list)
     rows = (
-        Reminder.objects.filter(claimed_by=claim, kind=ReminderKind.REMINDER)
-        .order_by("grid_id", "due_on", "resident__name")
-        .values_list("grid_id", "resident__name", "resident__household__address", "due_on")
+        Reminder.objects.filter(sweep_id=sweep_id, kind=ReminderKind.REMINDER)
+        .order_by("resident__household__grid_id", "due_on", "resident__name")
+        .values_list("resident__household__grid_id", "resident__name", "resident__household__address", "due_on")
     )
     for grid_id, name, address, due_on in rows.iterator(chunk_size=5000):
         by_grid[grid_id].append((name, address, due_on))
@@ -221,15 +226,15 @@ def _due_text(due_on, today):
     return _("%(days)d days overdue") % {"days": days}
 
 
-def _send_escalations(claim, today):
+def _send_escalations(sweep_id, today):
     """One message per community staff member listing residents overdue past their grace."""
     by_community = defaultdict(list)
     rows = (
-        Reminder.objects.filter(claimed_by=claim, kind=ReminderKind.ESCALATION)
+        Reminder.objects.filter(sweep_id=sweep_id, kind=ReminderKind.ESCALATION)
         .order_by("due_on", "resident__name")
         .values_list(
-            "grid__community_id",
-            "grid__name",
+            "resident__household__grid__community_id",
+            "resident__household__grid__name",
             "resident__name",
             "resident__household__address",
             "due_on",
@@ -301,4 +306,6 @@ def set_care_level(*, resident, level, by):
     assignment, _ = CareAssignment.objects.update_or_create(
         resident=resident, defaults={"level": level, "assigned_by": by}
     )
+    refresh_last_seen([resident.pk])
+    assignment.refresh_from_db()
     return assignment

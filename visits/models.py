@@ -300,6 +300,10 @@ class CareAssignment(models.Model):
     level = models.ForeignKey(CareLevel, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("level"))
     # A resident never seen is due from the day the level was set.
     assigned_on = models.DateField(_("assigned on"), default=timezone.localdate)
+    # The local date of the last visit in which the resident was seen. Derived from the visits
+    # and kept by visits.checkins.refresh_last_seen(), which every write to a visit's residents
+    # calls, so the daily sweep reads one column instead of searching every resident's visits.
+    last_seen_on = models.DateField(_("last seen on"), null=True, blank=True, editable=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -308,7 +312,7 @@ class CareAssignment(models.Model):
         related_name="+",
         verbose_name=_("assigned by"),
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["last_seen_on"])
 
     class Meta:
         verbose_name = _("care assignment")
@@ -331,12 +335,10 @@ class Reminder(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="reminders")
     due_on = models.DateField(_("due on"))
     kind = models.CharField(_("kind"), max_length=10, choices=ReminderKind.choices)
-    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Set when a sweep claims the reminder for a digest (a conditional UPDATE), so each
-    # reminder is put in exactly one digest even when sweeps overlap.
-    notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
-    claimed_by = models.UUIDField(null=True, blank=True, editable=False)
+    # The sweep that inserted the reminder, and so the only one that puts it in a digest
+    # (insert and digest share one transaction).
+    sweep_id = models.UUIDField(editable=False)
 
     class Meta:
         verbose_name = _("check-in reminder")
@@ -345,8 +347,8 @@ class Reminder(models.Model):
             models.UniqueConstraint(fields=["resident", "due_on", "kind"], name="reminder_once_per_due_date"),
         ]
         indexes = [
-            # The sweep claims reminders not yet put in a digest.
-            models.Index(fields=["kind", "grid"], condition=Q(notified_at__isnull=True), name="reminder_unclaimed_idx"),
+            # The sweep reads back what it inserted to write the digests.
+            models.Index(fields=["sweep_id", "kind"], name="reminder_sweep_idx"),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .checkins import refresh_last_seen
 from .models import FollowUp, Purpose, ResidentSeen, Visit, VisitPhoto, VisitPurpose
 
 
@@ -68,6 +69,7 @@ def log_visit(
                     due_on=follow_up.due_on,
                     assignee=follow_up.assignee,
                 )
+            refresh_last_seen([resident.pk for resident in (conditions or {})])
             for open_follow_up in close_follow_ups:
                 complete_follow_up(
                     follow_up=open_follow_up,
@@ -108,6 +110,7 @@ def update_visit(*, visit, visited_at, purposes, conditions, notes, residents=No
     for resident_id, record in seen.items():
         if resident_id in listed:
             record.delete()  # set back to "not recorded"
+    refresh_last_seen({*(resident.pk for resident in conditions), *seen})
     return visit
 
 

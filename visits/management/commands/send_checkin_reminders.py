@@ -25,7 +25,10 @@ class Command(BaseCommand):
         today = _date(date) if date else None
         result = checkins.sweep(today=today, dry_run=dry_run)
         prefix = "[dry run] " if dry_run else ""
-        self.stdout.write(f"{prefix}check-ins due on or before {result.today}: {result.due}")
+        if dry_run:
+            self.stdout.write(f"{prefix}check-ins due on or before {result.today}: {result.due}")
+        else:
+            self.stdout.write(f"sweep of {result.today}")
         self.stdout.write(f"{prefix}reminders {'to create' if dry_run else 'created'}: {result.reminders_created}")
         if not dry_run:
             self.stdout.write(f"escalations created: {result.escalations_created}")
