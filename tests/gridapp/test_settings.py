@@ -98,3 +98,16 @@ def test_time_zone_is_shanghai_and_aware(defaults):
 
 def test_login_is_required_by_default(defaults):
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in defaults["middleware"]
+
+
+def test_a_visibility_timeout_shorter_than_the_retry_backoff_fails_the_checks(tmp_path):
+    check = SETUP + "; from django.core.management import call_command; call_command('check')"
+    result = start_django(
+        tmp_path,
+        check,
+        DEBUG="true",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+        CELERY_VISIBILITY_TIMEOUT="600",
+    )
+    assert result.returncode != 0
+    assert "gridapp.E001" in result.stderr
