@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from gridapp import scope
 from gridapp.admin import AdminOnly
 
+from .checkins import refresh_last_seen
 from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
 
 
@@ -40,6 +41,16 @@ class VisitAdmin(AdminOnly, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return scope.visits(request.user)
+
+    def save_model(self, request, obj, form, change):
+        # Whose "last seen" this correction may move: those recorded before and after it.
+        self._seen_before = set(obj.residents_seen.values_list("resident_id", flat=True)) if change else set()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        seen_now = set(form.instance.residents_seen.values_list("resident_id", flat=True))
+        refresh_last_seen(seen_now | getattr(self, "_seen_before", set()))
 
 
 @admin.register(FollowUp)

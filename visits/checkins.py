@@ -55,8 +55,21 @@ def last_seen_on():
 
 
 def refresh_last_seen(resident_ids):
-    """Recompute ``last_seen_on`` of these residents' care assignments from their visits."""
-    CareAssignment.objects.filter(resident_id__in=resident_ids).update(last_seen_on=last_seen_on())
+    """Recompute ``last_seen_on`` of these residents' care assignments from their visits.
+
+    The rows are locked first (in a fixed order), so the recomputing UPDATE starts after any
+    concurrent visit to the same resident has committed and sees it: two visits logged at
+    once cannot leave the earlier date behind.
+    """
+    with transaction.atomic():
+        locked = list(
+            CareAssignment.objects.select_for_update()
+            .filter(resident_id__in=resident_ids)
+            .order_by("resident_id")
+            .values_list("resident_id", flat=True)
+        )
+        if locked:
+            CareAssignment.objects.filter(resident_id__in=locked).update(last_seen_on=last_seen_on())
 
 
 def with_due_dates(assignments):
@@ -182,11 +195,12 @@ def _send_worker_digests(sweep_id, follow_up_ids, today):
         workers[user_id].add(grid_id)
         community_of[user_id] = community_id
     follow_ups = defaultdict(list)
-    for assignee_id, what, due_on in FollowUp.objects.filter(pk__in=follow_up_ids).values_list(
-        "assignee_id", "what", "due_on"
+    for assignee_id, what, due_on, community_id in FollowUp.objects.filter(pk__in=follow_up_ids).values_list(
+        "assignee_id", "what", "due_on", "grid__community_id"
     ):
         follow_ups[assignee_id].append((what, due_on))
         workers.setdefault(assignee_id, set())
+        community_of.setdefault(assignee_id, community_id)
     messages = []
     for user_id, grid_ids in workers.items():
         residents = [row for grid_id in sorted(grid_ids) for row in by_grid[grid_id]]
