@@ -21,6 +21,12 @@ from .models import (
 )
 from .validators import normalize_id_number, normalize_phone, validate_id_matches_birth_date
 
+
+def posted(request):
+    """The POST data to bind a form to, or None on GET; an empty POST is still a submission."""
+    return request.POST if request.method == "POST" else None
+
+
 _PHONE_FIELDS = ("phone", "landlord_phone", "mobile", "emergency_contact_phone")
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import scope
-from .forms import WebhookForm
+from .forms import WebhookForm, posted
 from .models import DeliveryStatus, Webhook
 
 
@@ -49,7 +49,7 @@ def community_webhook(request, pk):
     community = scope.get_community(request.user, pk)
     scope.require_manage(request.user)
     hook = Webhook.objects.filter(community=community).first()
-    form = WebhookForm(request.POST if request.method == "POST" else None, instance=hook)
+    form = WebhookForm(posted(request), instance=hook)
     if request.method == "POST" and form.is_valid():
         hook = form.save(commit=False)
         hook.community = community

@@ -24,6 +24,7 @@ from .forms import (
     ResidentContactForm,
     ResidentForm,
     ShopForm,
+    posted,
 )
 from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
 
@@ -54,11 +55,6 @@ def _visit_history(user, **target):
         .prefetch_related("purposes", "follow_ups", "residents_seen__resident")
         .order_by("-visited_at")[:VISIT_HISTORY_LENGTH]
     )
-
-
-def _posted(request):
-    """The POST data, or None on GET; an empty POST is still a submission to validate."""
-    return request.POST if request.method == "POST" else None
 
 
 def _paginate(request, queryset):
@@ -165,7 +161,7 @@ def building_form(request, pk=None):
     building = scope.get_building(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = BuildingForm(_posted(request), instance=building, user=request.user, initial=_initial_grid(request))
+    form = BuildingForm(posted(request), instance=building, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         building = form.save()
         messages.success(request, _("Building saved."))
@@ -209,7 +205,7 @@ def household_form(request, pk=None):
     household = scope.get_household(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = HouseholdForm(_posted(request), instance=household, user=request.user, initial=_initial_grid(request))
+    form = HouseholdForm(posted(request), instance=household, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         household = form.save()
         messages.success(request, _("Household saved."))
@@ -257,7 +253,7 @@ def resident_detail(request, pk):
 
 def resident_create(request, household_pk):
     household = scope.get_household(request.user, household_pk, write=True)
-    form = ResidentForm(_posted(request), household=household)
+    form = ResidentForm(posted(request), household=household)
     if request.method == "POST" and form.is_valid():
         resident = form.save()
         messages.success(request, _("Resident saved."))
@@ -269,10 +265,10 @@ def resident_edit(request, pk):
     """Staff and admins edit everything; the grid's worker edits contact details and health notes."""
     if scope.can_manage_register(request.user):
         resident = scope.get_resident(request.user, pk, write=True)
-        form = ResidentForm(_posted(request), instance=resident, household=resident.household)
+        form = ResidentForm(posted(request), instance=resident, household=resident.household)
     else:
         resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
-        form = ResidentContactForm(_posted(request), instance=resident)
+        form = ResidentContactForm(posted(request), instance=resident)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Resident saved."))
@@ -310,7 +306,7 @@ def shop_form(request, pk=None):
     shop = scope.get_shop(request.user, pk, write=True) if pk else None
     if not pk:
         scope.require_manage(request.user)
-    form = ShopForm(_posted(request), instance=shop, user=request.user, initial=_initial_grid(request))
+    form = ShopForm(posted(request), instance=shop, user=request.user, initial=_initial_grid(request))
     if request.method == "POST" and form.is_valid():
         shop = form.save()
         messages.success(request, _("Shop saved."))

@@ -6,16 +6,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gridapp import scope
+from gridapp.forms import posted
 
 from . import checkins
 from .forms import CareAssignmentForm, CareLevelForm
 from .models import CareAssignment, CareLevel
 
 MAX_ROWS = 500
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def checkin_list(request):
@@ -52,7 +49,7 @@ def care_level_list(request):
 def care_level_form(request, pk=None):
     scope.require_manage(request.user)
     level = get_object_or_404(CareLevel, pk=pk) if pk else None
-    form = CareLevelForm(_posted(request), instance=level)
+    form = CareLevelForm(posted(request), instance=level)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Care level saved. Due dates follow the new cadence at once."))
@@ -68,7 +65,7 @@ def resident_care(request, pk):
         scope.require_manage(request.user)
     current = CareAssignment.objects.filter(resident=resident).select_related("level").first()
     suggestion = checkins.suggested_level(resident, resident.category_values())
-    form = CareAssignmentForm(_posted(request), initial={"level": current.level if current else suggestion})
+    form = CareAssignmentForm(posted(request), initial={"level": current.level if current else suggestion})
     if request.method == "POST" and form.is_valid():
         checkins.set_care_level(resident=resident, level=form.cleaned_data["level"], by=request.user)
         messages.success(request, _("Care level saved."))

@@ -8,14 +8,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from gridapp import scope
+from gridapp.forms import posted
 
 from . import selectors, services
 from .forms import CampaignForm, FollowUpCloseForm, VisitForm
 from .models import VisitPhoto
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
 
 
 def _log_visit(request, *, household=None, shop=None):
@@ -24,7 +21,7 @@ def _log_visit(request, *, household=None, shop=None):
     if (campaign_id := request.GET.get("campaign", "")).isdigit():
         campaign = selectors.open_campaigns(request.user, target.grid).filter(pk=campaign_id).first()
     form = VisitForm(
-        _posted(request),
+        posted(request),
         request.FILES if request.method == "POST" else None,
         user=request.user,
         household=household,
@@ -103,7 +100,7 @@ def visit_photo(request, pk):
 def visit_edit(request, pk):
     """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both."""
     visit = scope.get_visit(request.user, pk, write=True)
-    form = VisitForm(_posted(request), user=request.user, household=visit.household, shop=visit.shop, visit=visit)
+    form = VisitForm(posted(request), user=request.user, household=visit.household, shop=visit.shop, visit=visit)
     if request.method == "POST" and form.is_valid():
         services.update_visit(
             visit=visit,
@@ -121,7 +118,7 @@ def visit_edit(request, pk):
 def follow_up_detail(request, pk):
     """A follow-up, and the form to mark it done with its outcome."""
     follow_up = scope.get_follow_up(request.user, pk)
-    form = FollowUpCloseForm(_posted(request))
+    form = FollowUpCloseForm(posted(request))
     if request.method == "POST" and follow_up.is_open and form.is_valid():
         services.complete_follow_up(follow_up=follow_up, by=request.user, outcome=form.cleaned_data["outcome"])
         messages.success(request, _("Follow-up done."))
@@ -143,7 +140,7 @@ def campaign_list(request):
 
 def campaign_create(request):
     scope.require_manage(request.user)
-    form = CampaignForm(_posted(request), user=request.user)
+    form = CampaignForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         campaign = form.save(commit=False)
         campaign.created_by = request.user
