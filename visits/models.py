@@ -142,6 +142,7 @@ class Visit(models.Model):
 class VisitPurpose(models.Model):
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="purposes")
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    history = HistoricalRecords()  # a corrected purpose is part of the visit's history
 
     class Meta:
         verbose_name = _("visit purpose")
