@@ -7,6 +7,7 @@ from django.db.models import Exists, F, OuterRef
 from django.shortcuts import render
 from django.utils import timezone
 
+from cases.models import OPEN_STATES, State
 from visits.checkins import active_assignments, due_checkins
 from visits.selectors import last_seen_at
 
@@ -23,6 +24,7 @@ CARE_CATEGORIES = (
 )
 LONGEST_UNSEEN = 10
 CHECKINS_ON_THE_DAY = 15
+CASES_ON_THE_DAY = 15
 
 
 def home(request):
@@ -63,4 +65,13 @@ def _worker_day(user):
         .select_related("household")
         .order_by(F("last_seen").asc(nulls_first=True), "date_of_birth")[:LONGEST_UNSEEN],
         "todays_visits": scope.visits(user).filter(worker=user, visited_at__gte=start_of_day).order_by("-visited_at"),
+        "my_cases": scope.cases(user)
+        .filter(state__in=OPEN_STATES, grid_id__in=my_grids)
+        .exclude(state=State.RESOLVED)
+        .order_by("due_at")[:CASES_ON_THE_DAY],
+        # Resolved by someone else (a department, staff): the grid worker checks it.
+        "to_verify": scope.cases(user)
+        .filter(state=State.RESOLVED, grid_id__in=my_grids)
+        .exclude(resolved_by=user)
+        .order_by("resolved_at"),
     }

@@ -8,6 +8,7 @@ learn that the object exists) and PermissionDenied when the user may see but not
 Rules (see docs/security.md):
 - admin: everything;
 - community staff: every grid of their community (read and write);
+- department staff: only the cases referred to their department (see cases.workflow);
 - grid worker: their grid(s); reads the register, edits residents' contact details and
   health notes, never creates or archives households, residents or shops; logs visits to
   households and shops of their grid(s) and edits their own visits for 24 hours.
@@ -23,6 +24,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from cases.models import Case
 from visits.models import Campaign, FollowUp, Visit
 
 from .models import Building, Community, Delivery, Grid, Household, Notification, Resident, Role, RoleKind, Shop
@@ -77,8 +79,9 @@ def for_user(user):
 
 def forget(user):
     """Drop the cached scope (after roles change within a request or a test)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, "_gridapp_departments"):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def _grid_q(scope, path):
@@ -272,3 +275,46 @@ def deliveries(user):
     if scope.is_admin:
         return qs
     return qs.filter(notification__community_id__in=scope.staff_community_ids)
+
+
+# --- cases ----------------------------------------------------------------------------
+
+
+def department_ids(user):
+    """The departments the user belongs to (loaded once per request, only when cases need it)."""
+    cached = getattr(user, "_gridapp_departments", None)
+    if cached is None:
+        cached = frozenset(user.departments.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
+        user._gridapp_departments = cached
+    return cached
+
+
+def cases(user):
+    """Cases of the user's grids or community, and those referred to the user's departments."""
+    scope = for_user(user)
+    qs = Case.objects.select_related("grid", "community", "category", "assignee", "department")
+    if scope.is_admin:
+        return qs
+    return qs.filter(
+        Q(grid_id__in=scope.worker_grid_ids)
+        | Q(community_id__in=scope.staff_community_ids)
+        | Q(department_id__in=department_ids(user))
+    )
+
+
+def get_case(user, pk):
+    return _get(cases(user), pk)
+
+
+def assignable_users(user):
+    """Whom a case can be assigned to: workers and staff of the user's grids and communities."""
+    from django.contrib.auth import get_user_model
+
+    scope = for_user(user)
+    roles = Role.objects.all()
+    if not scope.is_admin:
+        grid_ids = grids(user).values("pk")
+        roles = roles.filter(
+            Q(grid_id__in=grid_ids) | Q(community_id__in=scope.staff_community_ids) | Q(community__grids__in=grid_ids)
+        )
+    return get_user_model().objects.filter(pk__in=roles.values("user_id"), is_active=True)

@@ -33,5 +33,6 @@ urlpatterns = [
     path("deliveries/failed/", inbox.failed_deliveries, name="failed_deliveries"),
     path("communities/<int:pk>/webhook/", inbox.community_webhook, name="community_webhook"),
     path("", include("visits.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

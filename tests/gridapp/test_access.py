@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
+from cases.models import Category
+from cases.services import case_report
 from gridapp import notify
 from visits.models import Campaign, CareLevel, VisitPhoto
 from visits.services import NewFollowUp, log_visit
@@ -81,6 +83,21 @@ MATRIX = {
         lambda o: {"pk": o["grid"].community_id},
         {"GET": [LOGIN, 403, 403, 200, 404, 200], "POST": [LOGIN, 403, 403, 200, 404, 200]},
     ),
+    # Cases: every role records and lists cases in its own scope; a case of Grid 1 is Wu's.
+    "case_queue": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "case_create": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]}),
+    "case_bulk_assign": (
+        lambda o: {},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 302, 302]},
+    ),
+    "department_queue": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "case_detail": (lambda o: {"pk": o["case"].pk}, {"GET": READ}),
+    # An empty POST of an allowed action is a form error (400), never a change.
+    "case_act": (
+        lambda o: {"pk": o["case"].pk, "action": "register"},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 400, 404, 400, 404, 400]},
+    ),
+    "mediation_create": (lambda o: {"pk": o["case"].pk}, {"GET": READ, "POST": READ}),
     # Public pages.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -130,7 +147,18 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
     campaign.grids.add(ren.household.grid)
     photo = VisitPhoto.objects.create(visit=visit, image=SimpleUploadedFile("door.png", _png(), "image/png"))
     notification = notify.send(notify.Message(recipient_id=wu.pk, kind="test", subject="任爱香 需探访", body="…"))
+    case = case_report(
+        by=wu,
+        grid=ren.household.grid,
+        title="楼上漏水",
+        description="临江路4幢楼上漏水",
+        category=Category.objects.first(),
+        priority="normal",
+        channel="walk_in",
+        complainant=ren,
+    )
     return {
+        "case": case,
         "photo": photo,
         "notification": notification,
         "care_level": CareLevel.objects.first(),

@@ -145,7 +145,7 @@ def pages(wu, staff, grid1, grid2, ren, shop1, eco_campaign):
             WorkersDay(wu, grid1),
             reverse("home"),
             lambda r: (r.context["follow_ups_due"], r.context["todays_visits"]),
-            9,
+            12,
         ),
         "household_visits": (
             wu,

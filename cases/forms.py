@@ -1,0 +1,177 @@
+"""Case forms: intake, the action forms of the case page, mediation, bulk assignment."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from gridapp import scope
+from gridapp.forms import _RegisterForm
+from visits.forms import MultipleImageField
+
+from .models import Category, Channel, CloseReason, Department, MediationOutcome, Priority, Satisfaction
+
+
+class CaseIntakeForm(forms.Form):
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=100)
+    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[])
+    complainant = forms.ModelChoiceField(label=_("Complainant (registered resident)"), queryset=None, required=False)
+    complainant_name = forms.CharField(label=_("or complainant's name"), max_length=50, required=False)
+    complainant_phone = forms.CharField(label=_("Complainant's phone"), max_length=20, required=False)
+    anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
+    households = forms.ModelMultipleChoiceField(label=_("Households concerned"), queryset=None, required=False)
+    shops = forms.ModelMultipleChoiceField(label=_("Shops concerned"), queryset=None, required=False)
+    building = forms.ModelChoiceField(label=_("Building concerned"), queryset=None, required=False)
+    photos = MultipleImageField(label=_("Photos"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = Channel.choices
+        self.fields["grid"].queryset = scope.grids(user)
+        self.fields["complainant"].queryset = scope.residents(user).order_by("name")
+        self.fields["households"].queryset = scope.households(user)
+        self.fields["shops"].queryset = scope.shops(user)
+        self.fields["building"].queryset = scope.buildings(user)
+        self.fields["complainant_phone"].widget.attrs["inputmode"] = "tel"
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Record case"), css_class="btn-lg w-100"))
+
+    def clean(self):
+        data = super().clean()
+        grid = data.get("grid")
+        if grid:
+            for field in ("households", "shops"):
+                if any(obj.grid_id != grid.pk for obj in data.get(field) or ()):
+                    self.add_error(field, _("Choose places in the case's grid."))
+            building = data.get("building")
+            if building and building.grid_id != grid.pk:
+                self.add_error("building", _("Choose a building in the case's grid."))
+        if not data.get("anonymous") and not data.get("complainant") and not data.get("complainant_name"):
+            self.add_error("complainant_name", _("Name the complainant, choose a resident, or tick anonymous."))
+        return data
+
+
+class ActionForm(forms.Form):
+    """The fields an action may need; the case page shows only those its action uses."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    public = forms.BooleanField(label=_("Visible to the complainant"), required=False, initial=True)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
+    due_at = forms.DateTimeField(
+        label=_("New deadline"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    close_reason = forms.ChoiceField(label=_("Close reason"), choices=CloseReason.choices, required=False)
+    duplicate_of = forms.CharField(label=_("Duplicate of case number"), max_length=30, required=False)
+    satisfaction = forms.ChoiceField(label=_("Complainant's view"), choices=Satisfaction.choices, required=False)
+    photos = MultipleImageField(label=_("Photos"), required=False)
+
+    FIELDS = {
+        "dispatch": ("department",),
+        "extend": ("due_at",),
+        "settle": ("close_reason", "duplicate_of", "photos"),
+        "close": ("close_reason", "duplicate_of"),
+        "feedback": ("satisfaction",),
+        "resolve": ("photos",),
+    }
+
+    def __init__(self, *args, action, case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action, self.case, self.user = action, case, user
+        self.fields["department"].queryset = Department.objects.filter(town=case.community.town_id)
+        self.fields["note"].required = action.needs_note
+        self.fields["version"].initial = case.version
+        wanted = {"version", "note", "public", *self.FIELDS.get(action.name, ())}
+        for name in list(self.fields):
+            if name not in wanted:
+                del self.fields[name]
+
+    def clean(self):
+        data = super().clean()
+        name = self.action.name
+        if name == "dispatch" and not data.get("department"):
+            self.add_error("department", _("Choose the department."))
+        if name == "extend":
+            due = data.get("due_at")
+            if not due:
+                self.add_error("due_at", _("Give the new deadline."))
+            elif due <= timezone.now() or (self.case.due_at and due <= self.case.due_at):
+                self.add_error("due_at", _("The new deadline must be later than the current one."))
+        if name in ("close", "settle"):
+            if not data.get("close_reason"):
+                self.add_error("close_reason", _("Choose why the case is closed."))
+            number = (data.get("duplicate_of") or "").strip()
+            if data.get("close_reason") == CloseReason.DUPLICATE:
+                original = scope.cases(self.user).filter(number__iexact=number).exclude(pk=self.case.pk).first()
+                if original is None:
+                    self.add_error("duplicate_of", _("No case with this number that you can see."))
+                data["duplicate_of"] = original
+            else:
+                data["duplicate_of"] = None
+        if name == "feedback" and not data.get("satisfaction"):
+            self.add_error("satisfaction", _("Record what the complainant said."))
+        return data
+
+
+class MediationForm(forms.Form):
+    held_on = forms.DateField(
+        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    parties = forms.ModelMultipleChoiceField(
+        label=_("Parties"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_parties = forms.CharField(label=_("Other parties"), max_length=200, required=False)
+    mediators = forms.ModelMultipleChoiceField(
+        label=_("Mediators"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_mediators = forms.CharField(
+        label=_("Other mediators"), max_length=200, required=False, help_text=_("e.g. Old Li, grid party group leader")
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=MediationOutcome.choices, widget=forms.RadioSelect)
+    agreement = forms.CharField(
+        label=_("Agreement"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parties"].queryset = scope.residents(user).filter(household__in=case.households.all())
+        self.fields["mediators"].queryset = (
+            get_user_model()
+            .objects.filter(Q(gridapp_roles__grid=case.grid_id) | Q(gridapp_roles__community=case.community_id))
+            .distinct()
+        )
+        self.fields["mediators"].initial = [user.pk]
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Save mediation record"), css_class="btn-lg w-100"))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("parties") and not data.get("other_parties"):
+            self.add_error("other_parties", _("Name the parties."))
+        return data
+
+
+class BulkAssignForm(forms.Form):
+    cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
+    assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cases"].queryset = scope.cases(user)
+        self.fields["assignee"].queryset = scope.assignable_users(user)
+
+
+class CategoryForm(_RegisterForm):
+    class Meta:
+        model = Category
+        fields = ["name", "hours_urgent", "hours_high", "hours_normal", "hours_low", "promise", "active"]

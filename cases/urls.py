@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("cases/", views.case_queue, name="case_queue"),
+    path("cases/new/", views.case_create, name="case_create"),
+    path("cases/assign/", views.case_bulk_assign, name="case_bulk_assign"),
+    path("cases/department/", views.department_queue, name="department_queue"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
+    path("cases/<int:pk>/mediation/", views.mediation_create, name="mediation_create"),
+]

@@ -1,0 +1,176 @@
+"""Case pages: intake, the case page and its actions, mediation, the queues."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gridapp import scope
+from gridapp.forms import posted
+
+from . import services, workflow
+from .filters import CaseFilter
+from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, MediationForm
+from .models import OPEN_STATES, Channel
+
+PAGE_SIZE = 30
+
+
+def _files(request):
+    return request.FILES if request.method == "POST" else None
+
+
+def case_create(request):
+    """Intake at the office, or "raise a case" from a visit (prefilled from it)."""
+    initial = {}
+    if (visit_id := request.GET.get("visit", "")).isdigit():
+        visit = scope.get_visit(request.user, visit_id)
+        initial = {
+            "grid": visit.grid_id,
+            "channel": Channel.VISIT,
+            "description": visit.notes,
+            "households": [visit.household_id] if visit.household_id else [],
+            "shops": [visit.shop_id] if visit.shop_id else [],
+            "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
+        }
+    form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        case = services.case_report(
+            by=request.user,
+            grid=data["grid"],
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            priority=data["priority"],
+            channel=data["channel"],
+            households=data["households"],
+            shops=data["shops"],
+            building=data["building"],
+            complainant=data["complainant"],
+            complainant_name=data["complainant_name"],
+            complainant_phone=data["complainant_phone"],
+            anonymous=data["anonymous"],
+            visit_id=int(visit_id) if visit_id.isdigit() else None,
+        )
+        for photo in data["photos"]:
+            case.photos.create(image=photo)
+        messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
+        return redirect(case)
+    return render(request, "gridapp/form.html", {"form": form, "title": _("Record a case")})
+
+
+def case_detail(request, pk, *, forms=None, conflict=None, status=200):
+    """The case: who is responsible now, deadline, timeline, mediation, and the actions this user may take."""
+    case = scope.get_case(request.user, pk)
+    actions = workflow.available_actions(request.user, case)
+    forms = forms or {}
+    action_forms = [
+        (action, forms.get(action.name) or ActionForm(action=action, case=case, user=request.user))
+        for action in actions
+    ]
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "action_forms": action_forms,
+            "events": case.events.select_related("actor"),
+            "mediations": case.mediations.prefetch_related("parties", "mediators"),
+            "photos": case.photos.all(),
+            "conflict": conflict,
+            "can_mediate": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
+        },
+        status=status,
+    )
+
+
+@require_POST
+def case_act(request, pk, action):
+    """Take one action; a refused or stale action changes nothing and says why."""
+    case = scope.get_case(request.user, pk)
+    if action not in workflow.ACTIONS or not workflow.allowed(request.user, case, action):
+        raise PermissionDenied(_("You cannot do this on this case now."))
+    form = ActionForm(request.POST, request.FILES, action=workflow.ACTIONS[action], case=case, user=request.user)
+    if not form.is_valid():
+        return case_detail(request, pk, forms={action: form}, status=400)
+    data = form.cleaned_data
+    change = services.Change(
+        note=data.get("note", ""),
+        public=data.get("public", False),
+        department=data.get("department"),
+        due_at=data.get("due_at"),
+        close_reason=data.get("close_reason", ""),
+        duplicate_of=data.get("duplicate_of"),
+        satisfaction=data.get("satisfaction", ""),
+        photos=tuple(data.get("photos") or ()),
+    )
+    try:
+        services.perform(case=case, action_name=action, by=request.user, version=data["version"], change=change)
+    except services.CaseChanged as changed:
+        # Nothing is lost: the form comes back with what the user typed, and the changes made meanwhile.
+        form.data = form.data.copy()
+        form.data["version"] = changed.case.version
+        return case_detail(request, pk, forms={action: form}, conflict=changed, status=409)
+    messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label})
+    return redirect("case_detail", pk=pk)
+
+
+def mediation_create(request, pk):
+    case = scope.get_case(request.user, pk)
+    if not workflow.roles(request.user, case) - {workflow.DEPARTMENT}:
+        raise PermissionDenied(_("Mediation is recorded by the grid worker or community staff."))
+    form = MediationForm(posted(request), case=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.record_mediation(case=case, by=request.user, **data)
+        messages.success(request, _("Mediation recorded."))
+        return redirect(case)
+    return render(
+        request, "gridapp/form.html", {"form": form, "title": _("Record a mediation"), "context_object": case}
+    )
+
+
+def case_queue(request):
+    """All cases the user may see, filtered and sorted; staff assign in bulk."""
+    data = request.GET.copy()
+    data.setdefault("state", "open")
+    filterset = CaseFilter(data, queryset=scope.cases(request.user), user=request.user)
+    cases = filterset.qs if filterset.is_valid() else scope.cases(request.user).filter(state__in=OPEN_STATES)
+    if "order" not in request.GET:
+        cases = cases.order_by("due_at")
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    can_assign = scope.can_manage_register(request.user)
+    return render(
+        request,
+        "cases/case_queue.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "can_assign": can_assign,
+            "assign_form": BulkAssignForm(user=request.user) if can_assign else None,
+        },
+    )
+
+
+@require_POST
+def case_bulk_assign(request):
+    scope.require_manage(request.user)
+    form = BulkAssignForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(request, _("Choose the cases and whom to assign them to."))
+        return redirect("case_queue")
+    services.case_assign(
+        cases=list(form.cleaned_data["cases"]), assignee=form.cleaned_data["assignee"], by=request.user
+    )
+    messages.success(request, _("%(n)d cases assigned.") % {"n": len(form.cleaned_data["cases"])})
+    return redirect("case_queue")
+
+
+def department_queue(request):
+    """The cases referred to the user's departments that are theirs to act on."""
+    cases = scope.cases(request.user).filter(department_id__in=scope.department_ids(request.user))
+    open_cases = cases.filter(state__in=OPEN_STATES).order_by("due_at")
+    return render(request, "cases/department_queue.html", {"cases": open_cases})
