@@ -30,7 +30,11 @@ CASES_ON_THE_DAY = 15
 def home(request):
     """A worker's day; a staff member's community; every community for an admin."""
     user_scope = scope.for_user(request.user)
-    context = {"grids": list(grids_with_counts(request.user)), "user_scope": user_scope}
+    context = {
+        "grids": list(grids_with_counts(request.user)),
+        "user_scope": user_scope,
+        "in_department": bool(scope.department_ids(request.user)),
+    }
     if user_scope.is_admin:
         context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
     if user_scope.is_worker:
