@@ -10,4 +10,8 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
     path("cases/<int:pk>/mediation/", views.mediation_create, name="mediation_create"),
+    path("cases/photos/<int:pk>/", views.case_photo, name="case_photo"),
+    path("cases/categories/", views.category_list, name="category_list"),
+    path("cases/categories/new/", views.category_form, name="category_create"),
+    path("cases/categories/<int:pk>/edit/", views.category_form, name="category_edit"),
 ]

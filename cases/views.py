@@ -1,9 +1,12 @@
 """Case pages: intake, the case page and its actions, mediation, the queues."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,8 +15,8 @@ from gridapp.forms import posted
 
 from . import services, workflow
 from .filters import CaseFilter
-from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, MediationForm
-from .models import OPEN_STATES, Channel
+from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationForm
+from .models import OPEN_STATES, CasePhoto, Category, Channel
 
 PAGE_SIZE = 30
 
@@ -174,3 +177,32 @@ def department_queue(request):
     cases = scope.cases(request.user).filter(department_id__in=scope.department_ids(request.user))
     open_cases = cases.filter(state__in=OPEN_STATES).order_by("due_at")
     return render(request, "cases/department_queue.html", {"cases": open_cases})
+
+
+def case_photo(request, pk):
+    """A case photo, served only to those who may see the case."""
+    photo = get_object_or_404(CasePhoto, pk=pk, case__in=scope.cases(request.user))
+    response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def category_list(request):
+    """The case categories and their deadlines; community staff and admins edit them."""
+    return render(
+        request,
+        "cases/category_list.html",
+        {"categories": Category.objects.all(), "can_manage": scope.can_manage_register(request.user)},
+    )
+
+
+def category_form(request, pk=None):
+    scope.require_manage(request.user)
+    category = get_object_or_404(Category, pk=pk) if pk else None
+    form = CategoryForm(posted(request), instance=category)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Category saved."))
+        return redirect("category_list")
+    title = _("Edit category") if pk else _("New category")
+    return render(request, "gridapp/form.html", {"form": form, "title": title})

@@ -98,6 +98,10 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 400, 404, 400, 404, 400]},
     ),
     "mediation_create": (lambda o: {"pk": o["case"].pk}, {"GET": READ, "POST": READ}),
+    "case_photo": (lambda o: {"pk": o["case_photo"].pk}, {"GET": READ}),
+    "category_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "category_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
+    "category_edit": (lambda o: {"pk": o["case"].category_id}, {"GET": CREATE, "POST": CREATE}),
     # Public pages.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -159,6 +163,7 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
     )
     return {
         "case": case,
+        "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
         "photo": photo,
         "notification": notification,
         "care_level": CareLevel.objects.first(),
