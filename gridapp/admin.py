@@ -1,11 +1,19 @@
 """The Django admin for admins: search, filters and inlines, with every changelist and
 foreign-key choice taken from ``gridapp.scope``."""
 
+from axes.admin import AccessAttemptAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import scope
+from . import scope, security, sessions
 from .models import (
     Building,
     Community,
@@ -15,6 +23,7 @@ from .models import (
     Resident,
     ResidentCategoryLink,
     Role,
+    SecurityPolicy,
     Shop,
     Town,
     WorkerHeartbeat,
@@ -158,4 +167,101 @@ class WorkerHeartbeatAdmin(AdminOnly, admin.ModelAdmin):
     list_display = ["hostname", "seen_at"]
 
     def has_add_permission(self, request, obj=None):
+        return False
+
+
+# --- accounts and log-in security -------------------------------------------------------
+# Django's, django-axes' and django-otp's own admins are registered for superusers only;
+# gridapp admins get them here, under the same AdminOnly rule as the register.
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class AccountAdmin(AdminOnly, UserAdmin):
+    """Accounts are deactivated, never deleted (their names stay in the histories); deactivating
+    ends the account's sessions at once (gridapp.security.on_user_saved)."""
+
+    actions = ["end_sessions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "groups", "user_permissions"]  # no admin makes themselves more
+        return readonly
+
+    @admin.action(description=_("End sessions (log out everywhere)"))
+    def end_sessions(self, request, queryset):
+        count = sessions.end_sessions(queryset, by=request.user, reason="admin action")
+        self.message_user(
+            request, ngettext("%(count)d session ended.", "%(count)d sessions ended.", count) % {"count": count}
+        )
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(AdminOnly, admin.ModelAdmin):
+    """One row; its list page opens it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        policy, _created = SecurityPolicy.objects.get_or_create(pk=1)
+        return redirect("admin:gridapp_securitypolicy_change", policy.pk)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        security.log.info(
+            "security policy changed: require_otp_for_staff=%s by=%s",
+            obj.require_otp_for_staff,
+            request.user.get_username(),
+        )
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(AdminOnly, TOTPDeviceAdmin):
+    """Admins remove the authenticator of someone who lost their phone; users set up their own
+    (an admin never learns or chooses anyone's secret: OTP_ADMIN_HIDE_SENSITIVE_DATA)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_admin(request)
+
+
+admin.site.unregister(AccessAttempt)
+admin.site.unregister(AccessLog)
+admin.site.unregister(AccessFailureLog)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
+    """Failed log-ins per (username, address); deleting a row unlocks that pair at once."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_admin(request)
+
+
+@admin.register(AccessLog)
+class LoginLogAdmin(AdminOnly, AccessLogAdmin):
+    """Successful log-ins and log-outs, read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -8,4 +8,6 @@ class GridappConfig(AppConfig):
     verbose_name = _("Household register")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the system checks)
+        from . import checks, security  # noqa: F401  (checks registers the system checks on import)
+
+        security.connect()

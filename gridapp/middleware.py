@@ -1,8 +1,18 @@
-"""Language selection: Chinese unless the user picked another language with the switch."""
+"""Language selection (Chinese unless the user picked another language with the switch), and the
+session rules of gridapp.security: lifetime, the two-factor step, no caching of personal data."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.translation import gettext as _
+
+from . import security
 
 
 class LanguageMiddleware:
@@ -26,4 +36,84 @@ class LanguageMiddleware:
         response = self.get_response(request)
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionLifetimeMiddleware:
+    """End a session 2 hours after its last request or 12 hours after its log-in, whichever
+    comes first (GRIDAPP_SESSION_IDLE_TIMEOUT, GRIDAPP_SESSION_LIFETIME).
+
+    The last-seen time is written at most once a minute, not on every request, so a page costs
+    no extra query; the session row's own expiry (SESSION_COOKIE_AGE = the idle timeout) moves
+    with it and ends a forgotten session even if no request ever comes to check it. The same
+    minute tick re-reads the two-factor policy, so switching it on reaches sessions already open.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            self._check(request)
+        return self.get_response(request)
+
+    def _check(self, request):
+        session = request.session
+        now = security.now()
+        login_at, seen_at = session.get(security.LOGIN_AT), session.get(security.SEEN_AT)
+        if login_at is None or seen_at is None:
+            reason = "no login time"  # a session from before these checks existed
+        elif now - login_at >= settings.GRIDAPP_SESSION_LIFETIME:
+            reason = "lifetime"
+        elif now - seen_at >= settings.GRIDAPP_SESSION_IDLE_TIMEOUT:
+            reason = "inactivity"
+        else:
+            if now - seen_at >= self.REFRESH_SECONDS:
+                session[security.SEEN_AT] = now
+                if not request.user.is_verified():
+                    security.set_otp_state(session, request.user)
+            return
+        security.log.info("session expired: user=%s reason=%s", request.user.get_username(), reason)
+        logout(request)
+        messages.info(request, _("Your session has ended. Please log in again."))
+
+
+class OTPRequiredMiddleware:
+    """Send a user who still owes a two-factor code (or must set up an authenticator) to that
+    page before any other; the session says which at log-in (gridapp.security.otp_state)."""
+
+    EXEMPT = {"otp_verify", "otp_setup", "logout", "set_language", "admin:logout"}
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated:
+            return None
+        state = request.session.get(security.OTP_STATE)
+        if not state or request.resolver_match.view_name in self.EXEMPT or request.user.is_verified():
+            return None
+        target = reverse("otp_verify" if state == security.OTP_VERIFY else "otp_setup")
+        next_url = request.get_full_path() if request.method == "GET" else None
+        return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
+
+
+class NoStoreMiddleware:
+    """Nothing a logged-in user sees may stay in a browser's or proxy's cache: the back button on
+    a shared office PC after log-out must not show residents' records. A view that chose its own
+    Cache-Control (the photo views: ``private``) keeps it; static files never get here."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
         return response

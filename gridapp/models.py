@@ -7,6 +7,7 @@ Households, residents and shops are archived (``archived_at``), never deleted.
 import datetime
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
@@ -533,3 +534,53 @@ class Webhook(TimeStamped):
 
     def __str__(self):
         return f"{self.community} · {self.get_kind_display()}"
+
+
+class UserSession(AbstractBaseSession):
+    """A session row that also names its user (Django's documented way to extend the database
+    session engine), so ending all of a user's sessions is one indexed DELETE however many
+    sessions exist; see ``gridapp.sessions``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        db_table = "gridapp_session"
+
+    @classmethod
+    def get_session_store_class(cls):
+        from .sessions import SessionStore
+
+        return SessionStore
+
+
+class SecurityPolicy(models.Model):
+    """The one row of site-wide security switches that admins change in the admin."""
+
+    require_otp_for_staff = models.BooleanField(
+        _("require two-factor authentication for staff and admins"),
+        default=False,
+        help_text=_(
+            "Community staff and administrators must enter a code from an authenticator app after their "
+            "password; those without one are asked to set it up before anything else."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="securitypolicy_single_row")]
+
+    def __str__(self):
+        return str(_("Security policy"))
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

@@ -5,10 +5,12 @@ filesystem transport (no server, no daemon). DATABASE_URL and CELERY_BROKER_URL 
 to PostgreSQL and Redis without a code change.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +76,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "gridapp",
     "visits",
     "cases",
@@ -82,15 +88,21 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridapp.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gridapp.middleware.SessionLifetimeMiddleware",
+    "gridapp.middleware.OTPRequiredMiddleware",
+    "gridapp.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "gridapp.urls"
@@ -138,6 +150,11 @@ DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- auth -----------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# No maximum length: Django sets none, and long passphrases (64 characters and more) are welcome.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -147,6 +164,38 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# django-axes: five wrong passwords for one username from one address lock that pair out for
+# 15 minutes, so one person's typos never lock out a whole office behind the same address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # gridapp.security logs every attempt itself
+AXES_LOCKOUT_CALLABLE = "gridapp.security.lockout_response"
+# Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
+# from the right; with 0 (no proxy) it is REMOTE_ADDR. Never trust the header without a proxy.
+GRIDAPP_TRUSTED_PROXY_COUNT = env_int("GRIDAPP_TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "gridapp.security.client_ip"
+
+# Sessions end after 2 hours without a request and 12 hours after the log-in, whichever is first
+# (gridapp.middleware.SessionLifetimeMiddleware). Session rows carry their user, so ending every
+# session of a user is one indexed DELETE (gridapp.sessions).
+SESSION_ENGINE = "gridapp.sessions"
+GRIDAPP_SESSION_IDLE_TIMEOUT = env_int("GRIDAPP_SESSION_IDLE_TIMEOUT", 2 * 3600)
+GRIDAPP_SESSION_LIFETIME = env_int("GRIDAPP_SESSION_LIFETIME", 12 * 3600)
+if not 0 < GRIDAPP_SESSION_IDLE_TIMEOUT <= GRIDAPP_SESSION_LIFETIME:
+    raise ImproperlyConfigured(
+        "GRIDAPP_SESSION_IDLE_TIMEOUT must be positive and at most GRIDAPP_SESSION_LIFETIME "
+        f"({GRIDAPP_SESSION_IDLE_TIMEOUT} > {GRIDAPP_SESSION_LIFETIME})"
+    )
+SESSION_COOKIE_AGE = GRIDAPP_SESSION_IDLE_TIMEOUT
+
+# django-otp: TOTP apps (e.g. 腾讯身份验证器, Google Authenticator) show this name beside the code.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "gridapp")
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- i18n -----------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -178,17 +227,45 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # --- security -------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: every form carries {% csrf_token %}
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    # Browsers only accept a __Host- cookie that is Secure, for path / and without a domain,
+    # so a page on another subdomain can neither set nor overwrite it.
+    if SESSION_COOKIE_SECURE:
+        SESSION_COOKIE_NAME = "__Host-sessionid"
+    if CSRF_COOKIE_SECURE:
+        CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# django-csp 4: scripts only from our own origin or carrying this response's nonce
+# ({{ request.csp_nonce }}); no inline styles, plugins, framing or foreign form targets.
+# In every environment, so a page that breaks it fails in development and in the browser tests.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF, csp.NONCE],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF, "data:"],  # Bootstrap's icons and the two-factor QR code are data: URLs
+        "object-src": [csp.NONE],
+        "base-uri": [csp.NONE],
+        "frame-ancestors": [csp.NONE],
+        "form-action": [csp.SELF],
+    }
+}
 
 # --- e-mail ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -228,7 +305,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # gridapp.security: every log-in, failed log-in, lockout, two-factor check and ended session.
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "gridapp.security": {"level": "INFO"},
+        "axes": {"level": "WARNING"},  # its INFO lines repeat what gridapp.security says
+    },
 }
 
 GRIDAPP_PAGE_SIZE = env_int("GRIDAPP_PAGE_SIZE", 50)

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import home, inbox, views
+from . import home, inbox, two_factor, views
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor.otp_setup, name="otp_setup"),
+    path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp_verify"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
     path("buildings/new/", views.building_form, name="building_create"),

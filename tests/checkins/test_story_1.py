@@ -74,6 +74,7 @@ def test_story_1_the_weekly_check_in_and_the_ventilator_follow_up(client, wu, re
 
         # He goes back, confirms the repair and closes the follow-up.
         clock.move_to(FIRST_VISIT + datetime.timedelta(days=10, hours=1))
+        client.force_login(wu)  # hours after the morning's look at his inbox: a new session
         client.post(
             visit_url,
             visit_form(

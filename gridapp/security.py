@@ -1,0 +1,136 @@
+"""Log-in security: the client's address, the lockout page, the session's clock and two-factor
+state, and the log of every log-in attempt (logger ``gridapp.security``; never a password).
+
+The receivers at the bottom are connected in ``GridappConfig.ready``.
+"""
+
+import ipaddress
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_save
+from django.shortcuts import render
+
+from . import scope
+
+log = logging.getLogger("gridapp.security")
+
+# Session keys (seconds since the epoch, so they survive the JSON serializer).
+LOGIN_AT = "gridapp_login_at"
+SEEN_AT = "gridapp_seen_at"
+# What the user still owes before anything else: a code from their authenticator (OTP_VERIFY),
+# or setting one up because the policy requires it (OTP_ENROL). Absent: nothing.
+OTP_STATE = "gridapp_otp"
+OTP_VERIFY = "verify"
+OTP_ENROL = "enrol"
+
+
+def client_ip(request):
+    """The client's address: REMOTE_ADDR, or the address our own proxies saw when
+    GRIDAPP_TRUSTED_PROXY_COUNT says how many stand in front (each appends to X-Forwarded-For;
+    anything to the left of theirs was written by the client and proves nothing)."""
+    remote = request.META.get("REMOTE_ADDR")
+    count = settings.GRIDAPP_TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                log.warning("unusable X-Forwarded-For entry %r; using REMOTE_ADDR", candidate[:64])
+    return remote
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE), in the user's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def now():
+    return int(time.time())
+
+
+def needs_otp(user):
+    """Whether the security policy makes two-factor authentication compulsory for ``user``:
+    when switched on, for community staff, admins and anyone who may enter the Django admin."""
+    from .models import SecurityPolicy
+
+    if not SecurityPolicy.current().require_otp_for_staff:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    user_scope = scope.for_user(user)
+    return user_scope.is_admin or user_scope.is_staff
+
+
+def otp_state(user):
+    from django_otp import user_has_device
+
+    if user_has_device(user):
+        return OTP_VERIFY  # whoever set up an authenticator uses it, required or not
+    if needs_otp(user):
+        return OTP_ENROL
+    return None
+
+
+def set_otp_state(session, user):
+    state = otp_state(user)
+    if state:
+        session[OTP_STATE] = state
+    else:
+        session.pop(OTP_STATE, None)
+
+
+def _username(value):
+    # repr() keeps a username with a line break or control character on one log line.
+    return repr(str(value)[:150]) if value else "-"
+
+
+def on_logged_in(sender, request, user, **kwargs):
+    stamp = now()
+    request.session[LOGIN_AT] = stamp
+    request.session[SEEN_AT] = stamp
+    set_otp_state(request.session, user)
+    log.info("login succeeded: user=%s ip=%s", _username(user.get_username()), client_ip(request) or "-")
+
+
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # Django has already replaced the password in ``credentials``; only the username is read.
+    username = credentials.get(get_user_model().USERNAME_FIELD)
+    ip = client_ip(request) if request is not None else None
+    locked_out = bool(getattr(request, "axes_locked_out", False))
+    log.warning("login failed: user=%s ip=%s locked_out=%s", _username(username), ip or "-", locked_out)
+
+
+def on_logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        log.info("logout: user=%s ip=%s", _username(user.get_username()), client_ip(request) or "-")
+
+
+def on_user_saved(sender, instance, created, update_fields=None, **kwargs):
+    """Deactivating a user ends their sessions at once (their next request meets the log-in page).
+
+    Every save of an inactive user deletes their sessions (none, usually), so the previous value
+    of ``is_active`` is never loaded. A queryset ``update(is_active=False)`` sends no signal, but
+    Django already refuses inactive users on every request (ModelBackend.get_user).
+    """
+    if created or instance.is_active:
+        return
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    from .sessions import end_sessions
+
+    end_sessions([instance], reason="deactivated")
+
+
+def connect():
+    user_logged_in.connect(on_logged_in, dispatch_uid="gridapp.security.logged_in")
+    user_login_failed.connect(on_login_failed, dispatch_uid="gridapp.security.login_failed")
+    user_logged_out.connect(on_logged_out, dispatch_uid="gridapp.security.logged_out")
+    post_save.connect(on_user_saved, sender=get_user_model(), dispatch_uid="gridapp.security.user_saved")
