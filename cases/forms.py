@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,16 @@ from gridapp import scope
 from gridapp.forms import _RegisterForm
 from visits.forms import MultipleImageField
 
-from .models import Category, Channel, CloseReason, Department, MediationOutcome, Priority, Satisfaction
+from .models import (
+    Category,
+    Channel,
+    CloseReason,
+    Department,
+    MediationOutcome,
+    MediationRecord,
+    Priority,
+    Satisfaction,
+)
 
 
 class CaseIntakeForm(forms.Form):
@@ -61,7 +71,7 @@ class CaseIntakeForm(forms.Form):
 class ActionForm(forms.Form):
     """The fields an action may need; the case page shows only those its action uses."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     public = forms.BooleanField(label=_("Visible to the complainant"), required=False, initial=True)
     department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
@@ -161,6 +171,27 @@ class MediationForm(forms.Form):
         return data
 
 
+class MediationFollowUpForm(forms.ModelForm):
+    """Going back after a mediation: did the agreement hold?"""
+
+    class Meta:
+        model = MediationRecord
+        fields = ["kept", "followed_up_on"]
+        widgets = {"followed_up_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["followed_up_on"].required = True
+        self.fields["followed_up_on"].initial = timezone.localdate
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Record the follow-up"), css_class="btn-lg w-100"))
+
+    def clean_kept(self):
+        if self.cleaned_data.get("kept") is None:
+            raise forms.ValidationError(_("Say whether the agreement was kept."))
+        return self.cleaned_data["kept"]
+
+
 class BulkAssignForm(forms.Form):
     cases = forms.ModelMultipleChoiceField(queryset=None, widget=forms.MultipleHiddenInput)
     assignee = forms.ModelChoiceField(label=_("Assign to"), queryset=None)
@@ -171,7 +202,19 @@ class BulkAssignForm(forms.Form):
         self.fields["assignee"].queryset = scope.assignable_users(user)
 
 
+# A deadline beyond a year is a typing slip; far larger ones cannot even be put on a calendar.
+MAX_DEADLINE_HOURS = 24 * 366
+
+
 class CategoryForm(_RegisterForm):
     class Meta:
         model = Category
         fields = ["name", "hours_urgent", "hours_high", "hours_normal", "hours_low", "promise", "active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for priority in Priority.values:
+            field = self.fields[f"hours_{priority}"]
+            field.max_value = MAX_DEADLINE_HOURS
+            field.validators.append(MaxValueValidator(MAX_DEADLINE_HOURS))
+            field.widget.attrs["max"] = MAX_DEADLINE_HOURS

@@ -276,6 +276,11 @@ class CaseEvent(models.Model):
     def __str__(self):
         return f"{self.case.number} {self.action} → {self.to_state}"
 
+    def get_action_display(self):
+        from .workflow import entry_label  # the lifecycle table imports this module
+
+        return entry_label(self.action)
+
 
 def case_photo_path(instance, filename):
     return f"cases/{timezone.localdate():%Y/%m}/{instance.case_id}-{filename[-60:]}"

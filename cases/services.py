@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.template.defaultfilters import yesno
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from gridapp import notify
@@ -86,6 +88,10 @@ _STAMP = {
 }
 
 
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
 def perform(*, case, action_name, by, version, change=None):
     """Take ``action_name`` on ``case`` as ``by``; raises PermissionDenied if the table does not
     allow it, CaseChanged if the case moved on since ``version``."""
@@ -107,8 +113,14 @@ def perform(*, case, action_name, by, version, change=None):
         updates["department"] = change.department
     if action_name == "return":
         updates["department"] = None
+    if action_name in ("escalate", "return"):
+        updates["assignee"] = None  # the community office has it now and decides who handles it
+    note = change.note
     if action_name == "extend":
         updates["due_at"] = change.due_at
+        updates["overdue_flagged_at"] = None  # the new deadline is flagged again if it is missed
+        note = _("Deadline moved from %(old)s to %(new)s.") % {"old": _when(case.due_at), "new": _when(change.due_at)}
+        note = f"{note}\n{change.note}"
     if action_name == "resolve":
         updates["resolved_from"] = case.state
         updates["resolved_by"] = by
@@ -126,7 +138,7 @@ def perform(*, case, action_name, by, version, change=None):
     if action_name == "reopen":
         for field in ("resolved_at", "verified_at", "closed_at", "feedback_at"):
             updates[field] = None
-        updates.update(close_reason="", satisfaction="", overdue_flagged_at=None)
+        updates.update(close_reason="", duplicate_of=None, satisfaction="", overdue_flagged_at=None)
     if action_name in ("take", "settle") and case.assignee_id is None:
         updates["assignee"] = by
     with transaction.atomic():
@@ -141,7 +153,7 @@ def perform(*, case, action_name, by, version, change=None):
             level=case.level,
             actor=by,
             public=change.public,
-            note=change.note,
+            note=note,
             created_at=now,
             version=case.version,
         )
@@ -211,6 +223,27 @@ def record_mediation(*, case, by, held_on, parties, other_parties, mediators, ot
     return record
 
 
+@transaction.atomic
+def record_mediation_follow_up(*, record, by, kept, followed_up_on):
+    """Whether a mediation agreement held when the worker went back; a timeline entry says so."""
+    record.kept, record.followed_up_on = kept, followed_up_on
+    record.save(update_fields=["kept", "followed_up_on"])
+    case = record.case
+    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
+    case.refresh_from_db()
+    CaseEvent.objects.create(
+        case=case,
+        action="mediation_follow_up",
+        from_state=case.state,
+        to_state=case.state,
+        level=case.level,
+        actor=by,
+        note=f"{capfirst(MediationRecord._meta.get_field('kept').verbose_name)}: {yesno(kept)}",
+        version=case.version,
+    )
+    return record
+
+
 def _notify(case, action_name, by):
     """Tell whoever is responsible now: the department when dispatched, staff when escalated."""
     recipients = set()
@@ -241,7 +274,8 @@ def _notify(case, action_name, by):
 
 
 def flag_overdue(now=None):
-    """Flag each overdue open case once and tell its assignee and the community's staff."""
+    """Flag each overdue open case once and tell its assignee, the community's staff and, while
+    it is dispatched, the department that has it."""
     now = now or timezone.now()
     with transaction.atomic():
         ids = list(
@@ -256,16 +290,18 @@ def flag_overdue(now=None):
         ):
             staff.setdefault(community_id, set()).add(user_id)
         messages = []
-        for case in Case.objects.filter(pk__in=ids):
+        for case in Case.objects.filter(pk__in=ids).prefetch_related("department__members"):
             recipients = set(staff.get(case.community_id, ()))
             if case.assignee_id:
                 recipients.add(case.assignee_id)
+            if case.state == State.DISPATCHED and case.department_id:
+                recipients |= {member.pk for member in case.department.members.all()}
             messages += [
                 notify.Message(
                     recipient_id=user_id,
                     kind="case_overdue",
                     subject=_("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title},
-                    body=_("Due %(due)s") % {"due": timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")},
+                    body=_("Due %(due)s") % {"due": _when(case.due_at)},
                     link=case.get_absolute_url(),
                     community_id=case.community_id,
                 )

@@ -15,8 +15,8 @@ from gridapp.forms import posted
 
 from . import services, workflow
 from .filters import CaseFilter
-from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationForm
-from .models import OPEN_STATES, CasePhoto, Category, Channel
+from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
+from .models import OPEN_STATES, CasePhoto, Category, Channel, MediationRecord, State
 
 PAGE_SIZE = 30
 
@@ -74,6 +74,8 @@ def case_detail(request, pk, *, forms=None, conflict=None, status=200):
         (action, forms.get(action.name) or ActionForm(action=action, case=case, user=request.user))
         for action in actions
     ]
+    # After a conflict, a form whose action the change made impossible is still shown, read-only.
+    unsent = [(workflow.ACTIONS[name], form) for name, form in forms.items() if name not in {a.name for a in actions}]
     return render(
         request,
         "cases/case_detail.html",
@@ -84,6 +86,7 @@ def case_detail(request, pk, *, forms=None, conflict=None, status=200):
             "mediations": case.mediations.prefetch_related("parties", "mediators"),
             "photos": case.photos.all(),
             "conflict": conflict,
+            "unsent": unsent if conflict else [],
             "can_mediate": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
         },
         status=status,
@@ -94,9 +97,15 @@ def case_detail(request, pk, *, forms=None, conflict=None, status=200):
 def case_act(request, pk, action):
     """Take one action; a refused or stale action changes nothing and says why."""
     case = scope.get_case(request.user, pk)
-    if action not in workflow.ACTIONS or not workflow.allowed(request.user, case, action):
+    if action not in workflow.ACTIONS:
         raise PermissionDenied(_("You cannot do this on this case now."))
     form = ActionForm(request.POST, request.FILES, action=workflow.ACTIONS[action], case=case, user=request.user)
+    seen = request.POST.get("version", "")
+    if seen.isdigit() and int(seen) != case.version:
+        # Before the table: the action may have been possible on the page the user saw.
+        return _changed(request, pk, action, form, services.CaseChanged(case, int(seen)))
+    if not workflow.allowed(request.user, case, action):
+        raise PermissionDenied(_("You cannot do this on this case now."))
     if not form.is_valid():
         return case_detail(request, pk, forms={action: form}, status=400)
     data = form.cleaned_data
@@ -113,18 +122,26 @@ def case_act(request, pk, action):
     try:
         services.perform(case=case, action_name=action, by=request.user, version=data["version"], change=change)
     except services.CaseChanged as changed:
-        # Nothing is lost: the form comes back with what the user typed, and the changes made meanwhile.
-        form.data = form.data.copy()
-        form.data["version"] = changed.case.version
-        return case_detail(request, pk, forms={action: form}, conflict=changed, status=409)
+        return _changed(request, pk, action, form, changed)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label})
     return redirect("case_detail", pk=pk)
 
 
+def _changed(request, pk, action, form, changed):
+    """Nothing is lost: the form comes back with what the user typed, and the changes made meanwhile."""
+    form.data = form.data.copy()
+    form.data["version"] = changed.case.version
+    return case_detail(request, pk, forms={action: form}, conflict=changed, status=409)
+
+
+def _require_mediator(user, case):
+    if not workflow.roles(user, case) - {workflow.DEPARTMENT}:
+        raise PermissionDenied(_("Mediation is recorded by the grid worker or community staff."))
+
+
 def mediation_create(request, pk):
     case = scope.get_case(request.user, pk)
-    if not workflow.roles(request.user, case) - {workflow.DEPARTMENT}:
-        raise PermissionDenied(_("Mediation is recorded by the grid worker or community staff."))
+    _require_mediator(request.user, case)
     form = MediationForm(posted(request), case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -136,13 +153,29 @@ def mediation_create(request, pk):
     )
 
 
+def mediation_follow_up(request, pk):
+    """Going back after a mediation: record whether the agreement was kept."""
+    record = get_object_or_404(
+        MediationRecord.objects.select_related("case"), pk=pk, case__in=scope.cases(request.user)
+    )
+    _require_mediator(request.user, record.case)
+    form = MediationFollowUpForm(posted(request), instance=record)
+    if request.method == "POST" and form.is_valid():
+        services.record_mediation_follow_up(record=record, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Mediation recorded."))
+        return redirect(record.case)
+    return render(
+        request, "gridapp/form.html", {"form": form, "title": _("Record the follow-up"), "context_object": record.case}
+    )
+
+
 def case_queue(request):
     """All cases the user may see, filtered and sorted; staff assign in bulk."""
     data = request.GET.copy()
     data.setdefault("state", "open")
     filterset = CaseFilter(data, queryset=scope.cases(request.user), user=request.user)
     cases = filterset.qs if filterset.is_valid() else scope.cases(request.user).filter(state__in=OPEN_STATES)
-    if "order" not in request.GET:
+    if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     can_assign = scope.can_manage_register(request.user)
@@ -173,10 +206,12 @@ def case_bulk_assign(request):
 
 
 def department_queue(request):
-    """The cases referred to the user's departments that are theirs to act on."""
+    """The cases referred to the user's departments that are theirs to act on: dispatched to them
+    (a case they resolved waits for verification elsewhere; a returned or reopened one is the
+    community's)."""
     cases = scope.cases(request.user).filter(department_id__in=scope.department_ids(request.user))
-    open_cases = cases.filter(state__in=OPEN_STATES).order_by("due_at")
-    return render(request, "cases/department_queue.html", {"cases": open_cases})
+    to_act_on = cases.filter(state=State.DISPATCHED).order_by("due_at")
+    return render(request, "cases/department_queue.html", {"cases": to_act_on})
 
 
 def case_photo(request, pk):

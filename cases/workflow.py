@@ -124,6 +124,21 @@ ACTIONS = {
 # Taking these does not change the state (the timeline still records them).
 STATE_KEEPING = {"extend"}
 
+# Timeline entries that are not actions of the table.
+OTHER_ENTRIES = {
+    "report": State.REPORTED.label,
+    "assign": _("Assigned"),
+    "mediation": _("Record a mediation"),
+    "mediation_follow_up": _("Mediation follow-up"),
+}
+
+
+def entry_label(name):
+    """What a timeline entry did, in words (its ``action`` is a code)."""
+    if name in ACTIONS:
+        return ACTIONS[name].label
+    return OTHER_ENTRIES.get(name, name)
+
 
 def roles(user, case):
     """The roles ``user`` holds on ``case``."""
@@ -144,6 +159,9 @@ def allowed(user, case, action_name):
     if action is None or case.state not in action.sources:
         return False
     held = roles(user, case)
+    if case.state != State.DISPATCHED:
+        # A department acts on a case only while it is dispatched to it (not after a reopen).
+        held.discard(DEPARTMENT)
     if not held & action.roles:
         return False
     if action.name in ("verify", "rework"):
@@ -152,8 +170,8 @@ def allowed(user, case, action_name):
     if action.name in ("resolve", "extend", "return") and case.state == State.DISPATCHED:
         # Once dispatched, the department handles it; staff may still step in.
         return bool(held & {DEPARTMENT, STAFF})
-    if action.name == "resolve" and case.state == State.ESCALATED:
-        return STAFF in held  # escalated: the community handles it now
+    if action.name in ("resolve", "extend") and case.state == State.ESCALATED:
+        return STAFF in held  # escalated: the community handles it now, and owns its deadline
     return True
 
 

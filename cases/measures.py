@@ -1,0 +1,225 @@
+"""The measures community staff watch (DOMAIN.md, "Cases" → "Measures staff watch").
+
+Everything is counted by the database, in two grouped queries whatever the number of cases or
+grids: one over the grids with their cases, one over the cases' timeline. The rows are the
+grids the caller passes in (``scope.grids(user)``), so a grid without a single case still has
+its row of zeros; the per-community figures and the totals are sums of the grid rows.
+
+The period is ``[start, end)``; each measure says which of the case's times must fall in it:
+
+- due in the period: cases (not rejected) whose ``due_at`` falls in the period;
+- 结案率 closing rate: of those, the ones closed (``closed_at`` set: closed or feedback given);
+- 按期结案率 on-time closing rate: of those, the ones closed by their ``due_at``;
+- 返工率 rework rate: failed verifications ("rework" events) in the period ÷ resolutions sent
+  to verification ("resolve" events) in the period. A worker's "settle" (自行处置) closes the case
+  without a verification, so it can never fail one and is not counted;
+- 满意率 satisfaction: of the feedback recorded in the period, satisfied or basically satisfied;
+- mean time to resolve: ``reported_at`` → ``resolved_at``, for cases resolved in the period
+  (settled cases included: settling stamps ``resolved_at``);
+- 网格内解决率 / 社区内解决率: of the cases closed in the period, those closed at grid level /
+  at grid or community level;
+- open cases by state and by age (since ``reported_at``) and overdue cases: as of ``now``.
+
+Reopening a case clears its close, feedback and satisfaction (``cases.services.perform``), so a
+reopened case counts as open again, and the feedback it had is no longer counted.
+"""
+
+import datetime
+from dataclasses import dataclass, field, fields
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+
+from .models import OPEN_STATES, CaseEvent, Level, Satisfaction, State
+
+# Age of an open case since it was reported: (key, lower bound, upper bound) in days.
+AGE_BUCKETS = (("under_1", 0, 1), ("1_to_3", 1, 3), ("3_to_7", 3, 7), ("over_7", 7, None))
+
+REWORK_ACTIONS = ("rework",)
+RESOLVE_ACTIONS = ("resolve",)  # not "settle": see the module docstring
+NOT_REJECTED = tuple(state for state in State if state != State.REJECTED)
+
+
+def ratio(numerator, denominator):
+    """``numerator / denominator``, or None when there is nothing to divide by."""
+    return numerator / denominator if denominator else None
+
+
+@dataclass
+class Measures:
+    """The counts behind every measure; the rates are computed from them."""
+
+    due: int = 0
+    closed: int = 0
+    closed_on_time: int = 0
+    reworked: int = 0
+    resolved: int = 0
+    feedback: int = 0
+    satisfied: int = 0  # satisfied or basically satisfied
+    resolved_cases: int = 0  # cases resolved in the period (for the mean time to resolve)
+    resolve_time: datetime.timedelta = datetime.timedelta(0)  # their total time to resolve
+    closed_in_period: int = 0
+    closed_at_grid: int = 0
+    closed_in_community: int = 0  # at grid or community level
+    overdue: int = 0
+    open_by_state: dict = field(default_factory=lambda: {state.value: 0 for state in OPEN_STATES})
+    open_by_age: dict = field(default_factory=lambda: {key: 0 for key, _, _ in AGE_BUCKETS})
+
+    @property
+    def closing_rate(self):
+        return ratio(self.closed, self.due)
+
+    @property
+    def on_time_rate(self):
+        return ratio(self.closed_on_time, self.due)
+
+    @property
+    def rework_rate(self):
+        return ratio(self.reworked, self.resolved)
+
+    @property
+    def satisfaction_rate(self):
+        return ratio(self.satisfied, self.feedback)
+
+    @property
+    def grid_level_share(self):
+        return ratio(self.closed_at_grid, self.closed_in_period)
+
+    @property
+    def community_level_share(self):
+        return ratio(self.closed_in_community, self.closed_in_period)
+
+    @property
+    def mean_time_to_resolve(self):
+        return self.resolve_time / self.resolved_cases if self.resolved_cases else None
+
+    @property
+    def open(self):
+        return sum(self.open_by_state.values())
+
+    def add(self, other):
+        """Add ``other``'s counts to these (totals are sums of grids)."""
+        for f in fields(self):
+            mine, theirs = getattr(self, f.name), getattr(other, f.name)
+            if isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine[key] = mine.get(key, 0) + value
+            else:
+                setattr(self, f.name, mine + theirs)
+        return self
+
+
+@dataclass
+class Row:
+    """The measures of one grid or one community."""
+
+    id: int
+    name: str
+    community_id: int
+    community_name: str
+    measures: Measures
+
+
+@dataclass
+class Report:
+    start: datetime.datetime
+    end: datetime.datetime
+    now: datetime.datetime
+    total: Measures
+    grids: list  # of Row, by community then grid number
+    communities: list  # of Row, by name
+
+
+def _case(**lookups):
+    """A condition on the grid's cases (the aggregates below run over grids joined to cases)."""
+    return Q(**{f"cases__{lookup}": value for lookup, value in lookups.items()})
+
+
+def _in(field_name, start, end):
+    return _case(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+
+def _case_aggregates(start, end, now):
+    due = _in("due_at", start, end) & _case(state__in=NOT_REJECTED)
+    closed = _case(closed_at__isnull=False)
+    closed_in_period = _in("closed_at", start, end)
+    resolved_in_period = _in("resolved_at", start, end)
+    feedback = _in("feedback_at", start, end) & _case(satisfaction__in=Satisfaction.values)
+    is_open = _case(state__in=OPEN_STATES)
+    aggregates = {
+        "due": Count("cases", filter=due),
+        "closed": Count("cases", filter=due & closed),
+        "closed_on_time": Count("cases", filter=due & closed & _case(closed_at__lte=F("cases__due_at"))),
+        "feedback": Count("cases", filter=feedback),
+        "satisfied": Count(
+            "cases", filter=feedback & _case(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY))
+        ),
+        "resolved_cases": Count("cases", filter=resolved_in_period),
+        "resolve_time": Sum(
+            ExpressionWrapper(F("cases__resolved_at") - F("cases__reported_at"), output_field=DurationField()),
+            filter=resolved_in_period,
+        ),
+        "closed_in_period": Count("cases", filter=closed_in_period),
+        "closed_at_grid": Count("cases", filter=closed_in_period & _case(level=Level.GRID)),
+        "closed_in_community": Count("cases", filter=closed_in_period & _case(level__in=(Level.GRID, Level.COMMUNITY))),
+        "overdue": Count("cases", filter=is_open & _case(due_at__lt=now)),
+    }
+    for state in OPEN_STATES:
+        aggregates[f"state_{state.value}"] = Count("cases", filter=_case(state=state))
+    for key, low, high in AGE_BUCKETS:
+        age = is_open & _case(reported_at__lte=now - datetime.timedelta(days=low))
+        if high is not None:
+            age &= _case(reported_at__gt=now - datetime.timedelta(days=high))
+        aggregates[f"age_{key}"] = Count("cases", filter=age)
+    return aggregates
+
+
+def compute(grids, start, end, now):
+    """The measures of the cases of ``grids`` (a Grid queryset, from ``scope.grids(user)``) for
+    the period ``[start, end)`` as of ``now``: totals, per grid and per community, in two queries."""
+    grid_rows = (
+        grids.order_by()
+        .values("pk", "name", "number", "community_id", "community__name")
+        .annotate(**_case_aggregates(start, end, now))
+        .order_by("community__name", "community_id", "number", "pk")
+    )
+    event_rows = (
+        CaseEvent.objects.filter(
+            case__grid__in=grids.order_by().values("pk"), created_at__gte=start, created_at__lt=end
+        )
+        .order_by()
+        .values("case__grid_id")
+        .annotate(
+            reworked=Count("pk", filter=Q(action__in=REWORK_ACTIONS)),
+            resolved=Count("pk", filter=Q(action__in=RESOLVE_ACTIONS)),
+        )
+    )
+    events = {row["case__grid_id"]: row for row in event_rows}
+
+    by_grid, by_community, total = [], {}, Measures()
+    for row in grid_rows:
+        grid_events = events.get(row["pk"], {})
+        measures = Measures(
+            due=row["due"],
+            closed=row["closed"],
+            closed_on_time=row["closed_on_time"],
+            reworked=grid_events.get("reworked", 0),
+            resolved=grid_events.get("resolved", 0),
+            feedback=row["feedback"],
+            satisfied=row["satisfied"],
+            resolved_cases=row["resolved_cases"],
+            resolve_time=row["resolve_time"] or datetime.timedelta(0),
+            closed_in_period=row["closed_in_period"],
+            closed_at_grid=row["closed_at_grid"],
+            closed_in_community=row["closed_in_community"],
+            overdue=row["overdue"],
+            open_by_state={state.value: row[f"state_{state.value}"] for state in OPEN_STATES},
+            open_by_age={key: row[f"age_{key}"] for key, _, _ in AGE_BUCKETS},
+        )
+        by_grid.append(Row(row["pk"], row["name"], row["community_id"], row["community__name"], measures))
+        community = by_community.setdefault(
+            row["community_id"],
+            Row(row["community_id"], row["community__name"], row["community_id"], row["community__name"], Measures()),
+        )
+        community.measures.add(measures)
+        total.add(measures)
+    return Report(start=start, end=end, now=now, total=total, grids=by_grid, communities=list(by_community.values()))

@@ -1,0 +1,309 @@
+"""Handling a case on its page: settling in the grid (自行处置), verification by someone other
+than the department, rework, returns and extensions, close reasons, feedback, reopening."""
+
+import datetime
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from cases import services, workflow
+from cases.models import CaseEvent
+from gridapp.models import Notification
+
+from .conftest import act, fresh, local_input, post_action, report
+
+
+def events(case):
+    return list(CaseEvent.objects.filter(case=case).values_list("action", "from_state", "to_state"))
+
+
+# --- 自行处置: small matters don't leave the grid ---------------------------------------------
+
+
+def test_wu_settles_a_small_matter_in_his_grid_and_closes_it_at_once(as_user, wu, grid1, dispute):
+    case = report(wu, grid1, category=dispute, title="楼道堆物纠纷")
+    client = as_user(wu)
+    post_action(client, case, "register")
+    response = post_action(client, case, "settle", note="当场协调，双方同意清理楼道", close_reason="fixed")
+
+    assert response.status_code == 302
+    case = fresh(case)
+    assert (case.state, case.level, case.close_reason) == ("closed", "grid", "fixed")
+    assert (case.assignee, case.resolved_by) == (wu, wu)
+    assert case.closed_at is not None and case.resolved_at is not None
+    assert events(case) == [
+        ("report", "", "reported"),
+        ("register", "reported", "registered"),
+        ("settle", "registered", "closed"),
+    ]
+
+
+def test_chen_cannot_settle_a_case_of_wus_grid(as_user, wu, chen, grid1):
+    case = act(report(wu, grid1), "register", wu)
+    response = post_action(as_user(chen), case, "settle", note="已处理", close_reason="fixed")
+    assert response.status_code == 404
+    assert fresh(case).state == "registered"
+
+
+# --- verification: never by the department that resolved it ---------------------------------
+
+
+def test_a_case_the_police_resolved_is_verified_by_wu_before_it_closes(as_user, case_in, wu, staff, officer):
+    case = case_in("dispatched")
+    post_action(as_user(officer), case, "resolve", note="已找到租户，动物已送养")
+    assert fresh(case).state == "resolved"
+
+    # Shen cannot check his own station's work, and nobody can close it unverified.
+    page = as_user(officer).get(case.get_absolute_url())
+    assert "action-verify" not in page.content.decode()
+    assert post_action(as_user(officer), case, "verify").status_code == 403
+    assert post_action(as_user(staff), case, "close", close_reason="fixed").status_code == 403
+    assert fresh(case).state == "resolved"
+
+    assert post_action(as_user(wu), case, "verify").status_code == 302
+    assert post_action(as_user(staff), case, "close", close_reason="fixed").status_code == 302
+    assert fresh(case).state == "closed"
+
+
+def test_when_wu_resolved_it_himself_staff_verify_it(as_user, case_in, wu, staff):
+    case = case_in("handling")
+    post_action(as_user(wu), case, "resolve", note="已联系物业修好水管")
+    assert post_action(as_user(wu), case, "verify").status_code == 403
+    assert post_action(as_user(staff), case, "verify").status_code == 302
+    assert fresh(case).state == "verified"
+
+
+def test_a_failed_check_sends_the_case_back_to_the_police_with_rework_counted(as_user, case_in, wu, officer, police):
+    case = case_in("resolved")
+    response = post_action(as_user(wu), case, "rework", note="现场查看，狗仍在院内")
+    assert response.status_code == 302
+    case = fresh(case)
+    assert (case.state, case.department, case.rework_count, case.resolved_at) == ("dispatched", police, 1, None)
+    assert events(case)[-1] == ("rework", "resolved", "dispatched")
+
+    # The station works on it again; a second failed check counts again.
+    post_action(as_user(officer), case, "resolve", note="已全部送养")
+    post_action(as_user(wu), case, "rework", note="仍有两只猫")
+    assert (fresh(case).state, fresh(case).rework_count) == ("dispatched", 2)
+
+
+def test_a_failed_check_of_wus_own_resolution_sends_it_back_to_his_handling(as_user, case_in, wu, staff):
+    case = case_in("handling")
+    post_action(as_user(wu), case, "resolve", note="已修好")
+    post_action(as_user(staff), case, "rework", note="仍在渗水")
+    case = fresh(case)
+    assert (case.state, case.level, case.rework_count) == ("handling", "grid", 1)
+
+
+def test_a_failed_check_of_the_communitys_resolution_sends_it_back_to_the_community(as_user, case_in, wu, staff):
+    case = case_in("escalated")
+    post_action(as_user(staff), case, "resolve", note="社区协调物业维修")
+    post_action(as_user(wu), case, "rework", note="未修好")
+    assert (fresh(case).state, fresh(case).level) == ("escalated", "community")
+
+
+# --- the department returns a case or asks for more time -------------------------------------
+
+
+def test_the_police_return_a_case_with_a_reason_and_the_office_is_told(as_user, case_in, officer, staff):
+    case = case_in("dispatched")
+    response = post_action(as_user(officer), case, "return", note="不属于派出所职责，建议转城管")
+    assert response.status_code == 302
+    case = fresh(case)
+    assert (case.state, case.level, case.department) == ("escalated", "community", None)
+    event = case.events.last()
+    assert (event.action, event.actor, event.note) == ("return", officer, "不属于派出所职责，建议转城管")
+    assert Notification.objects.filter(recipient=staff, kind="case_return").count() == 1
+    # The case page says who has it now: the community office.
+    page = as_user(staff).get(case.get_absolute_url()).content.decode()
+    assert "不属于派出所职责，建议转城管" in page
+    assert "Community staff" in page
+
+
+def test_a_return_without_a_reason_is_refused(as_user, case_in, officer):
+    case = case_in("dispatched")
+    response = post_action(as_user(officer), case, "return", note="  ")
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert fresh(case).state == "dispatched"
+
+
+def test_the_police_ask_for_more_time_with_a_reason_and_a_later_deadline(as_user, case_in, officer):
+    case = case_in("dispatched")
+    old_due = case.due_at
+    new_due = (old_due + datetime.timedelta(days=5)).replace(second=0, microsecond=0)
+    response = post_action(as_user(officer), case, "extend", note="租户外出，需等其返回", due_at=local_input(new_due))
+    assert response.status_code == 302
+    case = fresh(case)
+    assert (case.state, case.due_at) == ("dispatched", new_due)
+    event = case.events.last()
+    assert (event.action, event.from_state, event.to_state, event.actor) == (
+        "extend",
+        "dispatched",
+        "dispatched",
+        officer,
+    )
+    # The timeline keeps the reason, and the deadline before and after.
+    old, new = (local_input(due).replace("T", " ") for due in (old_due, new_due))
+    assert event.note == f"Deadline moved from {old} to {new}.\n租户外出，需等其返回"
+    page = as_user(officer).get(case.get_absolute_url()).content.decode()
+    assert f"Deadline moved from {old} to {new}." in page
+
+
+@pytest.mark.parametrize(
+    ("note", "days", "error"),
+    [
+        ("", 5, "This field is required."),
+        ("需要更多时间", -1, "The new deadline must be later than the current one."),
+        ("需要更多时间", None, "Give the new deadline."),
+    ],
+    ids=["no-reason", "earlier", "no-deadline"],
+)
+def test_an_extension_needs_a_reason_and_a_later_deadline(as_user, case_in, officer, note, days, error):
+    case = case_in("dispatched")
+    due = local_input(case.due_at + datetime.timedelta(days=days)) if days is not None else ""
+    response = post_action(as_user(officer), case, "extend", note=note, due_at=due)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert (fresh(case).due_at, fresh(case).version) == (case.due_at, case.version)
+
+
+# --- closing, feedback, reopening --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reason", "label"),
+    [("fixed", "Fixed"), ("referred", "Referred elsewhere"), ("unable", "Unable to fix"), ("withdrawn", "Withdrawn")],
+)
+def test_closing_records_the_reason(as_user, case_in, staff, reason, label):
+    case = case_in("verified")
+    client = as_user(staff)
+    assert post_action(client, case, "close", close_reason=reason).status_code == 302
+    assert (fresh(case).state, fresh(case).close_reason) == ("closed", reason)
+    assert label in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_closing_needs_a_reason(as_user, case_in, staff):
+    case = case_in("verified")
+    response = post_action(as_user(staff), case, "close", close_reason="")
+    assert response.status_code == 400
+    assert "Choose why the case is closed." in response.content.decode()
+    assert fresh(case).state == "verified"
+
+
+def test_a_duplicate_is_closed_with_the_number_of_the_case_it_repeats(as_user, case_in, wu, grid1, staff):
+    original = report(wu, grid1, title="302室天花板漏水")
+    case = case_in("verified")
+    client = as_user(staff)
+    response = post_action(client, case, "close", close_reason="duplicate", duplicate_of=original.number.lower())
+    assert response.status_code == 302
+    case = fresh(case)
+    assert (case.close_reason, case.duplicate_of) == ("duplicate", original)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert f'href="{original.get_absolute_url()}">{original.number}</a>' in page
+
+
+@pytest.mark.parametrize("which", ["other-community", "unknown", "blank", "itself"])
+def test_a_duplicate_of_a_case_staff_cannot_see_is_a_form_error(as_user, case_in, staff, zhao, other_grid, which):
+    case = case_in("verified")
+    numbers = {
+        "other-community": lambda: report(zhao, other_grid, title="浦南漏水").number,
+        "unknown": lambda: "DLC-2026-999999",
+        "blank": lambda: "",
+        "itself": lambda: case.number,
+    }
+    response = post_action(as_user(staff), case, "close", close_reason="duplicate", duplicate_of=numbers[which]())
+    assert response.status_code == 400
+    assert "No case with this number that you can see." in response.content.decode()
+    assert (fresh(case).state, fresh(case).duplicate_of) == ("verified", None)
+
+
+@pytest.mark.parametrize(
+    ("view", "label"),
+    [("satisfied", "Satisfied"), ("basically", "Basically satisfied"), ("unsatisfied", "Unsatisfied")],
+)
+def test_wu_records_the_complainants_view_after_the_close(as_user, case_in, wu, view, label):
+    case = case_in("closed")
+    client = as_user(wu)
+    assert post_action(client, case, "feedback", satisfaction=view).status_code == 302
+    case = fresh(case)
+    assert (case.state, case.satisfaction) == ("feedback", view)
+    assert case.feedback_at is not None
+    assert label in client.get(case.get_absolute_url()).content.decode()
+
+
+def test_feedback_must_say_what_the_complainant_said(as_user, case_in, wu):
+    case = case_in("closed")
+    response = post_action(as_user(wu), case, "feedback", satisfaction="")
+    assert response.status_code == 400
+    assert "Record what the complainant said." in response.content.decode()
+
+
+def test_only_staff_reopen_a_case_and_it_starts_again_from_registered(as_user, case_in, wu, staff, grid1):
+    original = report(wu, grid1)
+    case = case_in("verified")
+    act(case, "close", staff, close_reason="duplicate", duplicate_of=original)
+    act(case, "feedback", wu, satisfaction="unsatisfied")
+
+    assert post_action(as_user(wu), case, "reopen", note="居民不满意").status_code == 403
+    assert fresh(case).state == "feedback"
+
+    assert post_action(as_user(staff), case, "reopen", note="居民反映问题未解决").status_code == 302
+    case = fresh(case)
+    assert case.state == "registered"
+    assert (case.close_reason, case.duplicate_of, case.satisfaction, case.closed_at, case.feedback_at) == (
+        "",
+        None,
+        "",
+        None,
+        None,
+    )
+    assert events(case)[-1] == ("reopen", "feedback", "registered")
+
+
+# --- who is told ----------------------------------------------------------------------------
+
+
+def test_dispatching_tells_the_department_and_escalating_tells_the_office(case_in, wu, staff, officer, planner):
+    case = case_in("handling")
+    act(case, "escalate", wu, note="房东不配合，需社区协调")
+    assert list(Notification.objects.filter(kind="case_escalate").values_list("recipient__username", flat=True)) == [
+        "staff"
+    ]
+    act(case, "dispatch", staff, department=officer.departments.get())
+    assert list(Notification.objects.filter(kind="case_dispatch").values_list("recipient__username", flat=True)) == [
+        "officer"
+    ]
+    [message] = Notification.objects.filter(kind="case_dispatch")
+    assert message.link == reverse("case_detail", args=[case.pk])
+
+
+# --- the table's guarantees -------------------------------------------------------------------
+
+
+def test_a_transition_and_its_timeline_entry_are_saved_together(case_in, wu, monkeypatch):
+    """If the timeline entry cannot be written, the state does not change either."""
+    case = case_in("registered")
+
+    def fail(**kwargs):
+        raise DatabaseError("disk full")
+
+    monkeypatch.setattr(CaseEvent.objects, "create", fail)
+    with pytest.raises(DatabaseError):
+        services.perform(case=case, action_name="take", by=wu, version=case.version)
+    case.refresh_from_db()
+    assert (case.state, case.version, case.assignee) == ("registered", 2, None)
+
+
+def test_a_reopened_case_is_no_longer_the_old_departments_to_act_on(case_in, staff, officer):
+    case = case_in("closed")
+    services.perform(
+        case=case, action_name="reopen", by=staff, version=case.version, change=services.Change(note="居民不满意")
+    )
+    case.refresh_from_db()
+    assert case.state == "registered"
+    assert workflow.available_actions(officer, case) == []
+    case = services.perform(case=case, action_name="take", by=staff, version=case.version)
+    assert not workflow.allowed(officer, case, "resolve")
+    assert not workflow.allowed(officer, case, "extend")

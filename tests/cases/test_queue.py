@@ -1,0 +1,131 @@
+"""The staff queue: every open case of the community, filtered and sorted the way the office
+works through it, and assigned in bulk."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import CaseEvent
+from gridapp.models import Notification
+
+from .conftest import act, fresh, report
+
+NOW = timezone.now()
+
+
+def reported(days_ago, by, grid, **fields):
+    with time_machine.travel(NOW - datetime.timedelta(days=days_ago), tick=False):
+        return report(by, grid, **fields)
+
+
+@pytest.fixture
+def office(wu, chen, staff, zhao, grid1, grid2, other_grid, leak, dispute, police):
+    """Dongluchi's cases, one of each kind the filters tell apart, and one of another community."""
+    cases = {
+        "leak_handled_by_wu": act(act(reported(3, wu, grid1, title="楼上漏水"), "register", wu), "take", wu),
+        "dispute_in_grid2": act(
+            reported(1, chen, grid2, title="邻里争吵", category=dispute, priority="high"), "register", chen
+        ),
+        "at_the_police": act(
+            act(reported(2, staff, grid1, title="违规养犬"), "register", staff), "dispatch", staff, department=police
+        ),
+        "overdue": reported(10, wu, grid1, title="路灯不亮", priority="urgent"),
+        "closed": act(act(reported(4, wu, grid1, title="楼道堆物"), "register", wu), "settle", wu),
+        "other_community": reported(1, zhao, other_grid, title="浦南漏水"),
+    }
+    return {name: fresh(case) for name, case in cases.items()}
+
+
+def queue(client, **params):
+    response = client.get(reverse("case_queue"), params)
+    assert response.status_code == 200
+    return [case.title for case in response.context["page"]]
+
+
+@pytest.mark.parametrize(
+    ("params", "titles"),
+    [
+        ({}, {"楼上漏水", "邻里争吵", "违规养犬", "路灯不亮"}),
+        ({"state": "handling"}, {"楼上漏水"}),
+        ({"state": "closed"}, {"楼道堆物"}),
+        ({"grid": "grid2"}, {"邻里争吵"}),
+        ({"category": "dispute"}, {"邻里争吵"}),
+        ({"level": "town"}, {"违规养犬"}),
+        ({"department": "police"}, {"违规养犬"}),
+        ({"overdue": "true"}, {"路灯不亮"}),
+        ({"assignee": "wu"}, {"楼上漏水"}),
+        ({"q": "漏水"}, {"楼上漏水"}),
+    ],
+    ids=["open", "state", "closed", "grid", "category", "level", "department", "overdue", "assignee", "text"],
+)
+def test_staff_narrow_the_queue(request, as_user, office, staff, params, titles):
+    ids = {
+        "grid2": lambda: request.getfixturevalue("grid2").pk,
+        "dispute": lambda: request.getfixturevalue("dispute").pk,
+        "police": lambda: request.getfixturevalue("police").pk,
+        "wu": lambda: request.getfixturevalue("wu").pk,
+    }
+    params = {key: ids[value]() if value in ids else value for key, value in params.items()}
+    assert set(queue(as_user(staff), **params)) == titles
+
+
+def test_a_worker_sees_only_his_grids_cases_in_the_queue(as_user, office, wu):
+    assert set(queue(as_user(wu))) == {"楼上漏水", "违规养犬", "路灯不亮"}
+
+
+@pytest.mark.parametrize(
+    ("order", "titles"),
+    [
+        ("age", ["路灯不亮", "楼上漏水", "违规养犬", "邻里争吵"]),
+        ("-age", ["邻里争吵", "违规养犬", "楼上漏水", "路灯不亮"]),
+        ("due", ["路灯不亮", "邻里争吵", "楼上漏水", "违规养犬"]),
+        ("-due", ["违规养犬", "楼上漏水", "邻里争吵", "路灯不亮"]),
+        (None, ["路灯不亮", "邻里争吵", "楼上漏水", "违规养犬"]),  # the nearest deadline first
+        ("", ["路灯不亮", "邻里争吵", "楼上漏水", "违规养犬"]),  # the filter form sent, no order chosen
+    ],
+)
+def test_staff_sort_the_queue_by_age_and_by_deadline(as_user, office, staff, order, titles):
+    params = {} if order is None else {"order": order, "state": "open", "grid": "", "overdue": "unknown"}
+    assert queue(as_user(staff), **params) == titles
+
+
+def test_staff_assign_cases_in_bulk(as_user, office, staff, chen):
+    picked = [office["dispute_in_grid2"], office["overdue"]]
+    client = as_user(staff)
+    response = client.post(reverse("case_bulk_assign"), {"cases": [c.pk for c in picked], "assignee": chen.pk})
+    assert response.status_code == 302
+    assert all(fresh(case).assignee == chen for case in picked)
+    assert CaseEvent.objects.filter(action="assign", actor=staff).count() == 2
+    assert Notification.objects.filter(recipient=chen, kind="case_assigned").count() == 2
+    assert "2 cases assigned." in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize("wrong", ["assignee-of-another-community", "case-of-another-community", "no-assignee"])
+def test_a_bulk_assignment_outside_the_community_changes_nothing(as_user, office, staff, zhao, wu, wrong):
+    cases = [office["dispute_in_grid2"], office["overdue"]]
+    assignee = wu.pk
+    if wrong == "assignee-of-another-community":
+        assignee = zhao.pk
+    elif wrong == "case-of-another-community":
+        cases.append(office["other_community"])
+    else:
+        assignee = ""
+    before = {case.pk: (case.assignee_id, case.version) for case in cases}
+
+    client = as_user(staff)
+    response = client.post(reverse("case_bulk_assign"), {"cases": [c.pk for c in cases], "assignee": assignee})
+    assert response.status_code == 302
+    assert "Choose the cases and whom to assign them to." in client.get(response["Location"]).content.decode()
+    assert {case.pk: (fresh(case).assignee_id, fresh(case).version) for case in cases} == before
+    assert not CaseEvent.objects.filter(action="assign").exists()
+    assert not Notification.objects.filter(kind="case_assigned").exists()
+
+
+def test_a_grid_worker_does_not_assign_cases(as_user, office, wu):
+    case = office["overdue"]
+    response = as_user(wu).post(reverse("case_bulk_assign"), {"cases": [case.pk], "assignee": wu.pk})
+    assert response.status_code == 403
+    assert fresh(case).assignee is None
