@@ -9,20 +9,54 @@ numbers that embed them) follow the calendar and Ren Aixiang stays 86.
 The visit history of the last 45 days (Wu's and Chen's check-ins and shop inspections, Ren
 Aixiang's ventilator follow-up, the shop campaign at 61 of 92) comes from its own generator,
 ``random.Random(VISITS_SEED)``, and is logged through ``visits.services.log_visit``.
+
+The cases of the last 90 days (stories 3, 4 and 5 and some sixty others, in every state) come
+from ``random.Random(CASES_SEED)`` and are taken through ``cases.services`` step by step, so
+each timeline is made of real CaseEvents; the town's departments and their accounts are
+ensured like the other accounts.
 """
 
+import bisect
+import contextlib
 import datetime
 import random
 import uuid
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery
-from django.utils import timezone
+from django.db.models import Case as SqlCase
+from django.db.models import F, OuterRef, Subquery, Value, When
+from django.utils import timezone, translation
 from simple_history.utils import bulk_create_with_history
 
+from cases.models import (
+    OPEN_STATES,
+    Case,
+    CaseCounter,
+    CaseEvent,
+    Category,
+    CloseReason,
+    Department,
+    DepartmentKind,
+    MediationOutcome,
+    MediationRecord,
+    Priority,
+    Satisfaction,
+)
+from cases.models import Channel as CaseChannel
+from cases.services import (
+    Change,
+    case_assign,
+    case_report,
+    flag_overdue,
+    perform,
+    record_mediation,
+    record_mediation_follow_up,
+)
 from visits.checkins import refresh_last_seen, suggested_rule
 from visits.models import Campaign, CampaignTarget, CareAssignment, CareLevel, Condition, FollowUp, Purpose, Visit
 from visits.services import NewFollowUp, log_visit
@@ -31,10 +65,13 @@ from .models import (
     Building,
     BusinessType,
     Community,
+    Delivery,
+    DeliveryStatus,
     Grid,
     Household,
     HouseholdTag,
     HouseholdTagLink,
+    Notification,
     PersonCategory,
     Resident,
     ResidentCategoryLink,
@@ -70,6 +107,7 @@ class Account:
     kind: str | None  # a RoleKind, or None for a user who holds no role yet
     grid_number: int | None = None
     label: str = ""
+    department: str = ""  # a DepartmentKind: the user is a member of the town's department of that kind
 
 
 ACCOUNTS = (
@@ -78,6 +116,38 @@ ACCOUNTS = (
     Account("staff", "沈", "丽华", RoleKind.COMMUNITY_STAFF, None, "community staff, Dongluchi (Shen Lihua)"),
     Account("admin", "", "管理员", RoleKind.ADMIN, None, "admin (superuser)"),
     Account("li", "李", "烈鸿", None, None, "no role yet: Old Li, Grid 1 party group leader"),
+    Account(
+        "police",
+        "孙",
+        "志强",
+        None,
+        None,
+        "department: Linpu police station, Dongluchi's officer (one grid, one police officer)",
+        DepartmentKind.POLICE,
+    ),
+    Account(
+        "build",
+        "楼",
+        "建平",
+        None,
+        None,
+        "department: town construction & planning office",
+        DepartmentKind.CONSTRUCTION,
+    ),
+    Account(
+        "agri", "施", "卫东", None, None, "department: town agriculture & rural office", DepartmentKind.AGRICULTURE
+    ),
+)
+
+# The town's departments that cases are referred to: (name, kind). The police station is the
+# article's 临浦派出所 (a town has one; its officer for Dongluchi is the grid's part-time grid
+# worker); the contractor is the one renovating Dongluchi's old buildings (story 5), without an
+# account of its own.
+DEPARTMENTS = (
+    ("临浦派出所", DepartmentKind.POLICE),
+    ("临浦镇建设规划办", DepartmentKind.CONSTRUCTION),
+    ("临浦镇农业农村办", DepartmentKind.AGRICULTURE),
+    ("东麓池老旧小区改造施工方", DepartmentKind.CONTRACTOR),
 )
 
 
@@ -121,7 +191,7 @@ GIVEN_NAMES = {
 }
 
 # Names the stories give to particular people; random residents never take them.
-RESERVED_NAMES = {"任爱香", "吴佳栋", "李烈鸿", "陈晓燕", "沈丽华"}
+RESERVED_NAMES = {"任爱香", "吴佳栋", "李烈鸿", "陈晓燕", "沈丽华", "孙志强", "楼建平", "施卫东"}
 
 # --- ID numbers -----------------------------------------------------------------------------
 
@@ -1420,12 +1490,1466 @@ class VisitHistoryBuilder:
         return self.campaign
 
 
-def ensure_accounts(community, *, reset_passwords=False):
-    """Create the demo users and their roles if missing; return rows for the summary table.
+# --- cases: the last three months of complaints, disputes and hazards (DOMAIN.md; stories 3-5) --
+
+# The case history draws from its own generators (one for the plan, one per case for its pace),
+# so adding it left the register and the visits as they were, and how far one case has got by
+# now does not change any other.
+CASES_SEED = SEED + 2
+CASE_HISTORY_DAYS = 90
+# Community staff and departments work office hours on weekdays; grid workers' hours are the
+# same, but they are out on Saturdays too.
+OFFICE_HOURS = (datetime.time(8, 0), datetime.time(17, 30))
+# The overdue sweep runs every 15 minutes (cases/migrations/0002).
+SWEEP_MINUTES = 15
+# A notification this old has been read.
+READ_AFTER = datetime.timedelta(days=2)
+GRID_SHARE = 0.75  # of the cases, those in Grid 1 (307 households against Grid 2's 40)
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """A kind of case the demo draws, and what is done about it. In the texts ``{place}`` is the
+    household, shop, building or stretch of road, ``{other}`` the flat above in a dispute
+    between two households."""
+
+    category: str
+    # pair (a flat and the one above), flat, rented (a rented flat), house (no building),
+    # building, shop, food_shop, night_shop, road
+    place: str
+    title: str
+    description: str
+    done: str  # the note of "settle" or "resolve" (for a rejected kind: the reason)
+    # Who complains: someone of the place's household, a neighbour, or nobody (the worker found it).
+    complainant: str = "neighbour"
+    department: str = ""  # the DepartmentKind that handles it, if it is referred
+    escalate: str = ""  # why the worker hands it to the community
+    redo: str = ""  # what a failed verification (or a reopening complainant) found
+    agreement: str = ""  # a dispute: what the mediation agreed
+    priorities: tuple = (Priority.NORMAL,)
+    close_reason: str = CloseReason.FIXED
+
+
+# Settled or resolved in the grid (小事不出网格).
+GRID_KINDS = (
+    CaseKind(
+        "邻里纠纷",
+        "pair",
+        "{place}与邻居因楼道堆物发生争执",
+        "{place}住户反映，{other}长期在楼道堆放纸箱、旧家具，影响通行，也有消防隐患，双方为此多次争吵。",
+        "分别上门做两户工作，{other}住户当天清理了楼道杂物，双方握手言和。",
+        complainant="place",
+        redo="复查时楼道又堆放了新的纸箱。",
+        agreement="{other}住户两日内清理楼道杂物，今后不在公共楼道堆放物品；双方有事先当面沟通，不再争吵。",
+    ),
+    CaseKind(
+        "邻里纠纷",
+        "pair",
+        "{place}楼上空调外机滴水引发纠纷",
+        "{place}住户反映，楼上{other}空调外机的冷凝水滴在自家雨棚上，夜里滴答声影响休息，自行协商未果。",
+        "与楼上住户沟通，同意加装冷凝水导管接入落水管，已安装，楼下住户表示认可。",
+        complainant="place",
+        agreement="{other}住户一周内请师傅加装空调冷凝水导管；{place}住户不再追究此前雨棚的损坏。",
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "pair",
+        "{place}楼上装修噪音扰邻",
+        "{place}住户反映，楼上{other}装修，中午和晚上也在施工，电钻声影响家中老人休息。",
+        "联系装修户和施工队，约定工作日8:00-12:00、14:00-18:00施工，周末不做噪音大的活，已在楼道张贴告示。",
+        complainant="place",
+        redo="居民反映周末仍在用电钻施工。",
+        agreement="装修施工限定在工作日上午8点至12点、下午2点至6点，周末不进行噪音较大的施工。",
+    ),
+    CaseKind(
+        "漏水渗水",
+        "pair",
+        "{place}天花板渗水，疑为楼上卫生间漏水",
+        "{place}住户反映卫生间天花板渗水发霉，怀疑楼上{other}卫生间防水层破损，楼上住户不太配合。",
+        "协调楼上住户请防水师傅检修，重做卫生间防水，楼下渗水已停止，天花板由楼上负责修补。",
+        complainant="place",
+        redo="回访时楼下天花板仍有湿迹，防水未做到位。",
+        agreement="{other}住户一周内请师傅重做卫生间防水并承担费用；{place}天花板受损处由楼上负责修补粉刷。",
+        priorities=(Priority.NORMAL, Priority.HIGH),
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "building",
+        "{place}楼下流浪猫聚集",
+        "居民反映{place}楼下流浪猫聚集，夜里叫声扰民，有人投喂后剩饭剩菜没人清理，气味难闻。",
+        "与投喂的居民沟通，改为定点定时投喂并及时清理；联系爱心志愿者为流浪猫做绝育。",
+        priorities=(Priority.NORMAL, Priority.LOW),
+    ),
+    CaseKind(
+        "环境卫生",
+        "food_shop",
+        "{place}油烟扰民",
+        "楼上和周边居民反映{place}油烟直排，熏到住户窗户，夏天不敢开窗。",
+        "督促店主清洗油烟净化器，并加装排烟管道至楼顶高空排放，复查油烟明显减少。",
+        redo="复查时油烟净化器没有开启，油烟仍然直排。",
+        priorities=(Priority.NORMAL, Priority.HIGH),
+    ),
+    CaseKind(
+        "环境卫生",
+        "shop",
+        "{place}门口垃圾乱堆",
+        "{place}门口长期堆放纸箱和垃圾袋，影响市容，违反“门前三包”。",
+        "向店主宣传“门前三包”责任，店主当场清理，承诺垃圾按时分类投放。",
+        redo="复查时门口又堆了纸箱。",
+    ),
+    CaseKind(
+        "环境卫生",
+        "road",
+        "{place}小广告乱贴",
+        "巡查发现{place}电线杆、墙面和楼道口贴满“开锁”“通下水道”小广告。",
+        "组织网格志愿者清理小广告，并在楼道口张贴提示。",
+        complainant="none",
+        priorities=(Priority.LOW,),
+    ),
+    CaseKind(
+        "安全隐患",
+        "building",
+        "{place}楼道电动车飞线充电",
+        "巡查发现{place}有住户从窗口拉电线到楼道给电动车充电，存在火灾隐患。",
+        "找到车主劝导，当场拆除飞线，告知到集中充电桩充电。",
+        complainant="none",
+        redo="夜间复查又发现飞线充电。",
+        priorities=(Priority.HIGH, Priority.URGENT),
+    ),
+    CaseKind(
+        "安全隐患",
+        "shop",
+        "{place}占用消防通道",
+        "检查发现{place}在店后消防通道堆放货物和纸箱，通道宽度不足一米。",
+        "要求店主当天清理消防通道内的货物，复查已清理完毕。",
+        complainant="none",
+        priorities=(Priority.HIGH,),
+    ),
+    CaseKind(
+        "安全隐患",
+        "flat",
+        "{place}燃气软管老化",
+        "入户发现{place}燃气灶软管老化开裂，存在漏气风险，老人不会自己更换。",
+        "联系燃气公司上门更换燃气软管，检测无泄漏。",
+        complainant="none",
+        priorities=(Priority.HIGH,),
+    ),
+    CaseKind(
+        "公共设施",
+        "building",
+        "{place}楼道灯不亮",
+        "居民反映{place}楼道声控灯坏了一个多星期，老人晚上上下楼看不清。",
+        "联系社区电工更换声控灯，楼道照明已恢复。",
+        redo="复查时三楼的灯仍然不亮。",
+        priorities=(Priority.NORMAL, Priority.LOW),
+    ),
+    CaseKind(
+        "公共设施",
+        "road",
+        "{place}健身器材损坏",
+        "居民反映{place}小广场的漫步机踏板断裂，老人锻炼时容易受伤。",
+        "在器材上贴了暂停使用告示，联系器材厂家上门更换了踏板。",
+    ),
+    CaseKind(
+        "漏水渗水",
+        "road",
+        "{place}自来水管爆裂",
+        "居民反映{place}路边自来水管爆裂，水流到路面上。",
+        "已联系自来水公司抢修，当天修复。",
+        priorities=(Priority.URGENT, Priority.HIGH),
+        close_reason=CloseReason.REFERRED,
+    ),
+)
+
+# Escalated to the community (大事不出社区).
+COMMUNITY_KINDS = (
+    CaseKind(
+        "公共设施",
+        "building",
+        "{place}单元门门禁损坏",
+        "居民反映{place}单元门门禁坏了，门关不上，陌生人随意进出，住户担心安全。",
+        "社区联系门禁维保单位更换主板，门禁已恢复正常。",
+        escalate="门禁主板损坏需整体更换，费用需社区协调。",
+        redo="回访时门禁又失灵了。",
+    ),
+    CaseKind(
+        "环境卫生",
+        "road",
+        "{place}垃圾桶清运不及时",
+        "{place}路边垃圾桶经常满溢，清运不及时，夏天气味很大。",
+        "社区与镇环卫所协调，该路段改为每日早晚两次清运，并增设两个垃圾桶。",
+        escalate="清运频次需社区与镇环卫所协调。",
+        redo="回访发现周末仍有满溢。",
+    ),
+    CaseKind(
+        "邻里纠纷",
+        "pair",
+        "{place}与楼上因漏水赔偿争执不下",
+        "{place}住户因楼上{other}漏水泡坏了木地板，要求赔偿，双方对金额争执不下。",
+        "社区人民调解委员会组织双方调解，达成赔偿协议，双方已签字。",
+        complainant="place",
+        escalate="网格调解未能达成一致，提请社区人民调解委员会调解。",
+        agreement="{other}住户一次性赔偿{place}住户地板修复费用三千元，十日内付清；双方不再就此事争执。",
+    ),
+    CaseKind(
+        "安全隐患",
+        "building",
+        "{place}楼顶水箱锈蚀",
+        "{place}住户反映楼顶水箱锈蚀严重，自来水有铁锈味，担心饮水卫生。",
+        "社区协调供水公司清洗消毒水箱并做防锈处理，水质检测合格。",
+        escalate="水箱属公共设施，需社区联系供水单位。",
+        priorities=(Priority.HIGH,),
+    ),
+)
+
+# Referred to a department of the town.
+DEPARTMENT_KINDS = (
+    CaseKind(
+        "疑似违法行为",
+        "rented",
+        "{place}出租房疑似群租",
+        "邻居反映{place}出租房内住了十多个人，进出频繁，夜里吵闹，担心安全。",
+        "民警会同网格员上门核查，实际居住9人，已责令房东整改，清退5人，其余人员已登记流动人口信息。",
+        department=DepartmentKind.POLICE,
+        redo="复查时又有新租客入住，未登记。",
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "night_shop",
+        "{place}深夜喧哗扰民",
+        "居民反映{place}营业到凌晨，喧哗声很大，影响休息。",
+        "民警夜间到场劝导，店主承诺晚上10点后停止营业，已签订承诺书。",
+        department=DepartmentKind.POLICE,
+        redo="回访居民反映仍营业到深夜。",
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "flat",
+        "{place}犬只未拴绳、夜间吠叫",
+        "居民反映{place}住户养的大型犬出门不拴绳，夜里经常吠叫，小孩害怕。",
+        "民警上门核查，犬只已补办登记和免疫，督促主人文明养犬、出门拴绳。",
+        department=DepartmentKind.POLICE,
+    ),
+    CaseKind(
+        "疑似违法行为",
+        "road",
+        "{place}有人推销“保健品”疑似诈骗老人",
+        "居民反映{place}有人摆摊免费送鸡蛋，吸引老人听课后高价推销“保健品”。",
+        "民警到场核查，系无证推销，已批评教育并清离；社区同步开展防诈骗宣传。",
+        department=DepartmentKind.POLICE,
+        priorities=(Priority.HIGH,),
+    ),
+    CaseKind(
+        "疑似违法行为",
+        "house",
+        "{place}私自搭建彩钢棚",
+        "邻居反映{place}在院外私自搭建彩钢棚，占用公共通道，影响采光。",
+        "镇建设规划办上门核查，认定为违章搭建，已下达整改通知，户主已自行拆除。",
+        department=DepartmentKind.CONSTRUCTION,
+        redo="复查时彩钢棚只拆除了一半。",
+    ),
+    CaseKind(
+        "公共设施",
+        "road",
+        "{place}路灯不亮",
+        "居民反映{place}一段路灯连续几晚不亮，晚上出行不便。",
+        "镇建设规划办安排路灯维护单位检修线路、更换灯具，已恢复照明。",
+        department=DepartmentKind.CONSTRUCTION,
+        redo="复查时仍有两盏路灯不亮。",
+    ),
+    CaseKind(
+        "安全隐患",
+        "road",
+        "{place}窨井盖破损",
+        "{place}人行道上一个窨井盖破损下陷，晚上容易踩空。",
+        "已设置警示标志，并更换了新的窨井盖。",
+        department=DepartmentKind.CONSTRUCTION,
+        priorities=(Priority.URGENT, Priority.HIGH),
+    ),
+    CaseKind(
+        "安全隐患",
+        "building",
+        "{place}外墙瓷砖脱落",
+        "{place}外墙瓷砖松动，已有几块掉落在楼下通道上，险些砸到人。",
+        "施工队搭设脚手架清除松动瓷砖，外墙已修补，楼下临时围挡已撤除。",
+        department=DepartmentKind.CONSTRUCTION,
+        priorities=(Priority.URGENT, Priority.HIGH),
+    ),
+    CaseKind(
+        "漏水渗水",
+        "building",
+        "{place}顶楼屋面渗水",
+        "{place}顶楼住户反映一下雨屋顶就渗水，房间墙面大片发霉。",
+        "纳入老旧小区改造，施工方对屋面重新做了防水，雨后复查不再渗水。",
+        department=DepartmentKind.CONSTRUCTION,
+        redo="下雨后顶楼仍有一处渗水。",
+    ),
+    CaseKind(
+        "公共设施",
+        "road",
+        "{place}人行道地砖破损",
+        "居民反映{place}人行道地砖松动破损，雨天踩上去溅水，老人容易绊倒。",
+        "镇建设规划办安排施工单位更换了破损地砖。",
+        department=DepartmentKind.CONSTRUCTION,
+        priorities=(Priority.LOW, Priority.NORMAL),
+    ),
+    CaseKind(
+        "环境卫生",
+        "road",
+        "{place}排水沟渠淤塞发臭",
+        "居民反映{place}的排水沟渠淤泥堵塞，雨天积水，夏天发臭、蚊虫多。",
+        "镇农业农村办安排清淤队清理沟渠淤泥，排水已畅通。",
+        department=DepartmentKind.AGRICULTURE,
+        redo="下雨后沟渠仍有积水，下游涵管没有疏通。",
+    ),
+    CaseKind(
+        "环境卫生",
+        "road",
+        "{place}有人焚烧秸秆",
+        "居民反映{place}的农田里有人焚烧秸秆，烟很大，熏到住户。",
+        "镇农业农村办到场劝导，明火已扑灭，对当事人进行了教育并宣传秸秆综合利用。",
+        department=DepartmentKind.AGRICULTURE,
+        priorities=(Priority.HIGH,),
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "house",
+        "{place}散养鸡鸭影响环境卫生",
+        "邻居反映{place}在院外散养鸡鸭，粪便满地，清早鸡叫扰民。",
+        "镇农业农村办会同网格员上门劝导，户主已将家禽圈养并清理了粪便。",
+        department=DepartmentKind.AGRICULTURE,
+        redo="回访时鸡鸭又放出来了。",
+    ),
+    CaseKind(
+        "疑似违法行为",
+        "road",
+        "{place}农用地被偷倒建筑垃圾",
+        "居民反映{place}的农用地被人偷倒建筑垃圾，越堆越多。",
+        "镇农业农村办查实倾倒人，责令其清运建筑垃圾并恢复耕作层。",
+        department=DepartmentKind.AGRICULTURE,
+    ),
+)
+
+# Reported, then rejected by staff with the reason (``done``).
+REJECTED_KINDS = (
+    CaseKind(
+        "公共设施",
+        "road",
+        "反映小区停车收费过高",
+        "12345转办：来电人反映其居住小区停车收费过高，要求降低收费标准。",
+        "经核实，来电人所住小区属临浦镇其他社区，不在本社区辖区，已退回12345并告知来电人向所在社区反映。",
+    ),
+    CaseKind(
+        "安全隐患",
+        "road",
+        "反映新购商品房墙面开裂",
+        "来电人反映新买的商品房墙面开裂，要求社区处理。",
+        "属开发商保修范围内的商品房质量问题，不属社区受理范围，已告知来电人联系开发商或向住建部门反映。",
+    ),
+    CaseKind(
+        "噪音与动物扰民",
+        "road",
+        "反映{place}夜间施工噪音",
+        "12345转办：来电人反映{place}夜间有机械施工噪音。",
+        "经现场核实，系市政管道抢修，已办理夜间施工许可，已向来电人解释说明。",
+    ),
+)
+
+# How the spread of cases ends up, and how many of each (see CaseHistoryBuilder.play_spread).
+# "scenario@action": reported in the last days and stopped after that action, so that every
+# open state is in the queues whatever the day (otherwise a recent case stays wherever its
+# story has got to by now).
+CASE_SCENARIOS = (
+    ("settle", 14),  # 自行处置: the worker settles it at once (disputes with a mediation record)
+    ("settle@register", 1),  # registered, not yet taken
+    ("grid_resolve", 4),  # the worker resolves it, staff verify and close
+    ("grid_resolve@take", 1),  # in the worker's hands
+    ("grid_rework", 1),  # staff find it not fixed; the worker does it again
+    ("stalled_handling", 1),  # a dispute that drags on: overdue in the worker's hands
+    ("community", 3),  # escalated; the community resolves it
+    ("community@escalate", 1),  # waiting for staff
+    ("community_mediation", 1),  # mediation fails in the grid; the community's succeeds
+    ("stalled_escalated", 1),  # escalated and waiting for staff: overdue
+    ("dispatch", 9),  # staff refer it to a department, which resolves it
+    ("dispatch@resolve", 2),  # resolved by the department, for the worker to verify
+    ("dispatch@verify", 1),  # verified, to be closed
+    ("escalate_dispatch", 5),  # the worker escalates, staff refer it
+    ("escalate_dispatch@dispatch", 1),  # with the department
+    ("dispatch_rework", 3),  # the department's first fix fails verification
+    ("dispatch_return", 2),  # referred to the wrong department, returned, referred again
+    ("stalled_dispatch", 2),  # referred and overdue
+    ("dispatch_extend", 2),  # the department asks for more time
+    ("rejected", 3),
+    ("duplicate", 1),
+    ("withdrawn", 1),
+    ("unable", 1),
+    ("reopened", 1),  # unsatisfied, reopened by staff, done again
+    ("fresh", 3),  # reported in the last hours, not yet registered
+)
+# How many days ago a case stopped after an action was reported: long enough to get there.
+STOP_AGES = {
+    "register": (0.2, 1),
+    "take": (1, 3),
+    "escalate": (2, 4),
+    "dispatch": (3, 6),
+    "resolve": (11, 15),
+    "verify": (13, 18),
+}
+REFERRED_SCENARIOS = {
+    "dispatch",
+    "escalate_dispatch",
+    "dispatch_rework",
+    "dispatch_return",
+    "dispatch_extend",
+    "stalled_dispatch",
+}
+COMMUNITY_SCENARIOS = {"community", "community_mediation", "stalled_escalated"}
+# Reported long enough ago to have run their course (the rest may still be under way).
+LONG_SCENARIOS = {"grid_rework", "community_mediation", "dispatch_rework", "dispatch_return", "dispatch_extend"}
+
+TAKE_NOTES = ("", "", "已电话联系投诉人，约好上门查看。", "到现场查看，情况属实。")
+TAKE_NOTES_FOUND = ("", "到现场查看，情况属实。")  # nobody complained: the worker found it
+VERIFY_NOTES = ("到现场查看，问题已解决。", "电话回访投诉人，确认已处理到位。", "复查现场，已整改完毕。")
+VERIFY_NOTES_FOUND = ("到现场查看，问题已解决。", "复查现场，已整改完毕。")
+FEEDBACK_NOTES = {
+    Satisfaction.SATISFIED: (
+        "投诉人对处理结果表示满意。",
+        "电话回访，居民表示满意，感谢社区。",
+        "回访时居民说问题解决了，很满意。",
+    ),
+    Satisfaction.BASICALLY: (
+        "居民表示基本满意，希望以后处理得再快一些。",
+        "电话回访，投诉人基本满意，希望防止问题反复。",
+    ),
+    Satisfaction.UNSATISFIED: ("投诉人对处理时间过长不满意。", "居民认为问题没有彻底解决，表示不满意。"),
+}
+DISPATCH_NOTE = "请{department}核查处理。"
+ESCALATE_TO_DEPARTMENT = "超出网格处置能力，需{department}处理，提请社区转派。"
+RETURN_NOTE = "经核查，该事项不属于本部门职责范围，建议转{department}处理。"
+EXTEND_NOTES = {
+    DepartmentKind.POLICE: "当事人暂时联系不上，需进一步核查，申请延期。",
+    DepartmentKind.CONSTRUCTION: "需协调施工队伍和材料，现场处置需要更多时间，申请延期。",
+    DepartmentKind.AGRICULTURE: "需等待清运车辆和天气条件，申请延期。",
+}
+WORKER_EXTEND_NOTE = "需再次上门协调当事人，申请延期。"
+REDONE_NOTE = "已按复查意见重新整改：{done}"
+REOPEN_NOTE = "投诉人反映问题又出现了：{redo}重新办理。"
+DUPLICATE_NOTE = "与已登记的事件为同一事项，合并处理。"
+WITHDRAWN_NOTE = "双方已自行协商解决，投诉人撤回投诉。"
+UNABLE_NOTE = "楼上住户长期在外地，多次电话联系未果，无法入户检修；已告知投诉人可申请人民调解委员会调解或向法院起诉。"
+UNABLE_FEEDBACK = "投诉人理解社区已尽力，但渗水问题仍未解决，表示不满意。"
+FAILED_MEDIATION = "双方对责任和费用分歧较大，未能达成一致。"
+PARTIAL_MEDIATION = "双方同意先请师傅查明原因，费用分担暂未谈拢，约定下周再谈。"
+
+# Story 3: the neighbours' leak at 临江路4幢 (Wu and Old Li, half an hour, a mediation record).
+LEAK_DAYS_AGO = 26
+LEAK_TITLE = "临江路4幢2单元楼上漏水至楼下，邻里起争执"
+LEAK_DESCRIPTION = (
+    "临江路4幢2单元301室的退休夫妻陈国平、王美娟来社区反映：楼上401室卫生间漏水，渗到自家卫生间和厨房"
+    "天花板，墙面发霉；和楼上年轻住户说了几次都没有结果，情绪比较激动。"
+)
+LEAK_TAKE_NOTE = "放下手头工作，和网格党小组组长李烈鸿（老李）一起上门：先到301室听老两口诉说，再到401室与小两口沟通。"
+LEAK_AGREEMENT = (
+    "1. 401室张浩、李雨婷三日内请师傅检修卫生间防水，费用自理；\n"
+    "2. 301室卫生间、厨房天花板受损处由401室负责重新粉刷；\n"
+    "3. 维修完成前401室暂停使用淋浴；\n"
+    "4. 双方互留电话，今后有问题先当面沟通。"
+)
+LEAK_SETTLE_NOTE = (
+    "与老李分工合作，逐个做通两户的工作，半个多小时化解了纠纷，达成调解协议（见调解记录）。网格内自行处置。"
+)
+LEAK_FEEDBACK_NOTE = "回访两户：401室已重做卫生间防水，301室天花板不再渗水并已重新粉刷，两家人都表示满意，感谢社区。"
+
+# Story 4: a dozen cats and dogs behind 峙山北路 (the landlord won't help; the police station's
+# part-time grid worker finds the tenant; closed within a week).
+PETS_DAYS_AGO = 47
+PETS_NEIGHBOUR = "峙山北路后排平房4号"
+PETS_TITLE = "峙山北路后排平房租户圈养十几只猫狗扰民"
+PETS_DESCRIPTION = (
+    "峙山北路后排平房4号居民来电反映：隔壁3号平房的租户圈养了十几只猫狗，日夜吠叫，气味很大，猫狗常跑到"
+    "邻居家里，怀疑有违法行为。"
+)
+PETS_TAKE_NOTE = "上门查看，租户不在家；电话联系房东沈国平，房东表示房子租出去了，不管租户养什么。"
+PETS_ESCALATE_NOTE = "房东不配合，租户联系不上，可能涉及违法行为，请社区转派出所兼职网格员（一格一警）协助。"
+PETS_DISPATCH_NOTE = "请派出所兼职网格员协助联系租户，核实养殖情况。"
+PETS_RESOLVE_NOTE = (
+    "已联系上租户刘长春并上门核查：共圈养猫11只、狗4只，多为收养的流浪猫狗，犬只均未办理登记。已责令其一周内"
+    "将猫狗送往救助站或由亲友领养，保留的1只犬须办证、免疫并拴养，清理院内卫生。租户表示配合。"
+)
+PETS_VERIFY_NOTE = "上门复查：租户已将大部分猫狗送走，仅留1只已登记的犬只，院内已清理；周边邻居反映已不再吵闹。"
+
+# Story 5: the corridor leak at 峙山北路4幢 (escalated to the town; a lift truck; resolved at town level).
+CORRIDOR_BUILDING = ("峙山北路", "4")
+CORRIDOR_DAYS_AGO = 68
+CORRIDOR_TITLE = "峙山北路4幢公共过道顶部漏水积水"
+CORRIDOR_DESCRIPTION = (
+    "峙山北路4幢租户反映：楼道公共过道顶部漏水，过道积水严重，下雨天更厉害，进出很不方便，老人怕滑倒。"
+)
+CORRIDOR_TAKE_NOTE = (
+    "到现场查看：该楼建于上世纪80年代，楼内管道错综复杂，漏水管道埋在瓦片下面，一时找不到漏水点；"
+    "过道属公共区域，没有物业，无人牵头处理。"
+)
+CORRIDOR_ESCALATE_NOTE = (
+    "已联系整幢楼的房东商量维修办法，但该楼大多为出租户，房东基本不管，无法组织维修。"
+    "请社区协调镇建设规划办、农业农村办及东麓池老旧小区改造施工方到现场查看。"
+)
+CORRIDOR_DISPATCH_NOTE = "请镇建设规划办牵头，会同镇农业农村办、东麓池老旧小区改造施工方现场查看，共同制定维修方案。"
+CORRIDOR_EXTEND_NOTE = (
+    "已会同镇农业农村办、东麓池老旧小区改造施工方到现场查看，共同制定维修方案：需调用登高车掀开瓦片查找"
+    "漏水管道，登高车排期需要几天。"
+)
+CORRIDOR_RESOLVE_NOTE = "工人利用登高车掀开瓦片，找出漏水管道，对破损部分进行了更换维修，过道已不再漏水。"
+CORRIDOR_VERIFY_NOTE = "雨后到现场查看，过道顶部不再滴水，积水已清理干净。"
+CORRIDOR_FEEDBACK_NOTE = "租户表示很满意，感谢社区和镇里各部门。"
+
+
+class _NotYet(Exception):
+    """The next step of a case would come after now: the case stays where it has got to."""
+
+
+@dataclass
+class CasePlan:
+    """One case to be: its intake, decided up front by the plan's generator."""
+
+    when: datetime.datetime  # reported at
+    scenario: str  # a CASE_SCENARIOS name, or story_3/4/5
+    seed: str  # the seed of the case's own generator (its pace and feedback)
+    grid: object = None
+    kind: CaseKind | None = None
+    reporter: object = None
+    channel: str = CaseChannel.WALK_IN
+    priority: str = Priority.NORMAL
+    title: str = ""
+    description: str = ""
+    place_label: str = ""  # {place} in the kind's texts
+    other_label: str = ""  # {other}: the flat above, in a dispute between two households
+    households: list = field(default_factory=list)
+    shops: list = field(default_factory=list)
+    building: object = None
+    complainant: object = None
+    complainant_name: str = ""
+    complainant_phone: str = ""
+    anonymous: bool = False
+    visit: object = None
+    department: str = ""  # the DepartmentKind it is referred to
+    wrong_department: str = ""  # dispatch_return: where it goes first
+    stop_after: str = ""  # the action after which the case stays as it is
+    duplicate_of: "CasePlan | None" = None
+    case: object = None
+
+    @property
+    def has_complainant(self):
+        return not self.anonymous and bool(self.complainant or self.complainant_name)
+
+
+@dataclass
+class CaseRun:
+    """A case being taken through its life: its clock and what to backdate afterwards."""
+
+    plan: CasePlan
+    rng: random.Random
+    case: object = None
+    at: datetime.datetime | None = None  # when the last step happened
+    times: list = field(default_factory=list)  # when each timeline entry happened, in order
+    mediations: list = field(default_factory=list)  # (record, when)
+    followed_up: set = field(default_factory=set)  # mediation records whose follow-up is recorded
+
+
+class CaseHistoryBuilder:
+    """The last CASE_HISTORY_DAYS days of Dongluchi's cases: stories 3, 4 and 5 and a spread of
+    others over both grids, every category, priority, channel and state.
+
+    Each case is planned first (intake, place, people) with the plan's generator, then taken
+    through its life in the order the cases were reported, step by step through
+    ``cases.services`` as the people of the demo: Wu or Chen for their grid, Shen Lihua for the
+    community, the departments' members. Each step is given a time after the one before (office
+    hours for staff and departments); a step that would come after now is not taken, so recent
+    cases are still open wherever their story has got to.
+
+    The services stamp ``timezone.now()``: the times of the intake are moved back as soon as the
+    case is recorded (deadlines count from them, and an extension's note quotes the old one);
+    the rest — every timeline entry's ``created_at``, the case's ``registered_at`` …
+    ``feedback_at``, a mediation record's ``created_at``, the notifications the steps sent —
+    once the case is as far as it goes, with queryset ``update()``s that map each stamp to the
+    time of the step that wrote it. Nothing writes a case's state but the services.
+    """
+
+    def __init__(self, community, departments, today, now, rng=None):
+        self.rng = rng or random.Random(CASES_SEED)
+        self.community = community
+        self.today = today
+        self.horizon = now - datetime.timedelta(minutes=5)
+        users = get_user_model().objects.in_bulk(
+            ["wu", "chen", "staff", "li", "police", "build", "agri"], field_name="username"
+        )
+        self.staff, self.li = users["staff"], users["li"]
+        grids = {g.number: g for g in community.grids.all()}
+        self.grid1, self.grid2 = grids[1], grids[2]
+        self.workers = {self.grid1.pk: users["wu"], self.grid2.pk: users["chen"]}
+        self.departments = departments
+        self.members = {
+            DepartmentKind.POLICE: users["police"],
+            DepartmentKind.CONSTRUCTION: users["build"],
+            DepartmentKind.AGRICULTURE: users["agri"],
+        }
+        self.categories = {c.name: c for c in Category.objects.all()}
+        self.last_notification = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        self.first_notification = self.last_notification
+        self.places = {g.pk: self.load_places(g) for g in (self.grid1, self.grid2)}
+        self.used_visits = set()
+        self.decks = {}
+        self.used_places = set()
+
+    # --- the register, as places for cases -------------------------------------------------
+
+    def load_places(self, grid):
+        story_names = RESERVED_NAMES | {"陈国平", "王美娟", "张浩", "李雨婷", "刘长春"}
+        households = [
+            h
+            for h in Household.objects.filter(grid=grid, archived_at__isnull=True)
+            .select_related("building")
+            .prefetch_related("residents")
+            .order_by("pk")
+            if not any(r.name in story_names for r in h.residents.all())
+            and not (h.building and (h.building.road, h.building.number) == CORRIDOR_BUILDING)
+        ]
+        flats = [h for h in households if h.building_id]
+        by_flat = {(h.building_id, h.unit, h.room): h for h in flats}
+        above = {}
+        for h in flats:
+            if h.room.isdigit() and (upper := by_flat.get((h.building_id, h.unit, str(int(h.room) + 100)))):
+                above[h.pk] = upper
+        shops = list(Shop.objects.filter(grid=grid, archived_at__isnull=True).order_by("pk"))
+        buildings = list(
+            Building.objects.filter(grid=grid).exclude(road=CORRIDOR_BUILDING[0], number=CORRIDOR_BUILDING[1])
+        )
+        buildings.sort(key=lambda b: b.pk)
+        return {
+            "households": households,
+            "flat": flats,
+            "pair": [h for h in flats if h.pk in above],
+            "above": above,
+            "rented": [h for h in flats if h.tenure == Tenure.RENTED],
+            "house": [h for h in households if not h.building_id],
+            "building": [b for b in buildings if b.year_built < 1995] or buildings,
+            "shop": shops,
+            "food_shop": [s for s in shops if s.business_type == BusinessType.FOOD] or shops,
+            "night_shop": [s for s in shops if any(w in s.name for w in ("棋牌", "烧烤", "足浴", "奶茶"))]
+            or [s for s in shops if s.business_type == BusinessType.FOOD],
+        }
+
+    def deal(self, kinds):
+        """The next of ``kinds`` from a shuffled deck: a kind comes again once all have come."""
+        key = tuple(kinds)
+        if not self.decks.get(key):
+            deck = list(kinds)
+            self.rng.shuffle(deck)
+            self.decks[key] = deck
+        return self.decks[key].pop()
+
+    def fresh(self, items, *fallbacks):
+        """One of ``items`` (places) not yet the place of a case; when all have been, one of the
+        first of ``fallbacks`` that has such a place; else any of ``items``."""
+        for tier in (items, *fallbacks):
+            unused = [i for i in tier if (type(i), i.pk) not in self.used_places]
+            if unused:
+                break
+        item = self.pick(unused or items)
+        self.used_places.add((type(item), item.pk))
+        return item
+
+    def pick(self, items, rng=None):
+        """One of ``items``, drawing one number whatever their count (the stream stays aligned)."""
+        return items[int((rng or self.rng).random() * len(items))]
+
+    @staticmethod
+    def adult(household, today):
+        residents = sorted(
+            (r for r in household.residents.all() if r.archived_at is None and r.age_on(today) >= 18),
+            key=lambda r: (not r.is_head, r.pk),
+        )
+        return residents[0] if residents else None
+
+    def household_in(self, grid, building=None, road=None, exclude=()):
+        places = self.places[grid.pk]
+        candidates = [h for h in places["households"] if h not in exclude]
+        if building is not None:
+            candidates = [h for h in candidates if h.building_id == building.pk] or candidates
+        elif road is not None:
+            candidates = [h for h in candidates if h.address.startswith(road)] or candidates
+        return self.pick(candidates)
+
+    # --- the plan ---------------------------------------------------------------------------
+
+    def intake_time(self, days_ago, channel):
+        """A time on the day ``days_ago`` days back: the 12345 hotline forwards calls from 7:00
+        to 21:00, everything else comes in office hours."""
+        low, high = (7.0, 21.0) if channel == CaseChannel.HOTLINE else (8.0, 17.5)
+        day = self.today - datetime.timedelta(days=days_ago)
+        at = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min)) + datetime.timedelta(
+            hours=self.rng.uniform(low, high)
+        )
+        while at > self.horizon:
+            at -= datetime.timedelta(days=1)
+        return at
+
+    def spread_plans(self):
+        plans = []
+        # The departments take turns, so each has its share of every way a referral goes, and one
+        # of the cases still with a department (stalled or stopped at dispatch) to act on.
+        turns = {True: 0, False: 0}
+        kinds_by_scenario = {
+            "rejected": REJECTED_KINDS,
+            "fresh": GRID_KINDS + COMMUNITY_KINDS + DEPARTMENT_KINDS,
+            "grid_rework": [k for k in GRID_KINDS if k.redo],
+            "reopened": [k for k in GRID_KINDS if k.redo and k.complainant != "none"],
+            "stalled_handling": [k for k in GRID_KINDS if k.agreement],
+            "withdrawn": [k for k in GRID_KINDS if k.agreement],
+            "unable": [k for k in GRID_KINDS if k.agreement and k.category == "漏水渗水"],
+            "community_mediation": [k for k in COMMUNITY_KINDS if k.agreement],
+            "dispatch_rework": [k for k in DEPARTMENT_KINDS if k.redo],
+        }
+        department_order = (DepartmentKind.POLICE, DepartmentKind.CONSTRUCTION, DepartmentKind.AGRICULTURE)
+        for name, count in CASE_SCENARIOS:
+            scenario, _, stop_after = name.partition("@")
+            if scenario == "duplicate":
+                continue
+            for _ in range(count):
+                if scenario in kinds_by_scenario:
+                    kinds = kinds_by_scenario[scenario]
+                elif scenario in REFERRED_SCENARIOS:
+                    still_there = scenario == "stalled_dispatch" or stop_after == "dispatch"
+                    department = department_order[turns[still_there] % len(department_order)]
+                    turns[still_there] += 1
+                    kinds = [k for k in DEPARTMENT_KINDS if k.department == department]
+                    if scenario == "dispatch_rework":
+                        kinds = [k for k in kinds if k.redo] or kinds
+                elif scenario in COMMUNITY_SCENARIOS:
+                    kinds = COMMUNITY_KINDS
+                else:
+                    kinds = GRID_KINDS
+                plans.append(self.plan(scenario, self.deal(kinds), len(plans), stop_after=stop_after))
+        # A second report of something already reported about a building or a road.
+        public = [p for p in plans if p.kind.place in ("road", "building") and p.scenario not in ("rejected", "fresh")]
+        public = [p for p in public if p.when + datetime.timedelta(days=5) < self.horizon]
+        for _ in range(dict(CASE_SCENARIOS)["duplicate"]):
+            original = self.pick(public)
+            plan = self.plan("duplicate", original.kind, len(plans), original=original)
+            plans.append(plan)
+        return plans
+
+    def plan(self, scenario, kind, index, original=None, stop_after=""):
+        rng = self.rng
+        plan = CasePlan(when=None, scenario=scenario, seed=f"{CASES_SEED}:{index}", kind=kind, stop_after=stop_after)
+        if original is not None:
+            plan.grid = original.grid
+        else:
+            plan.grid = self.grid1 if rng.random() < GRID_SHARE else self.grid2
+        worker = self.workers[plan.grid.pk]
+        plan.priority = self.pick(kind.priorities)
+        plan.department = kind.department
+
+        # Who reports it, how, and when.
+        roll = rng.random()
+        if scenario == "rejected":
+            plan.reporter, plan.channel = self.staff, CaseChannel.HOTLINE if roll < 0.7 else CaseChannel.PHONE
+        elif kind.complainant == "none":
+            plan.reporter = worker
+            visited = kind.place in ("flat", "building", "shop") and scenario not in ("fresh", "duplicate")
+            plan.channel = CaseChannel.VISIT if visited else CaseChannel.PATROL
+        elif roll < 0.5:
+            plan.reporter = worker
+            plan.channel = CaseChannel.WALK_IN if roll < 0.3 else CaseChannel.PHONE
+        else:
+            plan.reporter = self.staff
+            plan.channel = (CaseChannel.PHONE, CaseChannel.HOTLINE, CaseChannel.HOTLINE, CaseChannel.WALK_IN)[
+                int(rng.random() * 4)
+            ]
+        if original is not None:
+            days_ago = max((self.today - timezone.localdate(original.when)).days - rng.uniform(1, 4), 0)
+        elif scenario == "fresh":
+            days_ago = 0
+        elif stop_after:
+            days_ago = rng.uniform(*STOP_AGES[stop_after])
+        elif scenario.startswith("stalled"):
+            days_ago = rng.uniform(8, 30)
+        elif scenario == "reopened":
+            days_ago = rng.uniform(35, 75)
+        elif scenario in LONG_SCENARIOS:
+            days_ago = rng.uniform(20, CASE_HISTORY_DAYS - 5)
+        else:
+            days_ago = CASE_HISTORY_DAYS * rng.random() ** 1.25
+            if plan.channel == CaseChannel.VISIT:  # within the visit history
+                days_ago = days_ago * (HISTORY_DAYS - 1) / CASE_HISTORY_DAYS + 1
+        if scenario == "fresh":
+            plan.when = self.horizon - datetime.timedelta(hours=rng.uniform(0.5, 6))
+        else:
+            plan.when = self.intake_time(int(days_ago), plan.channel)
+
+        # Where, and who complains.
+        places = self.places[plan.grid.pk]
+        if original is not None:
+            plan.duplicate_of = original
+            plan.households, plan.shops, plan.building = original.households, original.shops, original.building
+            plan.place_label, plan.other_label = original.place_label, original.other_label
+        else:
+            plan.place_label, plan.other_label = self.place(plan, places)
+        if plan.channel == CaseChannel.VISIT and not self.found_on_visit(plan, worker):
+            plan.channel = CaseChannel.PATROL
+        plan.title = self.text(plan, kind.title)
+        plan.description = self.text(plan, kind.description)
+        self.complain(plan, places)
+        if scenario == "dispatch_return":
+            others = [d for d in self.members if d != kind.department]
+            plan.wrong_department = self.pick(others)
+        return plan
+
+    def place(self, plan, places):
+        """Choose the place of ``plan``; return (label, the other flat's label)."""
+        kind = plan.kind
+        if kind.place == "pair":
+            lower = self.fresh(places["pair"])
+            upper = places["above"][lower.pk]
+            plan.households = [lower, upper]
+            return lower.address, f"{upper.unit}单元{upper.room}室" if upper.unit else upper.address
+        if kind.place == "rented":  # a flat let without telling anyone, if the rented ones have had a case
+            plan.households = [self.fresh(places["rented"], places["flat"])]
+            return plan.households[0].address, ""
+        if kind.place in ("flat", "house"):
+            plan.households = [self.fresh(places[kind.place])]
+            return plan.households[0].address, ""
+        if kind.place == "building":
+            plan.building = self.fresh(places["building"])
+            return str(plan.building), ""
+        if kind.place in ("shop", "food_shop", "night_shop"):
+            plan.shops = [self.fresh(places[kind.place])]
+            return f"{plan.shops[0].address}{plan.shops[0].name}", ""
+        # A stretch of road: by a shop or a house of the grid.
+        spot = self.fresh(places["shop"] + places["house"])
+        road, number = _address_number(spot.address)
+        return f"{road}{number}号附近", ""
+
+    @staticmethod
+    def text(plan, template):
+        return template.format(place=plan.place_label, other=plan.other_label)
+
+    def found_on_visit(self, plan, worker):
+        """Raise the case on the worker's visit nearest its time (within days, before today) to
+        the kind of place it is about; False if there is none."""
+        kind = plan.kind
+        start_of_today = timezone.make_aware(datetime.datetime.combine(self.today, datetime.time.min))
+        visits = Visit.objects.filter(worker=worker, visited_at__lt=start_of_today).select_related(
+            "household__building", "shop"
+        )
+        if kind.place == "shop":
+            visits = visits.filter(shop__isnull=False)
+        else:  # a flat, or the building of one
+            visits = visits.filter(household__building__isnull=False)
+        window = datetime.timedelta(days=3)
+        candidates = [
+            v
+            for v in visits.filter(visited_at__gte=plan.when - window, visited_at__lte=plan.when + window).order_by(
+                "visited_at", "pk"
+            )
+            if v.pk not in self.used_visits
+        ]
+        if not candidates:
+            return False
+        visit = min(candidates, key=lambda v: abs(v.visited_at - plan.when))
+        self.used_visits.add(visit.pk)
+        plan.visit = visit
+        plan.when = visit.visited_at + datetime.timedelta(minutes=self.rng.uniform(3, 15))
+        plan.households, plan.shops, plan.building = [], [], None
+        if kind.place == "shop":
+            plan.shops = [visit.shop]
+            plan.place_label = f"{visit.shop.address}{visit.shop.name}"
+        elif kind.place == "building":
+            plan.building = visit.household.building
+            plan.place_label = str(plan.building)
+        else:
+            plan.households = [visit.household]
+            plan.place_label = visit.household.address
+        return True
+
+    def complain(self, plan, places):
+        """The complainant: someone of the household, a neighbour, a caller's name, anonymous."""
+        rng = self.rng
+        kind = plan.kind
+        if kind.complainant == "none":
+            return
+        roll = rng.random()
+        if plan.channel == CaseChannel.HOTLINE:
+            # 12345 forwards a name and a number; a third of the callers stay anonymous.
+            if roll < 0.35 and plan.scenario != "reopened":
+                plan.anonymous = True
+            else:
+                plan.complainant_name = rng.choice(LOCAL_SURNAMES) + ("先生" if rng.random() < 0.5 else "女士")
+                plan.complainant_phone = rng.choice(MOBILE_PREFIXES) + f"{rng.randrange(10**8):08d}"
+            return
+        if kind.complainant == "place" and plan.households:
+            plan.complainant = self.adult(plan.households[0], self.today)
+            return
+        if plan.households and plan.households[0].building_id:
+            neighbour = self.household_in(plan.grid, building=plan.households[0].building, exclude=plan.households)
+        elif plan.building is not None:
+            neighbour = self.household_in(plan.grid, building=plan.building)
+        else:
+            road = _address_number(plan.shops[0].address if plan.shops else plan.place_label)[0]
+            neighbour = self.household_in(plan.grid, road=road, exclude=plan.households)
+        plan.complainant = self.adult(neighbour, self.today)
+        if roll < 0.15 and kind.category in ("噪音与动物扰民", "疑似违法行为") and plan.scenario != "reopened":
+            plan.complainant, plan.anonymous = None, True
+
+    def story_plans(self):
+        grid1 = self.grid1
+        wu = self.workers[grid1.pk]
+        households = {h.address: h for h in self.all_households(grid1)}
+
+        def at(days_ago, hour, minute):
+            day = self.today - datetime.timedelta(days=days_ago)
+            return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+        def flat(place):
+            road, number, unit, room = place
+            return households[f"{road}{number}幢{unit}单元{room}室"]
+
+        below, above = flat(LEAK_BELOW), flat(LEAK_ABOVE)
+        leak = CasePlan(
+            when=at(LEAK_DAYS_AGO, 9, 20),
+            scenario="story_3",
+            seed=f"{CASES_SEED}:story_3",
+            grid=grid1,
+            reporter=wu,
+            channel=CaseChannel.WALK_IN,
+            title=LEAK_TITLE,
+            description=LEAK_DESCRIPTION,
+            households=[below, above],
+            building=below.building,
+            complainant=next(r for r in below.residents.all() if r.name == "陈国平"),
+        )
+        leak.kind = CaseKind(
+            "邻里纠纷", "pair", LEAK_TITLE, LEAK_DESCRIPTION, LEAK_SETTLE_NOTE, agreement=LEAK_AGREEMENT
+        )
+        leak.place_label, leak.other_label = below.address, "401室"
+
+        bungalow, neighbour = households[PETS_BUNGALOW], households[PETS_NEIGHBOUR]
+        pets = CasePlan(
+            when=at(PETS_DAYS_AGO, 9, 40),
+            scenario="story_4",
+            seed=f"{CASES_SEED}:story_4",
+            grid=grid1,
+            reporter=wu,
+            channel=CaseChannel.PHONE,
+            title=PETS_TITLE,
+            description=PETS_DESCRIPTION,
+            households=[bungalow, neighbour],
+            complainant=self.adult(neighbour, self.today),
+            department=DepartmentKind.POLICE,
+        )
+        pets.kind = CaseKind("噪音与动物扰民", "house", PETS_TITLE, PETS_DESCRIPTION, PETS_RESOLVE_NOTE)
+
+        corridor = Building.objects.get(grid=grid1, road=CORRIDOR_BUILDING[0], number=CORRIDOR_BUILDING[1])
+        tenants = sorted(
+            (h for h in households.values() if h.building_id == corridor.pk and h.tenure == Tenure.RENTED),
+            key=lambda h: (h.room[:1], h.unit, h.room),  # the ground floor first
+        )
+        story5 = CasePlan(
+            when=at(CORRIDOR_DAYS_AGO, 10, 15),
+            scenario="story_5",
+            seed=f"{CASES_SEED}:story_5",
+            grid=grid1,
+            reporter=wu,
+            channel=CaseChannel.PHONE,
+            title=CORRIDOR_TITLE,
+            description=CORRIDOR_DESCRIPTION,
+            households=[tenants[0]],
+            building=corridor,
+            complainant=self.adult(tenants[0], self.today),
+            department=DepartmentKind.CONSTRUCTION,
+        )
+        story5.kind = CaseKind("漏水渗水", "building", CORRIDOR_TITLE, CORRIDOR_DESCRIPTION, CORRIDOR_RESOLVE_NOTE)
+        return [leak, pets, story5]
+
+    @staticmethod
+    def all_households(grid):
+        return Household.objects.filter(grid=grid).select_related("building").prefetch_related("residents")
+
+    # --- taking a case through its life ----------------------------------------------------
+
+    def later(self, run, hours, by):
+        """The time of the next step, ``hours`` (low, high) after the last: in office hours, and
+        on a weekday unless ``by`` is a grid worker. Raises _NotYet if that is after now."""
+        rng = run.rng
+        at = timezone.localtime(run.at + datetime.timedelta(hours=rng.uniform(*hours)))
+        opens, closes = OFFICE_HOURS
+        if not opens <= at.time() <= closes:
+            next_day = at.time() > closes
+            at = at.replace(hour=opens.hour, minute=opens.minute, second=0, microsecond=0)
+            at += datetime.timedelta(days=int(next_day), minutes=rng.uniform(0, 90))
+        last_weekday = 5 if by.pk in self.worker_ids else 4  # workers are out on Saturdays too
+        while at.weekday() > last_weekday:
+            at += datetime.timedelta(days=1)
+        if at > self.horizon:
+            raise _NotYet
+        return at
+
+    @property
+    def worker_ids(self):
+        return {w.pk for w in self.workers.values()}
+
+    @staticmethod
+    def happened(run, when):
+        """Note when the step just taken happened."""
+        run.at = when
+        run.times.append(when)
+
+    def report(self, run):
+        plan = run.plan
+        run.case = case_report(
+            by=plan.reporter,
+            grid=plan.grid,
+            title=plan.title[:100],
+            description=plan.description,
+            category=self.categories[plan.kind.category],
+            priority=plan.priority,
+            channel=plan.channel,
+            households=plan.households,
+            shops=plan.shops,
+            building=plan.building,
+            complainant=plan.complainant,
+            complainant_name=plan.complainant_name,
+            complainant_phone=plan.complainant_phone,
+            anonymous=plan.anonymous,
+            visit=plan.visit,
+        )
+        plan.case = run.case
+        # The intake goes back to its time at once: the deadline counts from it, and an
+        # extension's timeline note quotes the deadline it moves.
+        case = run.case
+        shift = plan.when - case.reported_at
+        Case.objects.filter(pk=case.pk).update(reported_at=plan.when, due_at=F("due_at") + shift)
+        Case.history.filter(id=case.pk).update(
+            history_date=plan.when,
+            reported_at=plan.when,
+            due_at=F("due_at") + shift,
+            history_change_reason=CHANGE_REASON,
+        )
+        case.refresh_from_db(fields=["reported_at", "due_at"])
+        self.happened(run, plan.when)
+
+    def act(self, run, action, by, hours, **change):
+        when = self.later(run, hours, by)
+        perform(case=run.case, action_name=action, by=by, version=run.case.version, change=Change(**change))
+        self.happened(run, when)
+        if action == run.plan.stop_after:
+            raise _NotYet
+
+    def extend(self, run, by, hours, days, note):
+        """Ask for more time: until the end of office hours ``days`` (low, high) on."""
+        when = self.later(run, hours, by)
+        day = timezone.localdate(when) + datetime.timedelta(days=run.rng.randint(*days))
+        due_at = timezone.make_aware(datetime.datetime.combine(day, OFFICE_HOURS[1]))
+        perform(
+            case=run.case,
+            action_name="extend",
+            by=by,
+            version=run.case.version,
+            change=Change(note=note, due_at=due_at),
+        )
+        self.happened(run, when)
+
+    def assign(self, run, assignee, by, hours):
+        when = self.later(run, hours, by)
+        case_assign(cases=[run.case], assignee=assignee, by=by)
+        self.happened(run, when)
+
+    def mediate(self, run, by, hours, mediators, outcome, agreement, other_mediators=""):
+        when = self.later(run, hours, by)
+        parties = [r for r in (self.adult(h, self.today) for h in run.plan.households) if r is not None]
+        spouses = [
+            r
+            for h in run.plan.households
+            for r in h.residents.all()
+            if r.relation_to_head == "配偶" and r.archived_at is None
+        ]
+        record = record_mediation(
+            case=run.case,
+            by=by,
+            held_on=timezone.localdate(when),
+            parties=parties + spouses,
+            other_parties="",
+            mediators=mediators,
+            other_mediators=other_mediators,
+            outcome=outcome,
+            agreement=agreement,
+        )
+        run.mediations.append((record, when))
+        self.happened(run, when)
+
+    def follow_up(self, run, record, by, hours, kept):
+        """Whether a mediation agreement held when the worker went back."""
+        when = self.later(run, hours, by)
+        record_mediation_follow_up(record=record, by=by, kept=kept, followed_up_on=timezone.localdate(when))
+        run.followed_up.add(record.pk)
+        self.happened(run, when)
+
+    def feedback(self, run, by, hours, unhappy=False, satisfaction=None, note=None):
+        """The complainant's view, if there is a complainant to ask."""
+        if not run.plan.has_complainant:
+            return
+        if satisfaction is None:
+            roll = run.rng.random()
+            satisfied, basically = (0.3, 0.75) if unhappy else (0.7, 0.92)
+            satisfaction = (
+                Satisfaction.SATISFIED
+                if roll < satisfied
+                else Satisfaction.BASICALLY
+                if roll < basically
+                else Satisfaction.UNSATISFIED
+            )
+        note = note or self.pick(FEEDBACK_NOTES[satisfaction], run.rng)
+        self.act(run, "feedback", by, hours, satisfaction=satisfaction, note=note)
+
+    def verify(self, run, verifier):
+        notes = VERIFY_NOTES if run.plan.has_complainant else VERIFY_NOTES_FOUND
+        self.act(run, "verify", verifier, (3, 48), note=self.pick(notes, run.rng))
+
+    def verify_and_close(self, run, verifier, closer, unhappy=False):
+        worker = self.workers[run.plan.grid.pk]
+        self.verify(run, verifier)
+        self.act(run, "close", closer, (0.1, 20))
+        self.feedback(run, worker, (2, 72), unhappy=unhappy)
+
+    # --- the plays -----------------------------------------------------------------------------
+
+    def play(self, plan):
+        run = CaseRun(plan, random.Random(plan.seed))
+        self.report(run)
+        with contextlib.suppress(_NotYet):  # the case stays where it has got to by now
+            getattr(self, f"play_{plan.scenario}", self.play_spread)(run)
+            # A week or two on, the worker looks in on the parties of an agreement: mostly kept.
+            worker = self.workers[plan.grid.pk]
+            for record, _ in run.mediations:
+                if record.outcome == MediationOutcome.AGREED and record.pk not in run.followed_up:
+                    self.follow_up(run, record, worker, (5 * 24, 14 * 24), kept=run.rng.random() < 0.9)
+        self.backdate(run)
+
+    def play_story_3(self, run):
+        """The neighbours' leak: settled by Wu and Old Li in half an hour, feedback a week on."""
+        wu = run.plan.reporter
+        self.act(run, "register", wu, (0.03, 0.06))
+        self.act(run, "take", wu, (0.05, 0.1), note=LEAK_TAKE_NOTE)
+        self.mediate(run, wu, (0.4, 0.5), [wu, self.li], MediationOutcome.AGREED, LEAK_AGREEMENT)
+        self.act(run, "settle", wu, (0.05, 0.1), note=LEAK_SETTLE_NOTE, close_reason=CloseReason.FIXED)
+        self.feedback(run, wu, (7 * 24, 7 * 24 + 2), satisfaction=Satisfaction.SATISFIED, note=LEAK_FEEDBACK_NOTE)
+        (record, _) = run.mediations[0]
+        self.follow_up(run, record, wu, (0.05, 0.1), kept=True)  # the feedback visit checked the agreement too
+
+    def play_story_4(self, run):
+        """A dozen cats and dogs: the landlord won't help, the police station's officer finds the
+        tenant; closed within a week."""
+        wu, police = run.plan.reporter, self.members[DepartmentKind.POLICE]
+        self.act(run, "register", wu, (0.1, 0.2))
+        self.act(run, "take", wu, (3, 5), note=PETS_TAKE_NOTE)
+        self.act(run, "escalate", wu, (18, 22), note=PETS_ESCALATE_NOTE)
+        self.act(
+            run,
+            "dispatch",
+            self.staff,
+            (0.5, 1),
+            department=self.departments[DepartmentKind.POLICE],
+            note=PETS_DISPATCH_NOTE,
+            public=False,
+        )
+        self.act(run, "resolve", police, (20, 30), note=PETS_RESOLVE_NOTE)
+        self.act(run, "verify", wu, (18, 26), note=PETS_VERIFY_NOTE)
+        self.act(run, "close", wu, (0.1, 0.3))
+        self.feedback(run, wu, (1, 4), satisfaction=Satisfaction.SATISFIED)
+
+    def play_story_5(self, run):
+        """The corridor leak: escalated, referred to the construction & planning office, a joint
+        site visit, a lift truck; resolved at town level."""
+        wu, build = run.plan.reporter, self.members[DepartmentKind.CONSTRUCTION]
+        self.act(run, "register", wu, (0.2, 0.4))
+        self.act(run, "take", wu, (1, 2), note=CORRIDOR_TAKE_NOTE)
+        self.act(run, "escalate", wu, (20, 26), note=CORRIDOR_ESCALATE_NOTE)
+        self.act(
+            run,
+            "dispatch",
+            self.staff,
+            (2, 4),
+            department=self.departments[DepartmentKind.CONSTRUCTION],
+            note=CORRIDOR_DISPATCH_NOTE,
+            public=False,
+        )
+        self.extend(run, build, (22, 26), (9, 9), CORRIDOR_EXTEND_NOTE)
+        self.act(run, "resolve", build, (5 * 24, 6 * 24), note=CORRIDOR_RESOLVE_NOTE)
+        self.act(run, "verify", wu, (20, 28), note=CORRIDOR_VERIFY_NOTE)
+        self.act(run, "close", self.staff, (1, 3))
+        self.feedback(run, wu, (20, 28), satisfaction=Satisfaction.SATISFIED, note=CORRIDOR_FEEDBACK_NOTE)
+
+    def play_spread(self, run):
+        plan, kind, rng = run.plan, run.plan.kind, run.rng
+        scenario = plan.scenario
+        worker, staff = self.workers[plan.grid.pk], self.staff
+        if scenario == "fresh":
+            return
+        if scenario == "rejected":
+            self.act(run, "reject", staff, (0.3, 20), note=kind.done)
+            return
+        registrar = staff if plan.reporter == staff or scenario in REFERRED_SCENARIOS else worker
+        if scenario == "escalate_dispatch":
+            registrar = worker
+        self.act(run, "register", registrar, (0.1, 4))
+        if scenario == "duplicate":
+            self.act(
+                run,
+                "settle",
+                registrar,
+                (0.1, 3),
+                note=DUPLICATE_NOTE,
+                close_reason=CloseReason.DUPLICATE,
+                duplicate_of=plan.duplicate_of.case,
+            )
+            return
+        if scenario in REFERRED_SCENARIOS and scenario != "escalate_dispatch":
+            self.play_referred(run)
+            return
+        if registrar == staff:
+            self.assign(run, worker, staff, (0.05, 1))
+        self.act(
+            run,
+            "take",
+            worker,
+            (0.1, 20),
+            note=self.pick(TAKE_NOTES if plan.has_complainant else TAKE_NOTES_FOUND, rng),
+        )
+        # Old Li, Grid 1's party group leader, joins half of Wu's mediations.
+        mediators = [worker, self.li] if plan.grid == self.grid1 and rng.random() < 0.5 else [worker]
+        agreement, done = self.text(plan, kind.agreement), self.text(plan, kind.done)
+        if scenario in COMMUNITY_SCENARIOS or scenario == "escalate_dispatch":
+            if scenario == "community_mediation":
+                self.mediate(run, worker, (1, 48), mediators, MediationOutcome.FAILED, FAILED_MEDIATION)
+            department = self.departments.get(plan.department)
+            note = kind.escalate or ESCALATE_TO_DEPARTMENT.format(department=department.name)
+            self.act(run, "escalate", worker, (4, 48), note=note)
+            if scenario == "stalled_escalated":
+                return
+            if scenario == "escalate_dispatch":
+                self.play_referred(run)
+                return
+            if scenario == "community_mediation":
+                self.mediate(run, staff, (24, 96), [staff, worker], MediationOutcome.AGREED, agreement)
+            self.act(run, "resolve", staff, (24, 120), note=done)
+            self.verify_and_close(run, worker, worker if rng.random() < 0.7 else staff)
+            return
+        # In the grid.
+        if kind.agreement and scenario not in ("withdrawn", "unable"):
+            partial = scenario == "stalled_handling"
+            outcome = MediationOutcome.PARTIAL if partial else MediationOutcome.AGREED
+            self.mediate(run, worker, (0.5, 30), mediators, outcome, PARTIAL_MEDIATION if partial else agreement)
+        if scenario == "stalled_handling":
+            return
+        if scenario in ("settle", "withdrawn", "unable"):
+            note, reason = {
+                "settle": (done, kind.close_reason),
+                "withdrawn": (WITHDRAWN_NOTE, CloseReason.WITHDRAWN),
+                "unable": (UNABLE_NOTE, CloseReason.UNABLE),
+            }[scenario]
+            self.act(run, "settle", worker, (0.5, 30), note=note, close_reason=reason)
+            if scenario == "unable":
+                self.feedback(run, worker, (2, 72), satisfaction=Satisfaction.UNSATISFIED, note=UNABLE_FEEDBACK)
+            elif scenario == "settle":
+                self.feedback(run, worker, (2, 72))
+            return
+        self.act(run, "resolve", worker, (2, 72), note=done)
+        if scenario == "grid_rework":
+            self.act(run, "rework", staff, (6, 48), note=kind.redo)
+            self.act(run, "resolve", worker, (12, 72), note=REDONE_NOTE.format(done=done))
+        if scenario != "reopened":
+            self.verify_and_close(run, staff, staff, unhappy=scenario == "grid_rework")
+            return
+        self.verify(run, staff)
+        self.act(run, "close", staff, (0.1, 20))
+        self.feedback(run, worker, (48, 120), satisfaction=Satisfaction.UNSATISFIED)
+        for record, _ in run.mediations:  # the complainant came back because the agreement was not kept
+            self.follow_up(run, record, worker, (0.1, 1), kept=False)
+        self.act(run, "reopen", staff, (2, 48), note=REOPEN_NOTE.format(redo=kind.redo))
+        self.act(run, "take", worker, (0.5, 24))
+        self.extend(run, worker, (1, 24), (5, 10), WORKER_EXTEND_NOTE)
+        self.act(run, "resolve", worker, (48, 120), note=REDONE_NOTE.format(done=done))
+        self.verify(run, staff)
+        self.act(run, "close", staff, (0.1, 20))
+        self.feedback(run, worker, (2, 72), satisfaction=Satisfaction.BASICALLY)
+
+    def play_referred(self, run):
+        """From registered or escalated: referred by staff, handled by the department."""
+        plan, kind, rng = run.plan, run.plan.kind, run.rng
+        scenario = plan.scenario
+        worker, staff = self.workers[plan.grid.pk], self.staff
+        department, member = self.departments[plan.department], self.members[plan.department]
+        first = self.departments[plan.wrong_department] if plan.wrong_department else department
+        self.act(
+            run,
+            "dispatch",
+            staff,
+            (0.5, 24),
+            department=first,
+            note=DISPATCH_NOTE.format(department=first.name),
+            public=False,
+        )
+        if scenario == "stalled_dispatch":
+            return
+        if plan.wrong_department:
+            wrong_member = self.members[plan.wrong_department]
+            self.act(run, "return", wrong_member, (4, 48), note=RETURN_NOTE.format(department=department.name))
+            self.act(
+                run,
+                "dispatch",
+                staff,
+                (1, 24),
+                department=department,
+                note=DISPATCH_NOTE.format(department=department.name),
+                public=False,
+            )
+        if scenario == "dispatch_extend":
+            self.extend(run, member, (24, 72), (7, 14), EXTEND_NOTES[plan.department])
+        self.act(run, "resolve", member, (24, 150), note=kind.done)
+        if scenario == "dispatch_rework":
+            self.act(run, "rework", worker, (12, 48), note=kind.redo)
+            self.act(run, "resolve", member, (24, 120), note=REDONE_NOTE.format(done=kind.done))
+        self.verify_and_close(
+            run, worker, worker if rng.random() < 0.7 else staff, unhappy=scenario == "dispatch_rework"
+        )
+
+    # --- afterwards ------------------------------------------------------------------------------
+
+    def backdate(self, run):
+        """Move the case's timeline, stamps, mediation records and notifications back to when
+        each step happened. A stamp the services wrote equals the ``created_at`` of the timeline
+        entry they wrote with it, which is how each is matched to its step."""
+        case = run.case
+        events = list(case.events.order_by("pk").values_list("pk", "created_at"))
+        if len(events) != len(run.times):
+            raise RuntimeError(f"{case.number}: {len(events)} timeline entries for {len(run.times)} steps")
+        CaseEvent.objects.filter(case=case).update(
+            created_at=SqlCase(
+                *(When(pk=pk, then=Value(when)) for (pk, _), when in zip(events, run.times, strict=True))
+            )
+        )
+        step_time = {created: when for (_, created), when in zip(events, run.times, strict=True)}
+        case.refresh_from_db()
+        stamps = {}
+        for name in (
+            "registered_at",
+            "escalated_at",
+            "dispatched_at",
+            "resolved_at",
+            "verified_at",
+            "closed_at",
+            "feedback_at",
+        ):
+            value = getattr(case, name)
+            if value is None:
+                continue
+            if value not in step_time:
+                raise RuntimeError(f"{case.number}: {name} matches no timeline entry; cases.services changed?")
+            stamps[name] = step_time[value]
+        if stamps:
+            Case.objects.filter(pk=case.pk).update(**stamps)
+        for record, when in run.mediations:
+            MediationRecord.objects.filter(pk=record.pk).update(created_at=when)
+        # A step's notifications were sent after its timeline entry was written, and before the
+        # next step's: each goes back to the time of the last entry written before it.
+        real_times = [created for _, created in events]
+        sent = {}
+        for pk, created in Notification.objects.filter(pk__gt=self.last_notification).values_list("pk", "created_at"):
+            step = max(bisect.bisect_right(real_times, created) - 1, 0)
+            sent.setdefault(run.times[step], []).append(pk)
+            self.last_notification = max(self.last_notification, pk)
+        for when, ids in sent.items():
+            Notification.objects.filter(pk__in=ids).update(created_at=when)
+
+    def flag_overdue(self):
+        """Run the overdue sweep as it would have run: at the first quarter-hour after each
+        open case fell due."""
+        open_cases = Case.objects.filter(
+            community=self.community, state__in=OPEN_STATES, due_at__lt=self.horizon, overdue_flagged_at__isnull=True
+        )
+        swept_until = None
+        for due_at in open_cases.order_by("due_at").values_list("due_at", flat=True):
+            if swept_until is not None and due_at < swept_until:
+                continue
+            local = timezone.localtime(due_at).replace(second=0, microsecond=0)
+            sweep = local + datetime.timedelta(minutes=SWEEP_MINUTES - local.minute % SWEEP_MINUTES)
+            if sweep > self.horizon:
+                break
+            flag_overdue(now=sweep)
+            swept_until = sweep
+            new = list(Notification.objects.filter(pk__gt=self.last_notification).values_list("pk", flat=True))
+            if new:
+                self.last_notification = max(new)
+                Notification.objects.filter(pk__in=new).update(created_at=sweep)
+
+    def renumber(self):
+        """Give each case the number of the year it was reported in, in the order reported (the
+        services number by the year of ``now``, which is another year for a case moved back
+        across New Year)."""
+        cases = Case.objects.filter(community=self.community).order_by("reported_at", "pk")
+        last = {}
+        for pk, number, reported_at in cases.values_list("pk", "number", "reported_at"):
+            year = timezone.localtime(reported_at).year
+            last[year] = last.get(year, 0) + 1
+            wanted = f"{self.community.code}-{year}-{last[year]:06d}"
+            if number != wanted:
+                Case.objects.filter(pk=pk).update(number=wanted)
+                Case.history.filter(id=pk).update(number=wanted)
+        for year, count in last.items():
+            # A year's counter never goes back: a gap in the numbers is harmless, a reused number is not.
+            counter, _ = CaseCounter.objects.get_or_create(community=self.community, year=year)
+            if counter.last < count:
+                CaseCounter.objects.filter(pk=counter.pk).update(last=count)
+
+    def settle_notifications(self):
+        """The notifications of the past were delivered and, but for the last days', read. Their
+        e-mails count as sent then, so the worker does not send three months of them at once."""
+        notifications = Notification.objects.filter(pk__gt=self.first_notification)
+        notifications.filter(created_at__lt=self.horizon - READ_AFTER).update(
+            read_at=F("created_at") + datetime.timedelta(hours=1)
+        )
+        created_at = Subquery(Notification.objects.filter(pk=OuterRef("notification_id")).values("created_at")[:1])
+        Delivery.objects.filter(notification__in=notifications).update(
+            created_at=created_at, sent_at=created_at, status=DeliveryStatus.SENT, attempts=1
+        )
+
+    def build(self):
+        plans = self.story_plans() + self.spread_plans()
+        plans.sort(key=lambda p: p.when)
+        for plan in plans:
+            self.play(plan)
+        self.flag_overdue()
+        self.renumber()
+        self.settle_notifications()
+
+
+def ensure_departments(community):
+    """Create the town's departments if missing; return them by kind."""
+    departments = {}
+    for name, kind in DEPARTMENTS:
+        departments[kind], _ = Department.objects.get_or_create(town=community.town, name=name, defaults={"kind": kind})
+    return departments
+
+
+def ensure_accounts(community, *, reset_passwords=False, departments=None):
+    """Create the demo users, their roles and department memberships if missing; return rows
+    for the summary table.
 
     A password is set when the user is created (or on request), so a re-run does not undo a
     changed password.
     """
+    departments = departments or {}
+    # Hashed once for all: the password is published anyway, and each hash takes half a second.
+    hashed = None
     User = get_user_model()
     grids = {g.number: g for g in community.grids.all()} if community else {}
     rows = []
@@ -1445,7 +2969,8 @@ def ensure_accounts(community, *, reset_passwords=False):
         password_set = created or reset_passwords
         if password_set:
             validate_password(DEMO_PASSWORD, user)
-            user.set_password(DEMO_PASSWORD)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
             user.save(update_fields=["password"])
         note = ""
         if account.kind == RoleKind.GRID_WORKER:
@@ -1461,6 +2986,12 @@ def ensure_accounts(community, *, reset_passwords=False):
                 Role.objects.get_or_create(user=user, kind=account.kind, grid=None, community=community)
         elif is_admin:
             Role.objects.get_or_create(user=user, kind=account.kind, grid=None, community=None)
+        if account.department:
+            department = departments.get(account.department)
+            if department is None:
+                note = "department missing: not a member"
+            else:
+                department.members.add(user)
         # Chinese order: family name first.
         rows.append((account.username, f"{user.last_name}{user.first_name}", account.label, password_set, note))
     return rows
@@ -1468,9 +2999,10 @@ def ensure_accounts(community, *, reset_passwords=False):
 
 def seed(*, reset_passwords=False, today=None):
     """Build the demo world and its visit history unless Dongluchi already exists; always
-    ensure the accounts.
+    ensure the departments and the accounts; add the case history if Dongluchi has no cases
+    yet (so a database seeded before cases existed gets them on the next run).
 
-    Returns (created, community, account rows).
+    Returns (created, community, account rows, whether cases were added).
     """
     today = today or timezone.localdate()
     # Visits are never in the future; on a day other than today, that day ends at 18:00.
@@ -1481,11 +3013,17 @@ def seed(*, reset_passwords=False, today=None):
         created = community is None
         if created:
             community = WorldBuilder(today).build()
-        rows = ensure_accounts(community, reset_passwords=reset_passwords)
+        departments = ensure_departments(community)
+        rows = ensure_accounts(community, reset_passwords=reset_passwords, departments=departments)
         if created:
             VisitHistoryBuilder(community, today, now).build()
             assign_care_levels(community, today)
-    return created, community, rows
+        cases_added = not Case.objects.filter(community=community).exists()
+        if cases_added:
+            # The services write translated notes ("Assigned to …") into the timeline.
+            with translation.override(settings.LANGUAGE_CODE):
+                CaseHistoryBuilder(community, departments, today, now).build()
+    return created, community, rows, cases_added
 
 
 def assign_care_levels(community, today):

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from PIL import Image
 
-from cases.models import Category
+from cases.models import Category, MediationRecord
 from cases.services import case_report
 from gridapp import notify
 from visits.models import Campaign, CareLevel, VisitPhoto
@@ -91,6 +91,7 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 302, 302]},
     ),
     "department_queue": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "case_measures": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
     "case_detail": (lambda o: {"pk": o["case"].pk}, {"GET": READ}),
     # An empty POST of an allowed action is a form error (400), never a change.
     "case_act": (
@@ -98,10 +99,15 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 400, 404, 400, 404, 400]},
     ),
     "mediation_create": (lambda o: {"pk": o["case"].pk}, {"GET": READ, "POST": READ}),
+    "mediation_follow_up": (lambda o: {"pk": o["mediation"].pk}, {"GET": READ, "POST": READ}),
     "case_photo": (lambda o: {"pk": o["case_photo"].pk}, {"GET": READ}),
     "category_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "category_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "category_edit": (lambda o: {"pk": o["case"].category_id}, {"GET": CREATE, "POST": CREATE}),
+    # Two-factor: everyone may set up an authenticator (an empty POST is a form error); without
+    # one, the code page has nothing to ask and sends the user on.
+    "otp_setup": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]}),
+    "otp_verify": (lambda o: {}, {"GET": [LOGIN, 302, 302, 302, 302, 302], "POST": [LOGIN, 302, 302, 302, 302, 302]}),
     # Public pages.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -115,6 +121,10 @@ ADMIN_URLS = [
     "admin:gridapp_resident_changelist",
     "admin:visits_visit_changelist",
     "admin:visits_followup_changelist",
+    "admin:auth_user_changelist",
+    "admin:axes_accessattempt_changelist",
+    "admin:axes_accesslog_changelist",
+    "admin:otp_totp_totpdevice_changelist",
 ]
 
 CASES = [
@@ -164,6 +174,7 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
     return {
         "case": case,
         "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
+        "mediation": MediationRecord.objects.create(case=case, other_parties="楼上", outcome="agreed", recorded_by=wu),
         "photo": photo,
         "notification": notification,
         "care_level": CareLevel.objects.first(),

@@ -1,8 +1,10 @@
 """Build the demo world of DOMAIN.md: Dongluchi Community with Grid 1 (307 households, 92 shops)
-and Grid 2, the stories' people and places, one demo account per role, and the last weeks of
-visits: Wu's and Chen's check-ins, Ren Aixiang's ventilator follow-up and the shop campaign.
+and Grid 2, the stories' people and places, one demo account per role, the last weeks of
+visits (Wu's and Chen's check-ins, Ren Aixiang's ventilator follow-up and the shop campaign),
+the town's departments, and the last three months of cases (stories 3, 4 and 5 among them).
 
-Idempotent: if Dongluchi already exists, only the demo accounts and their roles are ensured.
+Idempotent: if Dongluchi already exists, only the departments, the demo accounts and their roles
+are ensured — and the cases added if Dongluchi has none yet.
 """
 
 import time
@@ -11,6 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
+from cases.models import OPEN_STATES, Case, Department, MediationRecord, Satisfaction, State
 from gridapp import demo_data
 from gridapp.models import Resident
 from visits.models import Campaign, CareAssignment, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
@@ -29,17 +32,54 @@ class Command(BaseCommand):
 
     def handle(self, *args, reset_passwords=False, **options):
         started = time.monotonic()
-        created, community, rows = demo_data.seed(reset_passwords=reset_passwords)
+        created, community, rows, cases_added = demo_data.seed(reset_passwords=reset_passwords)
         elapsed = time.monotonic() - started
 
         if created:
             self.stdout.write(self.style.SUCCESS(f"Seeded {community} ({community.code}) in {elapsed:.1f}s."))
+        elif cases_added:
+            message = f"{community} ({community.code}) already seeded; demo accounts ensured; cases added"
+            self.stdout.write(self.style.SUCCESS(f"{message} in {elapsed:.1f}s."))
         else:
             self.stdout.write(f"{community} ({community.code}) already seeded; demo accounts ensured.")
         self.write_counts(community)
         self.write_visits(community)
         self.write_care(community)
+        self.write_cases(community)
         self.write_accounts(rows)
+
+    def write_cases(self, community):
+        cases = Case.objects.filter(community=community)
+        first = cases.aggregate(first=Min("reported_at"))["first"]
+        if first is None:
+            self.stdout.write("  Cases: none")
+            return
+        by_state = dict(cases.values_list("state").annotate(n=Count("pk")).order_by())
+        now = timezone.now()
+        overdue = cases.filter(state__in=OPEN_STATES, due_at__lt=now).count()
+        reworked = cases.filter(rework_count__gt=0).count()
+        self.stdout.write(
+            f"  Cases: {cases.count()} since {timezone.localtime(first):%Y-%m-%d} ("
+            + ", ".join(f"{state} {by_state[state]}" for state in State.values if state in by_state)
+            + f"); {overdue} overdue now, {reworked} reworked"
+        )
+        by_level = dict(cases.filter(closed_at__isnull=False).values_list("level").annotate(n=Count("pk")).order_by())
+        feedback = dict(cases.exclude(satisfaction="").values_list("satisfaction").annotate(n=Count("pk")).order_by())
+        mediations = MediationRecord.objects.filter(case__community=community)
+        self.stdout.write(
+            "  Closed by level: "
+            + ", ".join(f"{level} {n}" for level, n in sorted(by_level.items()))
+            + "; feedback: "
+            + ", ".join(f"{s} {feedback.get(s, 0)}" for s in Satisfaction.values)
+            + f"; mediation records {mediations.count()} ({mediations.filter(kept=True).count()} kept)"
+        )
+        departments = Department.objects.filter(town=community.town).annotate(
+            total=Count("cases", filter=Q(cases__community=community)),
+            open=Count("cases", filter=Q(cases__community=community, cases__state__in=OPEN_STATES)),
+        )
+        self.stdout.write(
+            "  Departments: " + ", ".join(f"{d.name} {d.total} ({d.open} open)" for d in departments.order_by("pk"))
+        )
 
     def write_care(self, community):
         levels = (
