@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 from gridapp.forms import _RegisterForm
+from gridapp.templatetags.gridapp_tags import person
 from visits.forms import MultipleImageField
 
 from .models import (
@@ -44,7 +45,11 @@ class CaseIntakeForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"].choices = Channel.choices
-        self.fields["grid"].queryset = scope.grids(user)
+        self.fields["grid"].queryset = grids = scope.grids(user)
+        if not self.is_bound and "grid" not in self.initial:
+            only = list(grids[:2])
+            if len(only) == 1:  # a worker with one grid: nothing to choose
+                self.initial["grid"] = only[0].pk
         self.fields["complainant"].queryset = scope.residents(user).order_by("name")
         self.fields["households"].queryset = scope.households(user)
         self.fields["shops"].queryset = scope.shops(user)
@@ -85,8 +90,13 @@ class ActionForm(forms.Form):
     duplicate_of = forms.CharField(label=_("Duplicate of case number"), max_length=30, required=False)
     satisfaction = forms.ChoiceField(label=_("Complainant's view"), choices=Satisfaction.choices, required=False)
     photos = MultipleImageField(label=_("Photos"), required=False)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
+    )
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
 
     FIELDS = {
+        "register": ("category", "priority"),
         "dispatch": ("department",),
         "extend": ("due_at",),
         "settle": ("close_reason", "duplicate_of", "photos"),
@@ -101,6 +111,10 @@ class ActionForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(town=case.community.town_id)
         self.fields["note"].required = action.needs_note
         self.fields["version"].initial = case.version
+        if action.name == "register":  # left blank: the case keeps what intake recorded
+            self.fields["category"].queryset = Category.objects.filter(Q(active=True) | Q(pk=case.category_id))
+            self.fields["category"].initial = case.category_id
+            self.fields["priority"].initial = case.priority
         wanted = {"version", "note", "public", *self.FIELDS.get(action.name, ())}
         for name in list(self.fields):
             if name not in wanted:
@@ -200,6 +214,9 @@ class BulkAssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cases"].queryset = scope.cases(user)
         self.fields["assignee"].queryset = scope.assignable_users(user)
+        self.fields["assignee"].empty_label = _("Assign to…")
+        self.fields["assignee"].label_from_instance = person
+        self.fields["assignee"].widget.attrs.update({"class": "form-select", "aria-label": _("Assign to")})
 
 
 # A deadline beyond a year is a typing slip; far larger ones cannot even be put on a calendar.

@@ -3,6 +3,7 @@ to resolve, where cases are settled, open and overdue cases) for a period of loc
 
 import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_safe
 from gridapp import scope
 
 from . import measures
-from .models import OPEN_STATES, State
+from .models import OPEN_STATES, Category, Department, State
 
 PERIODS = {
     "this_month": gettext_lazy("This month"),
@@ -79,7 +80,7 @@ class PeriodForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
+        self.helper.form_tag = False  # the template's form also carries the category and department
         self.helper.layout = Layout(
             Row(Column("start", css_class="col-12 col-sm-6"), Column("end", css_class="col-12 col-sm-6")),
             # A button without a name: the query string carries the dates only.
@@ -118,6 +119,29 @@ class PeriodForm(forms.Form):
             data["period"] = "custom"
             data["first_day"], data["end_day"] = start, end + datetime.timedelta(days=1)
         return data
+
+
+class NarrowForm(forms.Form):
+    """Count only one category's cases, or only those with one department."""
+
+    category = forms.ModelChoiceField(label=gettext_lazy("Category"), queryset=Category.objects.all(), required=False)
+    department = forms.ModelChoiceField(label=gettext_lazy("Department"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            town__in=scope.communities(user).values("town")
+        ).order_by("name")
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(Column("category", css_class="col-12 col-sm-6"), Column("department", css_class="col-12 col-sm-6")),
+        )
+
+    def query(self):
+        """The narrowing as query-string pairs, for the links that keep it."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return [(name, data[name].pk) for name in ("category", "department") if data.get(name)]
 
 
 def _local_midnight(day):
@@ -223,12 +247,18 @@ def case_measures(request):
     if not (user_scope.is_admin or user_scope.is_staff):
         raise PermissionDenied(_("Only community staff and admins see the case measures."))
     form = PeriodForm(request.GET)
-    context = {"form": form, "periods": PERIODS}
-    if not form.is_valid():
+    narrow = NarrowForm(request.GET, user=request.user)
+    context = {"form": form, "narrow": narrow, "periods": PERIODS, "narrow_query": urlencode(narrow.query())}
+    if not (form.is_valid() and narrow.is_valid()):
         return render(request, "cases/measures.html", context, status=400)
     first_day, end_day = form.cleaned_data["first_day"], form.cleaned_data["end_day"]
     report = measures.compute(
-        scope.grids(request.user), _local_midnight(first_day), _local_midnight(end_day), timezone.now()
+        scope.grids(request.user),
+        _local_midnight(first_day),
+        _local_midnight(end_day),
+        timezone.now(),
+        category=narrow.cleaned_data.get("category"),
+        department=narrow.cleaned_data.get("department"),
     )
     total = report.total
     context.update(

@@ -13,15 +13,19 @@ The period is ``[start, end)``; each measure says which of the case's times must
 - 返工率 rework rate: failed verifications ("rework" events) in the period ÷ resolutions sent
   to verification ("resolve" events) in the period. A worker's "settle" (自行处置) closes the case
   without a verification, so it can never fail one and is not counted;
-- 满意率 satisfaction: of the feedback recorded in the period, satisfied or basically satisfied;
+- 满意率 satisfaction: of the answers recorded in the period ("feedback" timeline entries, which
+  keep the answer even if the case is later reopened), satisfied or basically satisfied;
 - mean time to resolve: ``reported_at`` → ``resolved_at``, for cases resolved in the period
   (settled cases included: settling stamps ``resolved_at``);
 - 网格内解决率 / 社区内解决率: of the cases closed in the period, those closed at grid level /
   at grid or community level;
 - open cases by state and by age (since ``reported_at``) and overdue cases: as of ``now``.
 
-Reopening a case clears its close, feedback and satisfaction (``cases.services.perform``), so a
-reopened case counts as open again, and the feedback it had is no longer counted.
+Reopening a case clears its close and feedback stamps (``cases.services.perform``), so a reopened
+case counts as open again; the answer the complainant gave stays counted (it is on the timeline).
+
+``category`` and ``department`` narrow every figure to the cases of that category / currently
+with that department.
 """
 
 import datetime
@@ -138,21 +142,16 @@ def _in(field_name, start, end):
     return _case(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
 
 
-def _case_aggregates(start, end, now):
+def _case_aggregates(start, end, now, only):
     due = _in("due_at", start, end) & _case(state__in=NOT_REJECTED)
     closed = _case(closed_at__isnull=False)
     closed_in_period = _in("closed_at", start, end)
     resolved_in_period = _in("resolved_at", start, end)
-    feedback = _in("feedback_at", start, end) & _case(satisfaction__in=Satisfaction.values)
     is_open = _case(state__in=OPEN_STATES)
     aggregates = {
         "due": Count("cases", filter=due),
         "closed": Count("cases", filter=due & closed),
         "closed_on_time": Count("cases", filter=due & closed & _case(closed_at__lte=F("cases__due_at"))),
-        "feedback": Count("cases", filter=feedback),
-        "satisfied": Count(
-            "cases", filter=feedback & _case(satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY))
-        ),
         "resolved_cases": Count("cases", filter=resolved_in_period),
         "resolve_time": Sum(
             ExpressionWrapper(F("cases__resolved_at") - F("cases__reported_at"), output_field=DurationField()),
@@ -170,27 +169,45 @@ def _case_aggregates(start, end, now):
         if high is not None:
             age &= _case(reported_at__gt=now - datetime.timedelta(days=high))
         aggregates[f"age_{key}"] = Count("cases", filter=age)
-    return aggregates
+    return {name: _narrowed(aggregate, only) for name, aggregate in aggregates.items()}
 
 
-def compute(grids, start, end, now):
+def _narrowed(aggregate, only):
+    """``aggregate`` counting only the cases matching ``only`` too."""
+    aggregate.filter = aggregate.filter & only
+    return aggregate
+
+
+def compute(grids, start, end, now, *, category=None, department=None):
     """The measures of the cases of ``grids`` (a Grid queryset, from ``scope.grids(user)``) for
     the period ``[start, end)`` as of ``now``: totals, per grid and per community, in two queries."""
+    only, event_only = Q(), Q()
+    if category is not None:
+        only &= _case(category=category)
+        event_only &= Q(case__category=category)
+    if department is not None:
+        only &= _case(department=department)
+        event_only &= Q(case__department=department)
     grid_rows = (
         grids.order_by()
         .values("pk", "name", "number", "community_id", "community__name")
-        .annotate(**_case_aggregates(start, end, now))
+        .annotate(**_case_aggregates(start, end, now, only))
         .order_by("community__name", "community_id", "number", "pk")
     )
     event_rows = (
         CaseEvent.objects.filter(
-            case__grid__in=grids.order_by().values("pk"), created_at__gte=start, created_at__lt=end
+            event_only, case__grid__in=grids.order_by().values("pk"), created_at__gte=start, created_at__lt=end
         )
         .order_by()
         .values("case__grid_id")
         .annotate(
             reworked=Count("pk", filter=Q(action__in=REWORK_ACTIONS)),
             resolved=Count("pk", filter=Q(action__in=RESOLVE_ACTIONS)),
+            feedback=Count("pk", filter=Q(action="feedback", satisfaction__in=Satisfaction.values)),
+            satisfied=Count(
+                "pk",
+                filter=Q(action="feedback", satisfaction__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
+            ),
         )
     )
     events = {row["case__grid_id"]: row for row in event_rows}
@@ -204,8 +221,8 @@ def compute(grids, start, end, now):
             closed_on_time=row["closed_on_time"],
             reworked=grid_events.get("reworked", 0),
             resolved=grid_events.get("resolved", 0),
-            feedback=row["feedback"],
-            satisfied=row["satisfied"],
+            feedback=grid_events.get("feedback", 0),
+            satisfied=grid_events.get("satisfied", 0),
             resolved_cases=row["resolved_cases"],
             resolve_time=row["resolve_time"] or datetime.timedelta(0),
             closed_in_period=row["closed_in_period"],

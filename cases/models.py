@@ -265,6 +265,10 @@ class CaseEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     public = models.BooleanField(_("public"), default=True, help_text=_("Shown to the complainant."))
     note = models.TextField(_("note"), blank=True, max_length=4000)
+    # What the complainant said, on "feedback" entries: kept here because a reopen clears the
+    # case's own satisfaction, and the measures count every answer given (an "unsatisfied" that
+    # led to a reopen included).
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

@@ -10,11 +10,11 @@ from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import yesno
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from gridapp import notify
 from gridapp.models import Role, RoleKind
+from gridapp.templatetags.gridapp_tags import person
 
 from . import workflow
 from .models import OPEN_STATES, Case, CaseCounter, CaseEvent, CasePhoto, MediationRecord, State, default_due_at
@@ -75,6 +75,8 @@ class Change:
     duplicate_of: object = None
     satisfaction: str = ""
     photos: tuple = ()
+    category: object = None  # register: the confirmed category and priority
+    priority: str = ""
 
 
 _STAMP = {
@@ -135,7 +137,16 @@ def perform(*, case, action_name, by, version, change=None):
             updates["resolved_by"] = by
     if action_name == "feedback":
         updates["satisfaction"] = change.satisfaction
+    if action_name == "register":
+        # Registration confirms the category and priority; the deadline counts from the report.
+        category = change.category or case.category
+        priority = change.priority or case.priority
+        updates.update(
+            category=category, priority=priority, due_at=default_due_at(category, priority, case.reported_at)
+        )
     if action_name == "reopen":
+        # Back to registered with a fresh deadline: the old one has usually passed.
+        updates["due_at"] = default_due_at(case.category, case.priority, now)
         for field in ("resolved_at", "verified_at", "closed_at", "feedback_at"):
             updates[field] = None
         updates.update(close_reason="", duplicate_of=None, satisfaction="", overdue_flagged_at=None)
@@ -154,6 +165,7 @@ def perform(*, case, action_name, by, version, change=None):
             actor=by,
             public=change.public,
             note=note,
+            satisfaction=change.satisfaction if action_name == "feedback" else "",
             created_at=now,
             version=case.version,
         )
@@ -177,7 +189,7 @@ def case_assign(*, cases, assignee, by):
             level=case.level,
             actor=by,
             public=False,
-            note=_("Assigned to %(name)s") % {"name": assignee.get_full_name() or assignee.get_username()},
+            note=_("Assigned to %(name)s") % {"name": person(assignee)},
             version=case.version,
         )
     notify.send_many(
@@ -238,7 +250,7 @@ def record_mediation_follow_up(*, record, by, kept, followed_up_on):
         to_state=case.state,
         level=case.level,
         actor=by,
-        note=f"{capfirst(MediationRecord._meta.get_field('kept').verbose_name)}: {yesno(kept)}",
+        note=_("Agreement kept: %(answer)s") % {"answer": yesno(kept)},
         version=case.version,
     )
     return record

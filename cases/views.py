@@ -87,7 +87,9 @@ def case_detail(request, pk, *, forms=None, conflict=None, status=200):
             "photos": case.photos.all(),
             "conflict": conflict,
             "unsent": unsent if conflict else [],
+            # The grid's worker or the community's staff: they mediate and open the register's pages.
             "can_mediate": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
+            "sees_register": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
         },
         status=status,
     )
@@ -118,6 +120,8 @@ def case_act(request, pk, action):
         duplicate_of=data.get("duplicate_of"),
         satisfaction=data.get("satisfaction", ""),
         photos=tuple(data.get("photos") or ()),
+        category=data.get("category"),
+        priority=data.get("priority", ""),
     )
     try:
         services.perform(case=case, action_name=action, by=request.user, version=data["version"], change=change)

@@ -46,6 +46,7 @@ from cases.models import (
     MediationRecord,
     Priority,
     Satisfaction,
+    default_due_at,
 )
 from cases.models import Channel as CaseChannel
 from cases.services import (
@@ -2540,6 +2541,10 @@ class CaseHistoryBuilder:
     def act(self, run, action, by, hours, **change):
         when = self.later(run, hours, by)
         perform(case=run.case, action_name=action, by=by, version=run.case.version, change=Change(**change))
+        if action == "reopen":  # the fresh deadline counts from the reopening, not from today
+            case = run.case
+            case.due_at = default_due_at(case.category, case.priority, when)
+            Case.objects.filter(pk=case.pk).update(due_at=case.due_at)
         self.happened(run, when)
         if action == run.plan.stop_after:
             raise _NotYet

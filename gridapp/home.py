@@ -4,7 +4,7 @@ nothing imports this module)."""
 import datetime
 
 from django.db.models import Exists, F, OuterRef
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases.models import OPEN_STATES, State
@@ -30,10 +30,13 @@ CASES_ON_THE_DAY = 15
 def home(request):
     """A worker's day; a staff member's community; every community for an admin."""
     user_scope = scope.for_user(request.user)
+    in_department = bool(scope.department_ids(request.user))
+    if in_department and not user_scope.has_any_role:
+        return redirect("department_queue")  # department staff have no grid: their day is their queue
     context = {
         "grids": list(grids_with_counts(request.user)),
         "user_scope": user_scope,
-        "in_department": bool(scope.department_ids(request.user)),
+        "in_department": in_department,
     }
     if user_scope.is_admin:
         context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]

@@ -6,6 +6,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from cases.models import Case
@@ -110,3 +111,31 @@ def test_the_case_page_and_the_queue_show_an_overdue_case(as_user, case_in, staf
         assert "overdue by 1\xa0day, 2\xa0hours" in page
         queue = client.get(reverse("case_queue"), {"overdue": "true"})
         assert list(queue.context["page"]) == [Case.objects.get(pk=case.pk)]
+
+
+def test_registration_confirms_category_and_priority_and_the_deadline_follows(as_user, staff, wu, grid1, dispute, leak):
+    case = report(wu, grid1, category=leak, priority="normal")
+    # Staff see the intake's choices on the register form and correct them.
+    page = as_user(staff).get(case.get_absolute_url()).content.decode()
+    assert 'name="priority"' in page and 'name="category"' in page
+    assert post_action(as_user(staff), case, "register", category=dispute.pk, priority="urgent").status_code == 302
+    case = fresh(case)
+    assert (case.category, case.priority) == (dispute, "urgent")
+    assert case.due_at == case.reported_at + datetime.timedelta(hours=24)  # counted from the report
+
+
+def test_registering_without_touching_the_choices_keeps_them(as_user, staff, wu, grid1, leak):
+    case = report(wu, grid1, category=leak, priority="high")
+    due = case.due_at
+    assert post_action(as_user(staff), case, "register").status_code == 302
+    case = fresh(case)
+    assert (case.category, case.priority, case.due_at) == (leak, "high", due)
+
+
+def test_a_reopened_case_gets_a_fresh_deadline_and_is_not_overdue_at_once(case_in, staff, dispute):
+    case = case_in("feedback")
+    with after(case, hours=24 * 30):
+        act(case, "reopen", staff, note="居民反映问题又出现了")
+        case = fresh(case)
+        assert case.due_at > timezone.now()
+        assert flag_overdue_cases() == 0

@@ -27,8 +27,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from cases import measure_views
-from cases.models import Category
-from gridapp.models import RoleKind
+from cases.models import Case, Category, Department
+from gridapp.models import RoleKind, Town
 
 from ..factories import give_role
 from .conftest import act, report
@@ -379,8 +379,9 @@ def test_the_navbar_links_the_page_for_staff_only(client, staff, wu):
 
 # --- the query budget -------------------------------------------------------------------
 
-# session, user, roles, the grids with their cases, the timeline, the navbar's unread count
-QUERIES = 6
+# session, user, roles, the grids with their cases, the timeline, the navbar's unread count,
+# the category and department choices
+QUERIES = 8
 
 
 def test_the_page_costs_the_same_for_3_or_30_cases(client, django_assert_num_queries, story, staff, grid1, grid2, wu):
@@ -398,3 +399,41 @@ def test_the_page_costs_the_same_for_3_or_30_cases(client, django_assert_num_que
             story.act(case, "register", staff, at(3, 1 + n % 19, 10))
             story.act(case, "settle", staff, at(3, 1 + n % 19, 11))
     count()
+
+
+# --- narrowing, and answers that survive a reopen ---------------------------------------------
+
+
+def test_an_unsatisfied_answer_still_counts_after_staff_reopen_the_case(client, story, staff, grid1, wu):
+    case = story.report(wu, grid1, at(3, 2))
+    story.act(case, "register", staff, at(3, 2, 10))
+    story.act(case, "settle", wu, at(3, 2, 11), close_reason="fixed", note="已协调")
+    story.act(case, "feedback", wu, at(3, 4), satisfaction="unsatisfied", note="问题又出现了")
+    story.act(case, "reopen", staff, at(3, 5), note="投诉人不满意，重新办理")
+    m = page(client, staff, MARCH).context["report"].total
+    assert (m.satisfied, m.feedback) == (0, 1)
+    assert m.open == 1
+
+
+def test_category_and_department_narrow_every_figure(client, story, staff, grid1, wu, police, officer, dispute):
+    mine = story.report(wu, grid1, at(3, 2))
+    story.act(mine, "register", staff, at(3, 2, 10))
+    story.act(mine, "dispatch", staff, at(3, 2, 11), department=police)
+    other = story.report(wu, grid1, at(3, 3))
+    Case.objects.filter(pk=other.pk).update(category=dispute)
+
+    everything = page(client, staff, MARCH).context["report"].total
+    assert everything.open == 2
+    by_department = page(client, staff, {**MARCH, "department": police.pk}).context["report"].total
+    assert (by_department.open, by_department.open_by_state["dispatched"]) == (1, 1)
+    by_category = page(client, staff, {**MARCH, "category": dispute.pk}).context["report"].total
+    assert (by_category.open, by_category.open_by_state["reported"]) == (1, 1)
+    # The period links keep the narrowing.
+    response = page(client, staff, {"period": "this_month", "category": dispute.pk})
+    assert f"?period=last_month&amp;category={dispute.pk}" in response.content.decode()
+
+
+def test_a_department_of_another_town_is_a_form_error(client, staff):
+    far = Department.objects.create(town=Town.objects.create(name="义桥镇"), name="义桥派出所", kind="police")
+    response = page(client, staff, {"department": far.pk}, status=400)
+    assert response.context["narrow"].errors["department"]
