@@ -169,6 +169,33 @@ class Card:
     value: str
     detail: str = ""
     alert: bool = False
+    definition: str = ""
+
+
+# How each figure is counted (DOMAIN.md, "Measures staff watch"), one tap from the figure.
+DEFINITIONS = {
+    "closing": gettext_lazy(
+        "Cases due in the period that are closed, divided by all cases due in the period "
+        "(rejected cases are not counted)."
+    ),
+    "on_time": gettext_lazy(
+        "Cases due in the period and closed by their deadline, divided by all cases due in the period."
+    ),
+    "rework": gettext_lazy(
+        "Failed verifications in the period, divided by the resolutions sent for verification in the period."
+    ),
+    "satisfaction": gettext_lazy(
+        "Answers “satisfied” or “basically satisfied” recorded in the period, "
+        "divided by all answers recorded in the period."
+    ),
+    "time": gettext_lazy("From the report to the resolution, averaged over the cases resolved in the period."),
+    "grid": gettext_lazy("Cases closed in the period at grid level, divided by all cases closed in the period."),
+    "community": gettext_lazy(
+        "Cases closed in the period at grid or community level, divided by all cases closed in the period."
+    ),
+    "open": gettext_lazy("Cases not yet closed or rejected, as of now."),
+    "overdue": gettext_lazy("Open cases past their deadline, as of now."),
+}
 
 
 @dataclass
@@ -188,30 +215,57 @@ class Line:
     overdue: int
 
 
+def _share(rate):
+    """A rate as a percentage for a chart (None: no bar)."""
+    return None if rate is None else round(rate * 100, 1)
+
+
 def _fraction(part, whole):
     return f"{part} / {whole}"
 
 
 def headline(m):
     return [
-        Card(_("Closing rate"), percent(m.closing_rate), _fraction(m.closed, m.due)),
-        Card(_("Closed on time"), percent(m.on_time_rate), _fraction(m.closed_on_time, m.due)),
-        Card(_("Rework rate"), percent(m.rework_rate), _fraction(m.reworked, m.resolved)),
-        Card(_("Satisfaction"), percent(m.satisfaction_rate), _fraction(m.satisfied, m.feedback)),
+        Card(_("Closing rate"), percent(m.closing_rate), _fraction(m.closed, m.due), definition=DEFINITIONS["closing"]),
+        Card(
+            _("Closed on time"),
+            percent(m.on_time_rate),
+            _fraction(m.closed_on_time, m.due),
+            definition=DEFINITIONS["on_time"],
+        ),
+        Card(
+            _("Rework rate"),
+            percent(m.rework_rate),
+            _fraction(m.reworked, m.resolved),
+            definition=DEFINITIONS["rework"],
+        ),
+        Card(
+            _("Satisfaction"),
+            percent(m.satisfaction_rate),
+            _fraction(m.satisfied, m.feedback),
+            definition=DEFINITIONS["satisfaction"],
+        ),
         Card(
             _("Mean time to resolve"),
             duration(m.mean_time_to_resolve),
             ngettext("%(count)s case resolved", "%(count)s cases resolved", m.resolved_cases)
             % {"count": m.resolved_cases},
+            definition=DEFINITIONS["time"],
         ),
-        Card(_("Solved in the grid"), percent(m.grid_level_share), _fraction(m.closed_at_grid, m.closed_in_period)),
+        Card(
+            _("Solved in the grid"),
+            percent(m.grid_level_share),
+            _fraction(m.closed_at_grid, m.closed_in_period),
+            definition=DEFINITIONS["grid"],
+        ),
         Card(
             _("Solved in the community"),
             percent(m.community_level_share),
             _fraction(m.closed_in_community, m.closed_in_period),
+            definition=DEFINITIONS["community"],
         ),
-        Card(_("Open now"), str(m.open)),
-        Card(_("Overdue now"), str(m.overdue), alert=m.overdue > 0),
+        Card(_("Open now"), str(m.open), definition=DEFINITIONS["open"]),
+        Card(_("Overdue now"), str(m.overdue), alert=m.overdue > 0, definition=DEFINITIONS["overdue"]),
     ]
 
 
@@ -275,6 +329,22 @@ def case_measures(request):
             "label": _("Open cases"),
             "labels": [state.label for state in OPEN_STATES],
             "counts": [total.open_by_state[state.value] for state in OPEN_STATES],
+        },
+        age_chart={
+            "label": _("Open cases"),
+            "labels": [str(AGE_LABELS[key]) for key in total.open_by_age],
+            "counts": list(total.open_by_age.values()),
+        },
+        rates_chart={
+            "labels": [row.name for row in report.grids],
+            "series": [
+                {"label": _("Closing rate"), "values": [_share(row.measures.closing_rate) for row in report.grids]},
+                {"label": _("Closed on time"), "values": [_share(row.measures.on_time_rate) for row in report.grids]},
+                {
+                    "label": _("Satisfaction"),
+                    "values": [_share(row.measures.satisfaction_rate) for row in report.grids],
+                },
+            ],
         },
     )
     return render(request, "cases/measures.html", context)

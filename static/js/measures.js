@@ -1,39 +1,66 @@
-// The measures page's chart of open cases by state, drawn from its json_script data. The
-// tables under it carry the same figures, so without JavaScript nothing is lost.
+// The measures page's charts, each drawn from its json_script data: open cases by state, open
+// cases by age, and the main rates per grid. The tables carry the same figures, so without
+// JavaScript nothing is lost (the chart cards stay hidden).
 (() => {
-  const data = document.getElementById("open-cases-data");
-  const box = document.getElementById("open-cases-chart");
-  if (!data || !box || typeof Chart === "undefined") {
+  if (typeof Chart === "undefined") {
     return;
   }
-  // A phone is 390px wide: a long state name ("Resolved, awaiting verification") goes on two
-  // lines instead of being cut off. Chinese names are short and have no spaces to break at.
+  const BLUE = "#0d6efd";
+  // A phone is 390px wide: a long label ("Resolved, awaiting verification") goes on two lines
+  // instead of being cut off. Chinese labels are short and have no spaces to break at.
   const wrap = (label, width = 16) =>
-    label.split(" ").reduce((lines, word) => {
-      const last = lines[lines.length - 1];
-      if (last && (last + " " + word).length <= width) {
-        lines[lines.length - 1] = last + " " + word;
-      } else {
-        lines.push(word);
-      }
-      return lines;
-    }, []);
-  const chart = JSON.parse(data.textContent);
-  box.hidden = false;
-  new Chart(document.getElementById("open-cases-canvas"), {
+    String(label)
+      .split(" ")
+      .reduce((lines, word) => {
+        const last = lines[lines.length - 1];
+        if (last && (last + " " + word).length <= width) {
+          lines[lines.length - 1] = last + " " + word;
+        } else {
+          lines.push(word);
+        }
+        return lines;
+      }, []);
+  const counts = (data, horizontal) => ({
     type: "bar",
     data: {
-      labels: chart.labels.map((label) => wrap(label)),
-      datasets: [{ label: chart.label, data: chart.counts, backgroundColor: "#0d6efd" }],
+      labels: data.labels.map((label) => wrap(label)),
+      datasets: [{ label: data.label, data: data.counts, backgroundColor: BLUE }],
     },
     options: {
-      indexAxis: "y", // horizontal bars leave room for the state names
-      aspectRatio: 0.9,
+      indexAxis: horizontal ? "y" : "x", // horizontal bars leave room for the state names
+      aspectRatio: horizontal ? 0.9 : 1.4,
       plugins: { legend: { display: false } },
       scales: {
-        x: { beginAtZero: true, ticks: { precision: 0 } },
-        y: { ticks: { autoSkip: false } }, // every state named, even with no open case
+        [horizontal ? "x" : "y"]: { beginAtZero: true, ticks: { precision: 0 } },
+        [horizontal ? "y" : "x"]: { ticks: { autoSkip: false } }, // every label shown, even at zero
       },
     },
+  });
+  const rates = (data) => ({
+    type: "bar",
+    data: {
+      labels: data.labels.map((label) => wrap(label)),
+      datasets: data.series.map((series, i) => ({
+        label: series.label,
+        data: series.values,
+        backgroundColor: [BLUE, "#198754", "#fd7e14"][i % 3],
+      })),
+    },
+    options: {
+      aspectRatio: 1.2,
+      plugins: { legend: { position: "bottom" } },
+      scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (value) => value + "%" } } },
+    },
+  });
+  Chart.defaults.animation = false; // figures to read, not a show; and a screenshot is never caught mid-way
+  const build = { states: (d) => counts(d, true), ages: (d) => counts(d, false), rates };
+  document.querySelectorAll("[data-chart]").forEach((box) => {
+    const source = document.getElementById(box.dataset.chart);
+    const make = build[box.dataset.kind];
+    if (!source || !make) {
+      return;
+    }
+    box.hidden = false;
+    new Chart(box.querySelector("canvas"), make(JSON.parse(source.textContent)));
   });
 })();

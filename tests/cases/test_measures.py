@@ -437,3 +437,16 @@ def test_a_department_of_another_town_is_a_form_error(client, staff):
     far = Department.objects.create(town=Town.objects.create(name="义桥镇"), name="义桥派出所", kind="police")
     response = page(client, staff, {"department": far.pk}, status=400)
     assert response.context["narrow"].errors["department"]
+
+
+def test_every_figure_has_its_definition_one_tap_away_and_the_charts_their_data(client, march, staff):
+    response = page(client, staff, MARCH)
+    html = response.content.decode()
+    assert html.count("How it is counted") == len(response.context["cards"]) == 9
+    for definition in measure_views.DEFINITIONS.values():
+        assert str(definition) in html
+    rates = response.context["rates_chart"]
+    assert rates["labels"] == [row.name for row in response.context["report"].grids]
+    assert all(len(series["values"]) == len(rates["labels"]) for series in rates["series"])
+    for source in ("open-cases-data", "open-age-data", "rates-data"):
+        assert f'id="{source}"' in html and f'data-chart="{source}"' in html
