@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from gridapp import scope
-from gridapp.admin import AdminOnly
+from gridapp.admin import AdminOnly, HistoryPageAdmin
+from gridapp.templatetags.gridapp_tags import mask_phone
 
 from .models import Case, CaseEvent, Category, Department, MediationRecord
 
@@ -18,17 +20,27 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(AdminOnly, SimpleHistoryAdmin):
+class CaseAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
     """Cases are read here; their state changes only on the case page (the lifecycle table)."""
 
+    history_page = "case"
     list_display = ["number", "title", "state", "level", "grid", "due_at"]
     list_filter = ["state", "level", "category", "grid"]
     search_fields = ["number", "title"]
-    readonly_fields = [f.name for f in Case._meta.fields]
+    # The complainant's phone shows masked (not as the field, which would print it in full).
+    exclude = ["complainant_phone"]
+    readonly_fields = [
+        *(f.name for f in Case._meta.fields if f.name != "complainant_phone"),
+        "masked_complainant_phone",
+    ]
     inlines = [CaseEventInline]
 
     def get_queryset(self, request):
         return scope.cases(request.user)
+
+    @admin.display(description=_("complainant's phone"))
+    def masked_complainant_phone(self, obj):
+        return mask_phone(obj.complainant_phone)
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -39,6 +39,10 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["grid"].queryset = scope.grids(user)
+        # The departments of the user's towns (and their own): not every town's.
+        self.filters["department"].queryset = Department.objects.filter(
+            Q(town__in=scope.communities(user).values("town")) | Q(pk__in=scope.department_ids(user))
+        )
         self.filters["assignee"].queryset = scope.assignable_users(user)
 
     def filter_state(self, queryset, name, value):

@@ -212,7 +212,7 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = scope.cases(user)
+        self.fields["cases"].queryset = scope.managed_cases(user)
         self.fields["assignee"].queryset = scope.assignable_users(user)
         self.fields["assignee"].empty_label = _("Assign to…")
         self.fields["assignee"].label_from_instance = person

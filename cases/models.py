@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gridapp.models import Building, Community, Grid, Household, Resident, Shop, Town
@@ -173,7 +174,7 @@ class Case(models.Model):
     visit = models.ForeignKey(
         Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("raised on visit")
     )
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.GRID)
+    level = models.CharField(pgettext_lazy("case", "level"), max_length=10, choices=Level.choices, default=Level.GRID)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REPORTED)
     # The state a resolution came from, where a failed verification sends the case back.
     resolved_from = models.CharField(max_length=12, choices=State.choices, blank=True, editable=False)
@@ -261,7 +262,7 @@ class CaseEvent(models.Model):
     action = models.CharField(_("action"), max_length=20)
     from_state = models.CharField(_("from"), max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
-    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    level = models.CharField(pgettext_lazy("case", "level"), max_length=10, choices=Level.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     public = models.BooleanField(_("public"), default=True, help_text=_("Shown to the complainant."))
     note = models.TextField(_("note"), blank=True, max_length=4000)

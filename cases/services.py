@@ -12,7 +12,7 @@ from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridapp import notify
+from gridapp import history, notify
 from gridapp.models import Role, RoleKind
 from gridapp.templatetags.gridapp_tags import person
 
@@ -41,7 +41,7 @@ def _next_number(community, year):
 def case_report(*, by, grid, title, description, category, priority, channel, households=(), shops=(), **fields):
     """Record a new case (intake). Returns the case, in state "reported"."""
     now = timezone.now()
-    case = Case.objects.create(
+    case = Case(
         number=_next_number(grid.community, timezone.localdate(now).year),
         community=grid.community,
         grid=grid,
@@ -55,6 +55,8 @@ def case_report(*, by, grid, title, description, category, priority, channel, ho
         created_by=by,
         **fields,
     )
+    case._history_user = by  # the history names the reporter, in a request or not
+    case.save(force_insert=True)
     case.households.set(households)
     case.shops.set(shops)
     CaseEvent.objects.create(
@@ -156,6 +158,7 @@ def perform(*, case, action_name, by, version, change=None):
         if Case.objects.filter(pk=case.pk, version=version).update(**updates) != 1:
             raise CaseChanged(Case.objects.get(pk=case.pk), version)
         case.refresh_from_db()
+        history.record_changes([case], by=by, reason=history.action_reason(action_name))
         event = CaseEvent.objects.create(
             case=case,
             action=action_name,
@@ -192,6 +195,7 @@ def case_assign(*, cases, assignee, by):
             note=_("Assigned to %(name)s") % {"name": person(assignee)},
             version=case.version,
         )
+    history.record_changes(cases, by=by, reason=history.REASON_ASSIGN)
     notify.send_many(
         [
             notify.Message(
@@ -222,6 +226,7 @@ def record_mediation(*, case, by, held_on, parties, other_parties, mediators, ot
     record.mediators.set(mediators)
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     case.refresh_from_db()
+    history.record_changes([case], by=by, reason=history.REASON_MEDIATION)
     CaseEvent.objects.create(
         case=case,
         action="mediation",
@@ -243,6 +248,7 @@ def record_mediation_follow_up(*, record, by, kept, followed_up_on):
     case = record.case
     Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
     case.refresh_from_db()
+    history.record_changes([case], by=by, reason=history.REASON_MEDIATION)
     CaseEvent.objects.create(
         case=case,
         action="mediation_follow_up",
@@ -301,8 +307,10 @@ def flag_overdue(now=None):
             "user_id", "community_id"
         ):
             staff.setdefault(community_id, set()).add(user_id)
+        flagged = list(Case.objects.filter(pk__in=ids).prefetch_related("department__members"))
+        history.record_changes(flagged, by=None, reason=history.REASON_OVERDUE)
         messages = []
-        for case in Case.objects.filter(pk__in=ids).prefetch_related("department__members"):
+        for case in flagged:
             recipients = set(staff.get(case.community_id, ()))
             if case.assignee_id:
                 recipients.add(case.assignee_id)

@@ -8,10 +8,10 @@ from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
-from gridapp.forms import posted
+from gridapp.forms import id_param, posted
 
 from . import services, workflow
 from .filters import CaseFilter
@@ -28,7 +28,7 @@ def _files(request):
 def case_create(request):
     """Intake at the office, or "raise a case" from a visit (prefilled from it)."""
     initial = {}
-    if (visit_id := request.GET.get("visit", "")).isdigit():
+    if (visit_id := id_param(request.GET.get("visit"))) is not None:
         visit = scope.get_visit(request.user, visit_id)
         initial = {
             "grid": visit.grid_id,
@@ -56,7 +56,7 @@ def case_create(request):
             complainant_name=data["complainant_name"],
             complainant_phone=data["complainant_phone"],
             anonymous=data["anonymous"],
-            visit_id=int(visit_id) if visit_id.isdigit() else None,
+            visit_id=visit_id,
         )
         for photo in data["photos"]:
             case.photos.create(image=photo)
@@ -65,8 +65,14 @@ def case_create(request):
     return render(request, "gridapp/form.html", {"form": form, "title": _("Record a case")})
 
 
-def case_detail(request, pk, *, forms=None, conflict=None, status=200):
+@require_safe
+def case_detail(request, pk):
     """The case: who is responsible now, deadline, timeline, mediation, and the actions this user may take."""
+    return _case_page(request, pk)
+
+
+def _case_page(request, pk, *, forms=None, conflict=None, status=200):
+    """The case page; after a refused or stale action (a POST), with the user's form and what changed."""
     case = scope.get_case(request.user, pk)
     actions = workflow.available_actions(request.user, case)
     forms = forms or {}
@@ -102,14 +108,14 @@ def case_act(request, pk, action):
     if action not in workflow.ACTIONS:
         raise PermissionDenied(_("You cannot do this on this case now."))
     form = ActionForm(request.POST, request.FILES, action=workflow.ACTIONS[action], case=case, user=request.user)
-    seen = request.POST.get("version", "")
-    if seen.isdigit() and int(seen) != case.version:
+    seen = id_param(request.POST.get("version"))
+    if seen is not None and seen != case.version:
         # Before the table: the action may have been possible on the page the user saw.
-        return _changed(request, pk, action, form, services.CaseChanged(case, int(seen)))
+        return _changed(request, pk, action, form, services.CaseChanged(case, seen))
     if not workflow.allowed(request.user, case, action):
         raise PermissionDenied(_("You cannot do this on this case now."))
     if not form.is_valid():
-        return case_detail(request, pk, forms={action: form}, status=400)
+        return _case_page(request, pk, forms={action: form}, status=400)
     data = form.cleaned_data
     change = services.Change(
         note=data.get("note", ""),
@@ -128,6 +134,9 @@ def case_act(request, pk, action):
     except services.CaseChanged as changed:
         return _changed(request, pk, action, form, changed)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label})
+    if not scope.cases(request.user).filter(pk=pk).exists():
+        # A department that returned the case no longer sees it: back to its queue, not a 404.
+        return redirect("department_queue")
     return redirect("case_detail", pk=pk)
 
 
@@ -135,7 +144,7 @@ def _changed(request, pk, action, form, changed):
     """Nothing is lost: the form comes back with what the user typed, and the changes made meanwhile."""
     form.data = form.data.copy()
     form.data["version"] = changed.case.version
-    return case_detail(request, pk, forms={action: form}, conflict=changed, status=409)
+    return _case_page(request, pk, forms={action: form}, conflict=changed, status=409)
 
 
 def _require_mediator(user, case):
@@ -173,6 +182,7 @@ def mediation_follow_up(request, pk):
     )
 
 
+@require_safe
 def case_queue(request):
     """All cases the user may see, filtered and sorted; staff assign in bulk."""
     data = request.GET.copy()
@@ -209,6 +219,7 @@ def case_bulk_assign(request):
     return redirect("case_queue")
 
 
+@require_safe
 def department_queue(request):
     """The cases referred to the user's departments that are theirs to act on: dispatched to them
     (a case they resolved waits for verification elsewhere; a returned or reopened one is the
@@ -218,6 +229,7 @@ def department_queue(request):
     return render(request, "cases/department_queue.html", {"cases": to_act_on})
 
 
+@require_safe
 def case_photo(request, pk):
     """A case photo, served only to those who may see the case."""
     photo = get_object_or_404(CasePhoto, pk=pk, case__in=scope.cases(request.user))
@@ -226,6 +238,7 @@ def case_photo(request, pk):
     return response
 
 
+@require_safe
 def category_list(request):
     """The case categories and their deadlines; community staff and admins edit them."""
     return render(

@@ -3,10 +3,16 @@ foreign-key choice taken from ``gridapp.scope``."""
 
 from axes.admin import AccessAttemptAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -14,9 +20,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import scope, security, sessions
+from .forms import id_param
 from .models import (
     Building,
     Community,
+    DataAccessLog,
     Grid,
     Household,
     HouseholdTagLink,
@@ -28,6 +36,8 @@ from .models import (
     Town,
     WorkerHeartbeat,
 )
+from .templatetags.gridapp_tags import mask_id, mask_phone
+from .validators import normalize_id_number
 
 admin.site.site_header = _("gridapp administration")
 admin.site.site_title = _("gridapp")
@@ -45,6 +55,21 @@ _SCOPED = {
 
 def _is_admin(request):
     return scope.for_user(request.user).is_admin
+
+
+class _AutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks a submitted value up to show it again: one that is no id
+    at all was a server error. It is shown as nothing chosen, and the form says what is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        ids = []
+        for item in value:
+            try:
+                self.field.target_field.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return super().optgroups(name, ids, attr)
 
 
 class AdminOnly:
@@ -65,8 +90,45 @@ class AdminOnly:
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = _AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-class ScopedAdmin(AdminOnly, SimpleHistoryAdmin):
+    def response_action(self, request, queryset):
+        # Django's own action handling passes the selected ids straight to the database: one that
+        # is not an id at all was a server error. Browsers only send the ids of the list's rows.
+        for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+            try:
+                self.model._meta.pk.to_python(value)
+            except ValidationError:
+                raise BadRequest("The selection holds something that is not an id.") from None
+        return super().response_action(request, queryset)
+
+
+class HistoryPageAdmin:
+    """The admin's "History" shows gridapp's history page (field by field, ID numbers and phones
+    masked, health notes not shown). simple-history's own per-version page would show an old
+    version's full ID number, and its revert would bypass the services: it shows the same page."""
+
+    history_page = None  # the model's key in gridapp.history_views.AUDITED
+
+    def history_view(self, request, object_id, extra_context=None):
+        if self.history_page is None:
+            return super().history_view(request, object_id, extra_context)
+        from .history_views import history_page  # the views import the models of every app
+
+        if (pk := id_param(str(object_id))) is None:
+            raise Http404("No such record")
+        return history_page(request, self.history_page, pk)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if self.history_page is None:
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        return self.history_view(request, object_id)
+
+
+class ScopedAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
     """Changelists and foreign-key choices come from the scope module."""
 
     def get_queryset(self, request):
@@ -78,12 +140,45 @@ class ScopedAdmin(AdminOnly, SimpleHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class ArchiveActions:
+    """Households, residents and shops are archived and restored, never deleted: there is no
+    delete permission (AdminOnly), hence no delete page or action, and these two actions instead.
+    Each record is saved on its own, so its history records the change."""
+
+    actions = ["archive_selected", "restore_selected"]
+
+    def _set_archived(self, request, queryset, archived_at):
+        count = 0
+        for obj in queryset.filter(archived_at__isnull=archived_at is not None):
+            obj.archived_at = archived_at
+            obj.save(update_fields=["archived_at", "updated_at"])
+            count += 1
+        return count
+
+    @admin.action(description=_("Archive the selected records (they can be restored)"), permissions=["change"])
+    def archive_selected(self, request, queryset):
+        count = self._set_archived(request, queryset, timezone.now())
+        message = ngettext("%(count)d record archived.", "%(count)d records archived.", count)
+        self.message_user(request, message % {"count": count})
+
+    @admin.action(description=_("Restore the selected records from the archive"), permissions=["change"])
+    def restore_selected(self, request, queryset):
+        count = self._set_archived(request, queryset, None)
+        message = ngettext("%(count)d record restored.", "%(count)d records restored.", count)
+        self.message_user(request, message % {"count": count})
+
+
 class ResidentInline(admin.TabularInline):
     model = Resident
-    fields = ["name", "sex", "date_of_birth", "mobile", "is_head", "archived_at"]
+    fields = ["name", "sex", "date_of_birth", "masked_mobile", "is_head", "archived_at"]
+    readonly_fields = ["masked_mobile"]  # a list: phones masked (the resident's own page has the number)
     extra = 0
     show_change_link = True
     can_delete = False
+
+    @admin.display(description=_("mobile"))
+    def masked_mobile(self, obj):
+        return mask_phone(obj.mobile)
 
 
 class HouseholdTagInline(admin.TabularInline):
@@ -101,15 +196,23 @@ class TownAdmin(AdminOnly, admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class LogEntryHistory:
+    """For models without simple-history versions (communities, grids): the admin's History is
+    Django's own log of admin changes (simple-history's page failed on them with a 500)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+
 @admin.register(Community)
-class CommunityAdmin(ScopedAdmin):
+class CommunityAdmin(LogEntryHistory, ScopedAdmin):
     list_display = ["name", "code", "town"]
     search_fields = ["name", "code"]
     list_filter = ["town"]
 
 
 @admin.register(Grid)
-class GridAdmin(ScopedAdmin):
+class GridAdmin(LogEntryHistory, ScopedAdmin):
     list_display = ["name", "number", "community"]
     search_fields = ["name", "community__name"]
     list_filter = ["community"]
@@ -123,7 +226,8 @@ class BuildingAdmin(ScopedAdmin):
 
 
 @admin.register(Household)
-class HouseholdAdmin(ScopedAdmin):
+class HouseholdAdmin(ArchiveActions, ScopedAdmin):
+    history_page = "household"
     list_display = ["address", "head_name", "grid", "tenure", "archived_at"]
     search_fields = ["address", "head_name", "phone", "residents__name"]
     list_filter = ["grid", "tenure", "tags__tag", ("archived_at", admin.EmptyFieldListFilter)]
@@ -132,8 +236,47 @@ class HouseholdAdmin(ScopedAdmin):
     inlines = [HouseholdTagInline, ResidentInline]
 
 
+class ResidentAdminForm(forms.ModelForm):
+    """The full ID number never reaches the page: blank keeps it, a new one replaces it."""
+
+    class Meta:
+        model = Resident
+        # Not the health notes: those are for the grid's worker and the community's staff only.
+        fields = [
+            "household",
+            "name",
+            "sex",
+            "date_of_birth",
+            "id_number",
+            "mobile",
+            "is_head",
+            "relation_to_head",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+            "emergency_contact_relation",
+            "archived_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "id_number" in self.fields and self.instance.id_number:
+            self.initial["id_number"] = ""
+            self.fields["id_number"].help_text = _(
+                "Registered: %(masked)s. Leave blank to keep it; type the full number to replace it."
+            ) % {"masked": mask_id(self.instance.id_number)}
+
+    def clean_id_number(self):
+        value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if not value and self.instance.pk:
+            return self.instance.id_number
+        return value
+
+
 @admin.register(Resident)
-class ResidentAdmin(ScopedAdmin):
+class ResidentAdmin(ArchiveActions, ScopedAdmin):
+    history_page = "resident"
+    form = ResidentAdminForm
+    exclude = ["health_notes"]
     list_display = ["name", "sex", "date_of_birth", "household", "archived_at"]
     search_fields = ["name", "mobile", "household__address"]
     list_filter = ["sex", "categories__category", "household__grid", ("archived_at", admin.EmptyFieldListFilter)]
@@ -143,7 +286,8 @@ class ResidentAdmin(ScopedAdmin):
 
 
 @admin.register(Shop)
-class ShopAdmin(ScopedAdmin):
+class ShopAdmin(ArchiveActions, ScopedAdmin):
+    history_page = "shop"
     list_display = ["name", "address", "business_type", "street_front", "grid", "archived_at"]
     search_fields = ["name", "address", "operator_name", "phone", "licence_number"]
     list_filter = ["grid", "business_type", "street_front", ("archived_at", admin.EmptyFieldListFilter)]
@@ -207,6 +351,8 @@ class SecurityPolicyAdmin(AdminOnly, admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # as every other list: only admins, and nothing created first
         policy, _created = SecurityPolicy.objects.get_or_create(pk=1)
         return redirect("admin:gridapp_securitypolicy_change", policy.pk)
 
@@ -259,6 +405,24 @@ class LockoutAdmin(AdminOnly, AccessAttemptAdmin):
 @admin.register(AccessLog)
 class LoginLogAdmin(AdminOnly, AccessLogAdmin):
     """Successful log-ins and log-outs, read-only."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataAccessLog)
+class DataAccessLogAdmin(AdminOnly, admin.ModelAdmin):
+    """Who revealed or exported personal data; read-only, never deleted (staff read their
+    community's entries on the access-log page)."""
+
+    list_display = ["created_at", "user", "action", "resident", "community", "ip_address"]
+    list_filter = ["action", "community"]
+    list_select_related = ["user", "resident", "community"]
+    search_fields = ["user__username", "resident__name", "reason"]
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request, obj=None):
         return False

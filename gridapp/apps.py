@@ -8,6 +8,6 @@ class GridappConfig(AppConfig):
     verbose_name = _("Household register")
 
     def ready(self):
-        from . import checks, security  # noqa: F401  (checks registers the system checks on import)
+        from . import checks, lookups, security  # noqa: F401  (checks and lookups register on import)
 
         security.connect()

@@ -19,12 +19,22 @@ from .models import (
     Shop,
     Webhook,
 )
+from .templatetags.gridapp_tags import mask_id
 from .validators import normalize_id_number, normalize_phone, validate_id_matches_birth_date
 
 
 def posted(request):
     """The POST data to bind a form to, or None on GET; an empty POST is still a submission."""
     return request.POST if request.method == "POST" else None
+
+
+def id_param(value):
+    """A parameter that names a row or a number (``?grid=3``, a hidden ``version``) as an int,
+    or None when it is anything else. ``str.isdigit`` is not enough: it also accepts "²" and
+    "١٢", and runs of digits that ``int()`` refuses or no database column can hold."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 _PHONE_FIELDS = ("phone", "landlord_phone", "mobile", "emergency_contact_phone")
@@ -84,8 +94,8 @@ class HouseholdForm(_RegisterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.grids(user)
-        self.fields["building"].queryset = scope.buildings(user)
+        self.fields["grid"].queryset = scope.managed_grids(user)
+        self.fields["building"].queryset = scope.managed_buildings(user)
         self.fields["address"].required = False
         if self.instance.pk:
             self.initial["tags"] = self.instance.tag_values()
@@ -114,7 +124,8 @@ class HouseholdForm(_RegisterForm):
         wanted = set(self.cleaned_data["tags"])
         household.tags.exclude(tag__in=wanted).delete()
         have = set(household.tags.values_list("tag", flat=True))
-        HouseholdTagLink.objects.bulk_create(HouseholdTagLink(household=household, tag=t) for t in wanted - have)
+        for tag in sorted(wanted - have):  # one save each, so each lands in the history with its author
+            HouseholdTagLink.objects.create(household=household, tag=tag)
         return household
 
 
@@ -148,13 +159,21 @@ class ResidentForm(_RegisterForm):
             "health_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, household, **kwargs):
+    def __init__(self, *args, household, show_health_notes=True, **kwargs):
         self.household = household
         super().__init__(*args, **kwargs)
         self.instance.household = household
         self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
         if self.instance.pk:
             self.initial["categories"] = self.instance.category_values()
+        if self.instance.id_number:
+            # The page source never carries the full number (PIPL): blank keeps it, a new one replaces it.
+            self.initial["id_number"] = ""
+            self.fields["id_number"].help_text = _(
+                "Registered: %(masked)s. Leave blank to keep it; type the full number to replace it."
+            ) % {"masked": mask_id(self.instance.id_number)}
+        if not show_health_notes:
+            del self.fields["health_notes"]  # see scope.can_see_health_notes
 
     def clean_date_of_birth(self):
         born = self.cleaned_data.get("date_of_birth")
@@ -166,6 +185,8 @@ class ResidentForm(_RegisterForm):
 
     def clean_id_number(self):
         value = normalize_id_number(self.cleaned_data.get("id_number"))
+        if not value and self.instance.pk:
+            return self.instance.id_number  # left blank: keep the registered number
         if value and Resident.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("A resident with this ID number is already registered."))
         return value
@@ -187,9 +208,8 @@ class ResidentForm(_RegisterForm):
         wanted = set(self.cleaned_data["categories"])
         resident.categories.exclude(category__in=wanted).delete()
         have = set(resident.categories.values_list("category", flat=True))
-        ResidentCategoryLink.objects.bulk_create(
-            ResidentCategoryLink(resident=resident, category=c) for c in wanted - have
-        )
+        for category in sorted(wanted - have):  # one save each, so each lands in the history with its author
+            ResidentCategoryLink.objects.create(resident=resident, category=category)
         return resident
 
 
@@ -227,8 +247,8 @@ class ShopForm(_RegisterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.grids(user)
-        self.fields["building"].queryset = scope.buildings(user)
+        self.fields["grid"].queryset = scope.managed_grids(user)
+        self.fields["building"].queryset = scope.managed_buildings(user)
 
     def clean(self):
         data = super().clean()
@@ -248,7 +268,7 @@ class BuildingForm(_RegisterForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.grids(user)
+        self.fields["grid"].queryset = scope.managed_grids(user)
 
     def clean(self):
         data = super().clean()
@@ -318,3 +338,14 @@ class WebhookForm(_RegisterForm):
         if not url.lower().startswith(("http://", "https://")):
             raise forms.ValidationError(_("A webhook address starts with http:// or https://."))
         return url
+
+
+class RevealIdForm(forms.Form):
+    """Why the full ID number is needed; kept in the access log (gridapp.privacy)."""
+
+    reason = forms.CharField(
+        label=_("Why do you need the full ID number?"),
+        max_length=300,
+        min_length=2,
+        help_text=_("For example: applying for the old-age allowance at the town office. Kept in the access log."),
+    )

@@ -6,6 +6,7 @@ import datetime
 from django.db.models import Exists, F, OuterRef
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from cases.models import OPEN_STATES, State
 from visits.checkins import active_assignments, due_checkins
@@ -27,6 +28,7 @@ CHECKINS_ON_THE_DAY = 15
 CASES_ON_THE_DAY = 15
 
 
+@require_safe
 def home(request):
     """A worker's day; a staff member's community; every community for an admin."""
     user_scope = scope.for_user(request.user)

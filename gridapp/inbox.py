@@ -5,19 +5,21 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from . import scope
 from .forms import WebhookForm, posted
 from .models import DeliveryStatus, Webhook
 
 
+@require_safe
 def inbox(request):
     notifications = scope.notifications(request.user).order_by("-created_at")
     page = Paginator(notifications, 30).get_page(request.GET.get("page"))
     return render(request, "gridapp/inbox.html", {"page": page})
 
 
+@require_safe
 def notification_detail(request, pk):
     notification = get_object_or_404(scope.notifications(request.user), pk=pk)
     if notification.read_at is None:
@@ -32,6 +34,7 @@ def inbox_mark_all_read(request):
     return redirect("inbox")
 
 
+@require_safe
 def failed_deliveries(request):
     """Deliveries that failed for good, for the staff of the communities they concern."""
     scope.require_manage(request.user)
@@ -47,7 +50,7 @@ def failed_deliveries(request):
 def community_webhook(request, pk):
     """Staff set their community's group-robot webhook."""
     community = scope.get_community(request.user, pk)
-    scope.require_manage(request.user)
+    scope.require_manage(request.user, community.pk)
     hook = Webhook.objects.filter(community=community).first()
     form = WebhookForm(posted(request), instance=hook)
     if request.method == "POST" and form.is_valid():

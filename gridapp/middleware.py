@@ -6,6 +6,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
@@ -117,3 +119,43 @@ class NoStoreMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+# What an HTML form sends; a page never needs another method (see AllowedMethodsMiddleware).
+ALLOWED_METHODS = ("GET", "HEAD", "POST")
+
+
+class AllowedMethodsMiddleware:
+    """Only GET, HEAD and POST reach a view; anything else (PUT, PATCH, DELETE, OPTIONS, TRACE …)
+    is answered 405 here, for every URL including the admin's. A view written for GET and POST
+    never meets a DELETE it would answer like a GET. Within the three, a page that only reads is
+    decorated ``require_safe`` and an action ``require_POST``, so a POST to a page is 405 too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ALLOWED_METHODS:
+            return HttpResponseNotAllowed(ALLOWED_METHODS)
+        return self.get_response(request)
+
+
+class DeniedLogMiddleware:
+    """Every refusal a view raises is logged on ``gridapp.security`` (gridapp.security.log_denied):
+    PermissionDenied (403: the scope module's "may see but not change", the case table's refusals,
+    the admin's) and Http404 (404: the scope module's "not in your scope", which must look like a
+    missing object to the user but not to whoever reads the log). CSRF failures are logged by
+    gridapp.security.csrf_failure. The response is Django's usual one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied):
+            security.log_denied(request, 403, exception)
+        elif isinstance(exception, Http404):
+            security.log_denied(request, 404, exception)
+        return None

@@ -210,6 +210,7 @@ class Household(TimeStamped, Archivable):
 class HouseholdTagLink(models.Model):
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="tags")
     tag = models.CharField(_("tag"), max_length=20, choices=HouseholdTag.choices)
+    history = HistoricalRecords()  # a tag added or removed is part of the household's history
 
     class Meta:
         verbose_name = _("household tag")
@@ -267,6 +268,8 @@ class Resident(TimeStamped, Archivable):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["household", "-is_head", "date_of_birth"]
+        # Which roles hold it by default: gridapp.scope.ROLE_PERMISSIONS.
+        permissions = [("reveal_id_number", _("Can reveal a resident's full ID number"))]
         constraints = [
             # Blank IDs are allowed (children, unknown); a real one is registered once.
             models.UniqueConstraint(
@@ -308,6 +311,7 @@ class Resident(TimeStamped, Archivable):
 class ResidentCategoryLink(models.Model):
     resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="categories")
     category = models.CharField(_("person category"), max_length=20, choices=PersonCategory.choices)
+    history = HistoricalRecords()  # categories set check-in cadences: who changed them matters
 
     class Meta:
         verbose_name = _("person category")
@@ -584,3 +588,47 @@ class SecurityPolicy(models.Model):
     @classmethod
     def current(cls):
         return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class DataAccess(models.TextChoices):
+    REVEAL_ID = "reveal_id", _("Revealed the full ID number")
+    EXPORT = "export", _("Exported personal data")
+
+
+class DataAccessLog(models.Model):
+    """Who saw or took out a resident's personal data beyond what pages show, when, from where
+    and why (PIPL): written by ``gridapp.privacy``, read by the community's staff and admins,
+    never changed or deleted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=DataAccess.choices)
+    resident = models.ForeignKey(
+        Resident,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_log",
+        verbose_name=_("resident"),
+    )
+    # The community whose staff read this entry, kept at the time of access (an export of a
+    # list names no single resident).
+    community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data access log")
+        ordering = ["-created_at"]
+        indexes = [
+            # The access log page: a community's entries, newest first.
+            models.Index(fields=["community", "-created_at"], name="dataaccess_community_idx"),
+            # The same, narrowed to one resident (linked from the resident's page).
+            models.Index(fields=["resident", "-created_at"], name="dataaccess_resident_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"

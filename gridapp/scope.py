@@ -14,6 +14,8 @@ Rules (see docs/security.md):
   households and shops of their grid(s) and edits their own visits for 24 hours.
 
 Visits, follow-ups and campaigns are scoped by the grid they belong to, like the register.
+Each role applies to its own grid or community (``manages``, ``managed_grids``): staff of one
+community who also work a grid of another are only a grid worker there.
 """
 
 import datetime
@@ -27,7 +29,19 @@ from django.utils import timezone
 from cases.models import Case
 from visits.models import Campaign, FollowUp, Visit
 
-from .models import Building, Community, Delivery, Grid, Household, Notification, Resident, Role, RoleKind, Shop
+from .models import (
+    Building,
+    Community,
+    DataAccessLog,
+    Delivery,
+    Grid,
+    Household,
+    Notification,
+    Resident,
+    Role,
+    RoleKind,
+    Shop,
+)
 
 # A worker may correct their own visit for this long; staff and admins at any time.
 VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -75,6 +89,37 @@ def for_user(user):
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+# The Django permissions each role holds by default (gridapp.backends.RolePermissionBackend
+# grants them; an admin may give one to anyone else through the user's permissions or a group).
+# What the permission applies to is still the user's scope: staff reveal IDs in their community.
+ROLE_PERMISSIONS = {
+    RoleKind.ADMIN: frozenset({"gridapp.reveal_id_number", "gridapp.view_dataaccesslog"}),
+    RoleKind.COMMUNITY_STAFF: frozenset({"gridapp.reveal_id_number", "gridapp.view_dataaccesslog"}),
+    RoleKind.GRID_WORKER: frozenset(),
+}
+
+
+def role_permissions(user):
+    """The permissions the user's roles give (none to a user without a role or an inactive one)."""
+    user_scope = for_user(user)
+    kinds = [
+        kind
+        for kind, held in (
+            (RoleKind.ADMIN, user_scope.is_admin),
+            (RoleKind.COMMUNITY_STAFF, user_scope.is_staff),
+            (RoleKind.GRID_WORKER, user_scope.is_worker),
+        )
+        if held
+    ]
+    return frozenset().union(*(ROLE_PERMISSIONS[kind] for kind in kinds))
+
+
+def require_admin(user):
+    """Raise PermissionDenied unless the user is a gridapp admin (the same answer for every object)."""
+    if not for_user(user).is_admin:
+        raise PermissionDenied("Only admins read the change history.")
 
 
 def forget(user):
@@ -146,10 +191,39 @@ def _get(queryset, pk):
         raise Http404(f"No {queryset.model._meta.model_name} {pk!r} in scope") from None
 
 
-def require_manage(user):
-    """Raise PermissionDenied unless the user may create, edit and archive register records."""
-    if not for_user(user).can_manage_register:
+def manages(user, community_id):
+    """Whether the user creates, edits and archives the register of this community: its staff and
+    admins. Per community, not per user: staff of one community who also work a grid of another
+    are a grid worker there."""
+    scope = for_user(user)
+    return scope.is_admin or community_id in scope.staff_community_ids
+
+
+def require_manage(user, community_id=None):
+    """Raise PermissionDenied unless the user may create, edit and archive register records (of
+    ``community_id`` when given)."""
+    if not for_user(user).can_manage_register or (community_id is not None and not manages(user, community_id)):
         raise PermissionDenied("Only community staff and admins change the register.")
+
+
+def managed_grids(user):
+    """The grids whose register the user changes: the choices of the register's forms."""
+    scope = for_user(user)
+    qs = Grid.objects.select_related("community__town")
+    return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
+
+
+def managed_buildings(user):
+    scope = for_user(user)
+    qs = Building.objects.select_related("grid", "community")
+    return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
+
+
+def _archived_only_for_managers(user, obj, community_id, archived):
+    """An archived record is open to those who manage its community, and 404 to anyone else."""
+    if archived and not manages(user, community_id):
+        raise Http404(f"No {obj._meta.model_name} {obj.pk!r} in scope (archived)")
+    return obj
 
 
 def get_grid(user, pk):
@@ -159,7 +233,7 @@ def get_grid(user, pk):
 def get_building(user, pk, *, write=False):
     obj = _get(buildings(user), pk)
     if write:
-        require_manage(user)
+        require_manage(user, obj.community_id)
     return obj
 
 
@@ -167,8 +241,10 @@ def get_household(user, pk, *, write=False):
     """A household the user may see (archived ones only for those who manage the register)."""
     scope = for_user(user)
     obj = _get(households(user, include_archived=scope.can_manage_register), pk)
+    community_id = obj.grid.community_id
+    _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
     if write:
-        require_manage(user)
+        require_manage(user, community_id)
     return obj
 
 
@@ -176,16 +252,21 @@ def get_resident(user, pk, *, write=False, contact_only=False):
     """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's worker."""
     scope = for_user(user)
     obj = _get(residents(user, include_archived=scope.can_manage_register), pk)
+    community_id = obj.household.grid.community_id
+    archived = obj.archived_at is not None or obj.household.archived_at is not None
+    _archived_only_for_managers(user, obj, community_id, archived)
     if write and not contact_only:
-        require_manage(user)
+        require_manage(user, community_id)
     return obj
 
 
 def get_shop(user, pk, *, write=False):
     scope = for_user(user)
     obj = _get(shops(user, include_archived=scope.can_manage_register), pk)
+    community_id = obj.grid.community_id
+    _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
     if write:
-        require_manage(user)
+        require_manage(user, community_id)
     return obj
 
 
@@ -193,10 +274,19 @@ def can_manage_register(user):
     return for_user(user).can_manage_register
 
 
+def can_see_health_notes(user, grid):
+    """Health notes (sensitive personal information) are for the grid's worker(s) and the
+    community's staff, who visit and care for the resident; not for admins as such (town IT
+    keeps the register running and has no care task: an admin who needs them takes a staff
+    role, which is visible in the roles table), nor for department staff or other grids."""
+    user_scope = for_user(user)
+    return grid.pk in user_scope.worker_grid_ids or grid.community_id in user_scope.staff_community_ids
+
+
 def can_edit_resident_contact(user, resident):
     """Workers may edit contact details and health notes of residents in their grid(s)."""
     scope = for_user(user)
-    return scope.can_manage_register or resident.household.grid_id in scope.worker_grid_ids
+    return manages(user, resident.household.grid.community_id) or resident.household.grid_id in scope.worker_grid_ids
 
 
 # --- visits ---------------------------------------------------------------------------
@@ -210,8 +300,7 @@ def visits(user):
 
 def can_edit_visit(user, visit):
     """Staff and admins at any time; the worker who logged it within 24 hours of logging it."""
-    scope = for_user(user)
-    if scope.can_manage_register:
+    if manages(user, visit.grid.community_id):
         return True
     return visit.worker_id == user.pk and timezone.now() - visit.created_at < VISIT_EDIT_WINDOW
 
@@ -277,6 +366,16 @@ def deliveries(user):
     return qs.filter(notification__community_id__in=scope.staff_community_ids)
 
 
+def access_logs(user):
+    """Who revealed or exported residents' personal data: a staff member reads their community's
+    entries, an admin all; anyone else nothing (the view answers 403 before asking)."""
+    user_scope = for_user(user)
+    qs = DataAccessLog.objects.select_related("user", "resident", "community")
+    if user_scope.is_admin:
+        return qs
+    return qs.filter(community_id__in=user_scope.staff_community_ids)
+
+
 # --- cases ----------------------------------------------------------------------------
 
 
@@ -300,6 +399,13 @@ def cases(user):
         | Q(community_id__in=scope.staff_community_ids)
         | Q(department_id__in=department_ids(user))
     )
+
+
+def managed_cases(user):
+    """The cases the user may assign in bulk: those of the communities they run (admins: all)."""
+    scope = for_user(user)
+    qs = cases(user)
+    return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
 
 
 def get_case(user, pk):

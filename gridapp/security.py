@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 
 from . import scope
 
@@ -92,6 +93,31 @@ def _username(value):
     return repr(str(value)[:150]) if value else "-"
 
 
+def log_denied(request, status, reason):
+    """One line per refused request: who, what, where and why. The path only, never the query
+    string (a search may hold a phone or ID number); the reason is the exception's message
+    (e.g. "No household 12 in scope"), which names models and ids, never personal data."""
+    user = getattr(request, "user", None)
+    username = user.get_username() if user is not None and user.is_authenticated else None
+    reason = str(reason) or type(reason).__name__
+    log.warning(
+        "access denied: status=%s user=%s method=%s path=%r reason=%r",
+        status,
+        _username(username),
+        request.method,
+        request.path[:300],
+        reason[:300],
+    )
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: log the refusal, then answer with Django's own 403 page."""
+    from django.views.csrf import csrf_failure as django_csrf_failure
+
+    log_denied(request, 403, f"CSRF: {reason}")
+    return django_csrf_failure(request, reason=reason)
+
+
 def on_logged_in(sender, request, user, **kwargs):
     stamp = now()
     request.session[LOGIN_AT] = stamp
@@ -100,12 +126,24 @@ def on_logged_in(sender, request, user, **kwargs):
     log.info("login succeeded: user=%s ip=%s", _username(user.get_username()), client_ip(request) or "-")
 
 
+def _failed_username(value):
+    """A failed log-in's username as logged: as typed when such an account exists; otherwise a
+    keyed digest, the same for the same text (so repeated tries still line up), because what
+    lands in the username box by mistake is often a password, a phone or an ID number."""
+    if not value:
+        return "-"
+    user_model = get_user_model()
+    if user_model._default_manager.filter(**{user_model.USERNAME_FIELD: str(value)[:150]}).exists():
+        return _username(value)
+    return "unknown:" + salted_hmac("gridapp.security.failed_username", str(value)).hexdigest()[:12]
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already replaced the password in ``credentials``; only the username is read.
     username = credentials.get(get_user_model().USERNAME_FIELD)
     ip = client_ip(request) if request is not None else None
     locked_out = bool(getattr(request, "axes_locked_out", False))
-    log.warning("login failed: user=%s ip=%s locked_out=%s", _username(username), ip or "-", locked_out)
+    log.warning("login failed: user=%s ip=%s locked_out=%s", _failed_username(username), ip or "-", locked_out)
 
 
 def on_logged_out(sender, request, user, **kwargs):

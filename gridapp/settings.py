@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridapp.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "gridapp.middleware.AllowedMethodsMiddleware",  # GET, HEAD and POST only: 405 for anything else
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "gridapp.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "gridapp.middleware.DeniedLogMiddleware",  # every 403 and 404 a view raises, on gridapp.security
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
@@ -153,6 +155,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
     "django.contrib.auth.backends.ModelBackend",
+    "gridapp.backends.RolePermissionBackend",  # the permissions a role brings (gridapp.scope.ROLE_PERMISSIONS)
 ]
 # No maximum length: Django sets none, and long passphrases (64 characters and more) are welcome.
 AUTH_PASSWORD_VALIDATORS = [
@@ -161,6 +164,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "gridapp.security.csrf_failure"  # logs the refusal like every other 403
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import home, inbox, two_factor, views
+from . import history_views, home, inbox, privacy_views, two_factor, views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -25,6 +25,9 @@ urlpatterns = [
     path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
     path("residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),
     path("residents/<int:pk>/archive/", views.resident_archive, name="resident_archive"),
+    path("residents/<int:pk>/reveal-id/", privacy_views.resident_reveal_id, name="resident_reveal_id"),
+    path("access-log/", privacy_views.access_log, name="access_log"),
+    path("history/<slug:model>/<int:pk>/", history_views.record_history, name="record_history"),
     path("shops/new/", views.shop_form, name="shop_create"),
     path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
     path("shops/<int:pk>/edit/", views.shop_form, name="shop_edit"),

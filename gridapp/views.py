@@ -10,19 +10,20 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from visits.checkins import with_due_dates
 from visits.models import CareAssignment
 from visits.selectors import last_visit_at
 
-from . import scope
+from . import privacy, scope
 from .forms import (
     BuildingForm,
     HouseholdForm,
     RegisterSearchForm,
     ResidentContactForm,
     ResidentForm,
+    RevealIdForm,
     ShopForm,
     posted,
 )
@@ -62,7 +63,7 @@ def _paginate(request, queryset):
 
 
 def _search_households(user, grid, filters):
-    archived = filters.get("archived") and scope.can_manage_register(user)
+    archived = filters.get("archived") and scope.manages(user, grid.community_id)
     qs = scope.households(user, include_archived=True).filter(grid=grid, archived_at__isnull=not archived)
     if q := filters.get("q", "").strip():
         resident_match = Resident.objects.filter(
@@ -96,6 +97,7 @@ def _not_visited_since(qs, days):
     return qs.filter(Q(last_visited__isnull=True) | Q(last_visited__lt=cutoff))
 
 
+@require_safe
 def grid_detail(request, pk):
     """One grid: its households (searchable, filterable), shops and buildings, one tab each."""
     grid = scope.get_grid(request.user, pk)
@@ -105,7 +107,7 @@ def grid_detail(request, pk):
     form = RegisterSearchForm(request.GET)
     # Invalid filters (an unknown category, an over-long search) are shown as errors and ignored.
     filters = form.cleaned_data if form.is_valid() else {}
-    context = {"grid": grid, "tab": tab, "form": form, "can_manage": scope.can_manage_register(request.user)}
+    context = {"grid": grid, "tab": tab, "form": form, "can_manage": scope.manages(request.user, grid.community_id)}
     q = filters.get("q", "").strip()
     if tab == "households":
         context["page"] = _paginate(request, _search_households(request.user, grid, filters))
@@ -134,6 +136,7 @@ def grid_detail(request, pk):
     return render(request, "gridapp/grid_detail.html", context)
 
 
+@require_safe
 def building_detail(request, pk):
     """A building with its households and shops (flood lists and building-wide problems attach here)."""
     building = scope.get_building(request.user, pk)
@@ -152,7 +155,7 @@ def building_detail(request, pk):
             "building": building,
             "households": households,
             "shops": shops,
-            "can_manage": scope.can_manage_register(request.user),
+            "can_manage": scope.manages(request.user, building.community_id),
         },
     )
 
@@ -176,10 +179,11 @@ def _initial_grid(request):
     return {"grid": grid_id} if grid_id and grid_id.isdigit() else {}
 
 
+@require_safe
 def household_detail(request, pk):
     """A household and its residents."""
     household = scope.get_household(request.user, pk)
-    can_manage = scope.can_manage_register(request.user)
+    can_manage = scope.manages(request.user, household.grid.community_id)
     residents = (
         scope.residents(request.user, include_archived=can_manage)
         .filter(household=household)
@@ -197,6 +201,7 @@ def household_detail(request, pk):
             "visits": visits,
             "last_visit": visits[0] if visits else None,
             "history": household.history.select_related("history_user")[:10],
+            "sees_health_notes": scope.can_see_health_notes(request.user, household.grid),
         },
     )
 
@@ -236,8 +241,13 @@ def household_archive(request, pk):
     return _toggle_archive(request, household, _("Household"))
 
 
+@require_safe
 def resident_detail(request, pk):
-    resident = scope.get_resident(request.user, pk)
+    return resident_page(request, scope.get_resident(request.user, pk))
+
+
+def resident_page(request, resident, *, reveal_form=None, revealed_id=None, status=200):
+    """The resident's page; after a reveal (gridapp.privacy_views) it shows the full ID this once."""
     care = with_due_dates(CareAssignment.objects.filter(resident=resident).select_related("level")).first()
     return render(
         request,
@@ -245,15 +255,22 @@ def resident_detail(request, pk):
         {
             "resident": resident,
             "care": care,
-            "can_manage": scope.can_manage_register(request.user),
+            "can_manage": scope.manages(request.user, resident.household.grid.community_id),
             "can_edit_contact": scope.can_edit_resident_contact(request.user, resident),
+            "sees_health_notes": scope.can_see_health_notes(request.user, resident.household.grid),
+            "can_reveal_id": privacy.can_reveal_id(request.user, resident),
+            "reveal_form": reveal_form or RevealIdForm(),
+            "revealed_id": revealed_id,
         },
+        status=status,
     )
 
 
 def resident_create(request, household_pk):
     household = scope.get_household(request.user, household_pk, write=True)
-    form = ResidentForm(posted(request), household=household)
+    form = ResidentForm(
+        posted(request), household=household, show_health_notes=scope.can_see_health_notes(request.user, household.grid)
+    )
     if request.method == "POST" and form.is_valid():
         resident = form.save()
         messages.success(request, _("Resident saved."))
@@ -263,11 +280,16 @@ def resident_create(request, household_pk):
 
 def resident_edit(request, pk):
     """Staff and admins edit everything; the grid's worker edits contact details and health notes."""
-    if scope.can_manage_register(request.user):
-        resident = scope.get_resident(request.user, pk, write=True)
-        form = ResidentForm(posted(request), instance=resident, household=resident.household)
+    # Per community: staff of another community who work this grid edit what its worker may.
+    resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
+    if scope.manages(request.user, resident.household.grid.community_id):
+        form = ResidentForm(
+            posted(request),
+            instance=resident,
+            household=resident.household,
+            show_health_notes=scope.can_see_health_notes(request.user, resident.household.grid),
+        )
     else:
-        resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
         form = ResidentContactForm(posted(request), instance=resident)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -286,6 +308,7 @@ def resident_archive(request, pk):
     return _toggle_archive(request, resident, _("Resident"))
 
 
+@require_safe
 def shop_detail(request, pk):
     shop = scope.get_shop(request.user, pk)
     visits = _visit_history(request.user, shop=shop)
@@ -296,7 +319,7 @@ def shop_detail(request, pk):
             "shop": shop,
             "visits": visits,
             "last_visit": visits[0] if visits else None,
-            "can_manage": scope.can_manage_register(request.user),
+            "can_manage": scope.manages(request.user, shop.grid.community_id),
             "history": shop.history.select_related("history_user")[:10],
         },
     )

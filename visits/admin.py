@@ -4,7 +4,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from gridapp import scope
-from gridapp.admin import AdminOnly
+from gridapp.admin import AdminOnly, HistoryPageAdmin
 
 from .checkins import refresh_last_seen
 from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
@@ -30,7 +30,8 @@ class VisitPhotoInline(admin.TabularInline):
 
 
 @admin.register(Visit)
-class VisitAdmin(AdminOnly, SimpleHistoryAdmin):
+class VisitAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
+    history_page = "visit"
     list_display = ["visited_at", "worker", "household", "shop", "grid", "campaign"]
     list_filter = ["grid", "campaign", "purposes__purpose"]
     search_fields = ["notes", "household__address", "shop__name"]

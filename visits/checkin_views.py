@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from gridapp import scope
-from gridapp.forms import posted
+from gridapp.forms import id_param, posted
 
 from . import checkins
 from .forms import CareAssignmentForm, CareLevelForm
@@ -15,6 +16,7 @@ from .models import CareAssignment, CareLevel
 MAX_ROWS = 500
 
 
+@require_safe
 def checkin_list(request):
     """Due and overdue check-ins in the user's grids (or one grid), most overdue first."""
     today = timezone.localdate()
@@ -23,7 +25,7 @@ def checkin_list(request):
         "resident__household", "level"
     )
     grid = None
-    if (grid_id := request.GET.get("grid", "")).isdigit():
+    if (grid_id := id_param(request.GET.get("grid"))) is not None:
         grid = scope.get_grid(request.user, grid_id)
         assignments = assignments.filter(resident__household__grid=grid)
     rows = list(checkins.due_checkins(assignments, today)[:MAX_ROWS])
@@ -37,6 +39,7 @@ def checkin_list(request):
     )
 
 
+@require_safe
 def care_level_list(request):
     levels = CareLevel.objects.all()
     return render(

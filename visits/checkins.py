@@ -24,6 +24,7 @@ from django.utils.translation import override
 
 from gridapp import notify
 from gridapp.models import PersonCategory, Role, RoleKind
+from gridapp.templatetags.gridapp_tags import mask_phone
 
 from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
 
@@ -241,7 +242,10 @@ def _due_text(due_on, today):
 
 
 def _send_escalations(sweep_id, today):
-    """One message per community staff member listing residents overdue past their grace."""
+    """One message per community staff member listing residents overdue past their grace.
+
+    The emergency contact's phone is masked: the message also goes by e-mail and to the
+    community's group-robot chat; the number is one tap away on the resident's page."""
     by_community = defaultdict(list)
     rows = (
         Reminder.objects.filter(sweep_id=sweep_id, kind=ReminderKind.ESCALATION)
@@ -268,7 +272,11 @@ def _send_escalations(sweep_id, today):
             subject = _("%(n)d residents are overdue for a check-in") % {"n": len(rows)}
             lines = [
                 f"· {grid} {name} {address} {_due_text(due_on, today)} · "
-                + (_("emergency contact %(name)s %(phone)s") % {"name": contact, "phone": phone} if contact else "")
+                + (
+                    _("emergency contact %(name)s %(phone)s") % {"name": contact, "phone": mask_phone(phone)}
+                    if contact
+                    else ""
+                )
                 for grid, name, address, due_on, contact, phone in rows
             ]
         messages.append(

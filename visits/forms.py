@@ -211,7 +211,7 @@ class CampaignForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grids"].queryset = scope.grids(user)
+        self.fields["grids"].queryset = scope.managed_grids(user)
         self.fields["target"].initial = CampaignTarget.STREET_FRONT_SHOPS
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save"), css_class="btn-lg w-100"))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from .checkins import refresh_last_seen
 from .models import FollowUp, Purpose, ResidentSeen, Visit, VisitPhoto, VisitPurpose
@@ -44,7 +45,7 @@ def log_visit(
         return existing, False
     try:
         with transaction.atomic():
-            visit = Visit.objects.create(
+            visit = Visit(
                 worker=worker,
                 client_id=client_id,
                 visited_at=visited_at,
@@ -54,10 +55,21 @@ def log_visit(
                 campaign=campaign,
                 notes=notes,
             )
-            VisitPurpose.objects.bulk_create(VisitPurpose(visit=visit, purpose=p) for p in dict.fromkeys(purposes))
-            ResidentSeen.objects.bulk_create(
-                ResidentSeen(visit=visit, resident=resident, condition=condition)
-                for resident, condition in (conditions or {}).items()
+            visit._history_user = worker  # the history names the worker, in a request or not
+            visit.save(force_insert=True)
+            # bulk_create sends no signal: these write the purposes' and residents' history too.
+            bulk_create_with_history(
+                [VisitPurpose(visit=visit, purpose=p) for p in dict.fromkeys(purposes)],
+                VisitPurpose,
+                default_user=worker,
+            )
+            bulk_create_with_history(
+                [
+                    ResidentSeen(visit=visit, resident=resident, condition=condition)
+                    for resident, condition in (conditions or {}).items()
+                ],
+                ResidentSeen,
+                default_user=worker,
             )
             for photo in photos:
                 VisitPhoto.objects.create(visit=visit, image=photo)
@@ -97,7 +109,10 @@ def update_visit(*, visit, visited_at, purposes, conditions, notes, residents=No
     visit.save(update_fields=["visited_at", "notes", "updated_at"])
     visit.purposes.exclude(purpose__in=purposes).delete()
     have = set(visit.purposes.values_list("purpose", flat=True))
-    VisitPurpose.objects.bulk_create(VisitPurpose(visit=visit, purpose=p) for p in purposes if p not in have)
+    # The editing user comes from the request (simple_history's middleware), as for visit.save().
+    # A purpose ticked twice (a form can post it twice) is saved once, as when the visit was logged.
+    wanted = [p for p in dict.fromkeys(purposes) if p not in have]
+    bulk_create_with_history([VisitPurpose(visit=visit, purpose=p) for p in wanted], VisitPurpose)
     seen = {s.resident_id: s for s in visit.residents_seen.all()}
     for resident, condition in conditions.items():
         record = seen.pop(resident.pk, None)

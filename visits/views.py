@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from gridapp import scope
-from gridapp.forms import posted
+from gridapp.forms import id_param, posted
 
 from . import selectors, services
 from .forms import CampaignForm, FollowUpCloseForm, VisitForm
@@ -18,7 +19,7 @@ from .models import VisitPhoto
 def _log_visit(request, *, household=None, shop=None):
     target = household or shop
     campaign = None
-    if (campaign_id := request.GET.get("campaign", "")).isdigit():
+    if (campaign_id := id_param(request.GET.get("campaign"))) is not None:
         campaign = selectors.open_campaigns(request.user, target.grid).filter(pk=campaign_id).first()
     form = VisitForm(
         posted(request),
@@ -59,7 +60,13 @@ def _log_visit(request, *, household=None, shop=None):
     return render(
         request,
         "visits/visit_form.html",
-        {"form": form, "target": target, "campaign": campaign, "title": _("Log a visit")},
+        {
+            "form": form,
+            "target": target,
+            "campaign": campaign,
+            "title": _("Log a visit"),
+            "sees_health_notes": scope.can_see_health_notes(request.user, target.grid),
+        },
     )
 
 
@@ -73,6 +80,7 @@ def visit_shop(request, shop_pk):
     return _log_visit(request, shop=scope.get_shop(request.user, shop_pk))
 
 
+@require_safe
 def visit_detail(request, pk):
     visit = scope.get_visit(request.user, pk)
     return render(
@@ -89,6 +97,7 @@ def visit_detail(request, pk):
     )
 
 
+@require_safe
 def visit_photo(request, pk):
     """A visit's photo, served only to those who may see the visit (never from a public folder)."""
     photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=scope.visits(request.user))
@@ -112,7 +121,16 @@ def visit_edit(request, pk):
         )
         messages.success(request, _("Visit updated."))
         return redirect(visit)
-    return render(request, "visits/visit_form.html", {"form": form, "target": visit.target, "title": _("Edit visit")})
+    return render(
+        request,
+        "visits/visit_form.html",
+        {
+            "form": form,
+            "target": visit.target,
+            "title": _("Edit visit"),
+            "sees_health_notes": scope.can_see_health_notes(request.user, visit.grid),
+        },
+    )
 
 
 def follow_up_detail(request, pk):
@@ -126,6 +144,7 @@ def follow_up_detail(request, pk):
     return render(request, "visits/follow_up_detail.html", {"follow_up": follow_up, "form": form})
 
 
+@require_safe
 def campaign_list(request):
     campaigns = list(scope.campaigns(request.user).prefetch_related("grids"))
     coverage = selectors.coverage_for(request.user, campaigns)
@@ -151,6 +170,7 @@ def campaign_create(request):
     return render(request, "gridapp/form.html", {"form": form, "title": _("New campaign")})
 
 
+@require_safe
 def campaign_detail(request, pk):
     """Coverage with a progress bar, and the targets not yet visited, each one tap from its form."""
     campaign = scope.get_campaign(request.user, pk)
@@ -171,6 +191,7 @@ def campaign_detail(request, pk):
     )
 
 
+@require_safe
 def visit_weekly(request):
     """Visits per worker per week across the user's grids (staff watch coverage here)."""
     scope.require_manage(request.user)

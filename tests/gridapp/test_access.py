@@ -54,6 +54,17 @@ MATRIX = {
     "shop_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "shop_edit": (lambda o: {"pk": o["shop"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),
     "shop_archive": (lambda o: {"pk": o["shop"].pk}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE}),
+    # Personal data: the full ID needs the permission (staff, admins) and a reason (an empty POST
+    # is a form error); the access log is for staff and admins; the change history for admins.
+    "resident_reveal_id": (
+        lambda o: {"pk": o["resident"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 404, 400, 404, 400]},
+    ),
+    "access_log": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "record_history": (
+        lambda o: {"model": "resident", "pk": o["resident"].pk},
+        {"GET": [LOGIN, 403, 403, 403, 403, 200]},
+    ),
     # Visits: anyone who sees the household or shop may log a visit (an empty POST re-renders).
     "visit_household": (lambda o: {"household_pk": o["household"].pk}, {"GET": READ, "POST": READ}),
     "visit_shop": (lambda o: {"shop_pk": o["shop"].pk}, {"GET": READ, "POST": READ}),
@@ -109,9 +120,10 @@ MATRIX = {
     "otp_setup": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]}),
     "otp_verify": (lambda o: {}, {"GET": [LOGIN, 302, 302, 302, 302, 302], "POST": [LOGIN, 302, 302, 302, 302, 302]}),
     # Public pages.
-    "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302]}),
+    # An empty POST to the log-in page is a form error for the anonymous user; the logged-in are sent on.
+    "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302], "POST": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
-    "set_language": (lambda o: {}, {"POST": [302] * 6}),
+    "set_language": (lambda o: {}, {"GET": [302] * 6, "POST": [302] * 6}),  # GET only redirects
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.
@@ -191,15 +203,29 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
 
 
 @pytest.mark.parametrize(("name", "method", "role", "expected"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
-def test_access(client, world, name, method, role, expected):
+def test_access(client, caplog, world, name, method, role, expected):
     kwargs_for, _ = MATRIX[name]
     url = reverse(name, kwargs=kwargs_for(world))
     if role != "anonymous":
         client.force_login(world["users"][role])
+    caplog.clear()
     response = client.generic(method, url)
     assert response.status_code == expected, f"{role} {method} {url}"
     if expected == LOGIN and role == "anonymous" and name not in {"logout", "set_language"}:
         assert response["Location"].startswith(reverse("login"))
+    assert_denial_logged(caplog, response, role, method, url)
+
+
+def assert_denial_logged(caplog, response, role, method, url):
+    """Every 403 and 404 is one line on gridapp.security naming who, how, where (and why)."""
+    denied = [
+        r.getMessage() for r in caplog.records if r.name == "gridapp.security" and "access denied" in r.getMessage()
+    ]
+    if response.status_code in (403, 404):
+        assert len(denied) == 1, f"{role} {method} {url}: {denied}"
+        assert f"status={response.status_code} user='{role}' method={method} path='{url}'" in denied[0]
+    else:
+        assert not denied, denied
 
 
 @pytest.mark.parametrize("name", ADMIN_URLS)

@@ -1,0 +1,53 @@
+"""Personal data beyond what pages show (PIPL): revealing a resident's full ID number, and the
+access log that every such reveal or export writes. Who may read the log: ``scope.access_logs``.
+
+Masking itself is in ``gridapp.templatetags.gridapp_tags`` (``mask_id``, ``mask_phone``).
+"""
+
+import ipaddress
+import logging
+
+from django.core.exceptions import PermissionDenied
+
+from .models import DataAccess, DataAccessLog
+
+log = logging.getLogger("gridapp.security")
+
+REVEAL_ID_PERMISSION = "gridapp.reveal_id_number"
+VIEW_LOG_PERMISSION = "gridapp.view_dataaccesslog"
+
+
+def can_reveal_id(user, resident):
+    """Whether to offer the reveal on the resident's page (the scope has already let the user in)."""
+    return bool(resident.id_number) and user.has_perm(REVEAL_ID_PERMISSION)
+
+
+def reveal_id_number(*, resident, by, reason, ip):
+    """The resident's full ID number, for one showing; writes the access-log entry first.
+
+    The caller has fetched ``resident`` through the scope (so it is in the user's grids or
+    community); this checks the permission and logs who, whose, when, from where and why.
+    Neither the number nor the reason goes to the application log.
+    """
+    if not by.has_perm(REVEAL_ID_PERMISSION):
+        raise PermissionDenied("Revealing a full ID number needs the reveal_id_number permission.")
+    if not resident.id_number:
+        raise ValueError("no ID number registered")
+    entry = DataAccessLog.objects.create(
+        user=by,
+        action=DataAccess.REVEAL_ID,
+        resident=resident,
+        community_id=resident.household.grid.community_id,
+        ip_address=_address(ip),
+        reason=reason,
+    )
+    log.info("id number revealed: user=%r resident=%s ip=%s entry=%s", by.get_username(), resident.pk, ip, entry.pk)
+    return resident.id_number
+
+
+def _address(value):
+    # REMOTE_ADDR is empty behind a Unix socket; the column takes an address or nothing.
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
