@@ -57,6 +57,9 @@ def _is_admin(request):
     return scope.for_user(request.user).is_admin
 
 
+MAX_SEARCH_LENGTH = 1000  # characters in an admin list's search box
+
+
 class _AutocompleteSelect(AutocompleteSelect):
     """Django's autocomplete widget looks a submitted value up to show it again: one that is no id
     at all was a server error. It is shown as nothing chosen, and the form says what is wrong."""
@@ -94,6 +97,13 @@ class AdminOnly:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = _AutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        # SQLite refuses a LIKE pattern past 50,000 bytes (a server error); no name, address or
+        # note anyone searches for is this long, so such a search matches nothing.
+        if len(search_term) > MAX_SEARCH_LENGTH:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     def response_action(self, request, queryset):
         # Django's own action handling passes the selected ids straight to the database: one that

@@ -1,19 +1,45 @@
-"""``id__in=[…]`` with a number no integer column can hold matches nothing, as ``id=…`` already
-does in Django; without this SQLite raised OverflowError (a server error) when a form's
-multiple-choice field was posted a huge id."""
+"""A number no integer column can hold matches no row, whatever the lookup: Django already says
+so for ``id=…`` and ``id__gt=…``, but ``id__in=[…]`` and a foreign key's ``grid=…`` sent it to the
+database, and SQLite raised OverflowError (a server error) when a form's multiple-choice field or
+an admin list's filter was posted a huge id."""
 
-from django.db.models import IntegerField
+from django.core.exceptions import EmptyResultSet
+from django.db.models import ForeignKey, IntegerField
+from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 from django.db.models.lookups import In
+
+
+def _out_of_range(field, value, connection):
+    if not isinstance(value, int) or isinstance(value, bool) or not isinstance(field, IntegerField):
+        return False
+    low, high = connection.ops.integer_field_range(field.get_internal_type())
+    return (low is not None and value < low) or (high is not None and value > high)
+
+
+def _in_range(lookup, field, connection):
+    """The values of an ``in`` lookup that some row could hold."""
+    lookup.rhs = [value for value in lookup.rhs if not _out_of_range(field, value, connection)]
 
 
 @IntegerField.register_lookup
 class IntegerFieldIn(In):
     def process_rhs(self, compiler, connection):
         if self.rhs_is_direct_value():
-            low, high = connection.ops.integer_field_range(self.lhs.output_field.get_internal_type())
-            self.rhs = [
-                value
-                for value in self.rhs
-                if not isinstance(value, int) or ((low is None or value >= low) and (high is None or value <= high))
-            ]
+            _in_range(self, self.lhs.output_field, connection)
+        return super().process_rhs(compiler, connection)
+
+
+@ForeignKey.register_lookup
+class ForeignKeyExact(RelatedExact):
+    def process_rhs(self, compiler, connection):
+        if _out_of_range(self.lhs.output_field.target_field, self.rhs, connection):
+            raise EmptyResultSet
+        return super().process_rhs(compiler, connection)
+
+
+@ForeignKey.register_lookup
+class ForeignKeyIn(RelatedIn):
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            _in_range(self, self.lhs.output_field.target_field, connection)
         return super().process_rhs(compiler, connection)

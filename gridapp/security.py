@@ -138,6 +138,19 @@ def _failed_username(value):
     return "unknown:" + salted_hmac("gridapp.security.failed_username", str(value)).hexdigest()[:12]
 
 
+def axes_username(request, credentials=None):
+    """AXES_USERNAME_CALLABLE: the username a log-in attempt is recorded and locked out under, as
+    typed but cut to the longest an account can have. Django checks the username's length only
+    after trying it, and django-axes' table holds 255 characters: on PostgreSQL a longer one was
+    a server error instead of a failed attempt."""
+    data = credentials if credentials else getattr(request, "data", request.POST)  # as django-axes reads it
+    value = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(value, str):
+        return value
+    user_model = get_user_model()
+    return value[: user_model._meta.get_field(user_model.USERNAME_FIELD).max_length]
+
+
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # Django has already replaced the password in ``credentials``; only the username is read.
     username = credentials.get(get_user_model().USERNAME_FIELD)

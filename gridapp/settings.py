@@ -179,6 +179,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # gridapp.security logs every attempt itself
 AXES_LOCKOUT_CALLABLE = "gridapp.security.lockout_response"
+AXES_USERNAME_CALLABLE = "gridapp.security.axes_username"  # cut to an account name's length
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
 # from the right; with 0 (no proxy) it is REMOTE_ADDR. Never trust the header without a proxy.
 GRIDAPP_TRUSTED_PROXY_COUNT = env_int("GRIDAPP_TRUSTED_PROXY_COUNT", 0)

@@ -40,7 +40,7 @@ from ..factories import (
 )
 
 # The total number of fuzzed submissions across all targets; each target gets its share.
-TOTAL_EXAMPLES = int(os.environ.get("GRIDAPP_FUZZ_EXAMPLES", "10500"))
+TOTAL_EXAMPLES = int(os.environ.get("GRIDAPP_FUZZ_EXAMPLES", "10200"))
 # Submissions actually sent, per target (hypothesis may stop a target early when its inputs
 # run out, so this is counted, not computed).
 SUBMISSIONS = Counter()

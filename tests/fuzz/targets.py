@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
 from django.test import Client, RequestFactory
@@ -377,6 +378,17 @@ ACCOUNT = [
         names=("next",),
         query=("next",),
         valid=lambda w: {"username": "wu", "password": PASSWORD, "next": "/cases/"},
+        scoped=False,
+        stores=False,
+    ),
+    Target(
+        "admin log in",
+        "admin:login",
+        "nobody",
+        forms=lambda w: [AdminAuthenticationForm()],
+        names=("next",),
+        query=("next",),
+        valid=lambda w: {"username": "admin", "password": PASSWORD, "next": "/admin/"},
         scoped=False,
         stores=False,
     ),
@@ -1066,6 +1078,15 @@ ADMIN = [
     admin_list("cases", Case),
     admin_list("accounts", get_user_model()),
     admin_list("personal data access log", DataAccessLog),
+    Target(
+        "admin: autocomplete",
+        "admin:autocomplete",
+        "admin",
+        "GET",
+        names=("term", "app_label", "model_name", "field_name", "page"),
+        valid=lambda w: {"term": "wu", "app_label": "gridapp", "model_name": "role", "field_name": "user"},
+        weight=0.5,
+    ),
     admin_action("household", Household, "household"),
     admin_action("resident", Resident, "resident"),
     admin_action("account", get_user_model(), "chen"),

@@ -1,6 +1,7 @@
 """What the fuzzing found, kept as plain tests: each failed before its fix."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
@@ -130,3 +131,47 @@ def test_the_admin_history_of_an_id_that_is_no_number_is_not_found(client, world
 def test_the_access_log_ignores_a_resident_that_is_no_id(client, world, value):
     client.force_login(world.staff)
     assert client.get(reverse("access_log"), {"resident": value}).status_code == 200
+
+
+def test_an_admin_list_filtered_by_a_huge_id_is_empty(client, world):
+    """The admin lets a list be narrowed by a foreign key (``?household=…``): a huge id reached
+    SQLite (500). It matches nothing, as a huge ``?id=`` already did."""
+    client.force_login(world.admin)
+    response = client.get(reverse("admin:gridapp_resident_changelist"), {"household": str(2**63)})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 0
+
+
+@pytest.mark.parametrize("login_url", ["login", "admin:login"])
+def test_a_username_longer_than_any_account_is_a_failed_log_in(client, world, login_url):
+    """Django tries a username of any length; django-axes then recorded the failure in a column
+    of 255 characters, which PostgreSQL refused (500). Recorded cut short, it counts toward the
+    lockout like any other failure."""
+    long_name = "wu" + "x" * 400
+    for _ in range(2):
+        response = client.post(reverse(login_url), {"username": long_name, "password": "wrong-password"})
+        assert response.status_code == 200
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.failures_since_start) == (long_name[:150], 2)
+
+
+def test_a_very_long_search_is_refused_or_matches_nothing(client, world):
+    """SQLite refuses a LIKE pattern past 50,000 bytes: the case queue's search and the admin's
+    list search were server errors. The queue's search is limited as the grid page's is (and the
+    default list shown); an admin search that long matches nothing."""
+    long_search = "漏" * 20_000
+    client.force_login(world.staff)
+    response = client.get(reverse("case_queue"), {"q": long_search})
+    assert response.status_code == 200
+    assert "q" in response.context["filter"].form.errors
+    client.force_login(world.admin)
+    for url in (reverse("admin:gridapp_household_changelist"), reverse("admin:cases_case_changelist")):
+        response = client.get(url, {"q": long_search})
+        assert response.status_code == 200
+        assert response.context["cl"].result_count == 0
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": long_search, "app_label": "gridapp", "model_name": "role", "field_name": "user"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
