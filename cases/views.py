@@ -234,7 +234,6 @@ def case_photo(request, pk):
     """A case photo, served only to those who may see the case."""
     photo = get_object_or_404(CasePhoto, pk=pk, case__in=scope.cases(request.user))
     response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -107,8 +107,9 @@ class OTPRequiredMiddleware:
 
 class NoStoreMiddleware:
     """Nothing a logged-in user sees may stay in a browser's or proxy's cache: the back button on
-    a shared office PC after log-out must not show residents' records. A view that chose its own
-    Cache-Control (the photo views: ``private``) keeps it; static files never get here."""
+    a shared office PC after log-out must not show residents' records. Photos of visits and cases
+    (faces, doors, documents) are personal data too and are not cached either. A view that chose
+    its own Cache-Control keeps it; static files never get here."""
 
     def __init__(self, get_response):
         self.get_response = get_response

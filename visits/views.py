@@ -102,7 +102,6 @@ def visit_photo(request, pk):
     """A visit's photo, served only to those who may see the visit (never from a public folder)."""
     photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=scope.visits(request.user))
     response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -11,13 +11,19 @@ import re
 import secrets
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from tests.gridapp.test_access import _png
 from tests.gridapp.test_settings import CLEARED, PROJECT_ROOT, SETUP, start_django
+from visits.models import VisitPhoto
+from visits.services import log_visit
 
 from .conftest import PASSWORD, attempt
 
@@ -165,6 +171,19 @@ def test_a_page_with_personal_data_is_never_cached(prod, wu, ren):
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_a_visit_photo_is_never_cached(prod, wu, ren):
+    """A photo of a door, a face or a document is personal data like the page it belongs to."""
+    visit, _ = log_visit(
+        worker=wu, client_id=uuid.uuid4(), visited_at=timezone.now(), household=ren.household, conditions={ren: "well"}
+    )
+    photo = VisitPhoto.objects.create(visit=visit, image=SimpleUploadedFile("door.png", _png(), "image/png"))
+    prod.force_login(wu)
+    response = prod.get(reverse("visit_photo", args=[photo.pk]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert "max-age=0" in response["Cache-Control"]
 
 
 def test_every_page_of_a_logged_in_user_is_never_cached(prod, staff):
