@@ -99,11 +99,19 @@ class AdminOnly:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
-        # SQLite refuses a LIKE pattern past 50,000 bytes (a server error); no name, address or
-        # note anyone searches for is this long, so such a search matches nothing.
-        if len(search_term) > MAX_SEARCH_LENGTH:
+        # SQLite refuses a LIKE pattern past 50,000 bytes and PostgreSQL any NUL character (both
+        # server errors); no name, address or note anyone searches for holds either, so such a
+        # search matches nothing.
+        if len(search_term) > MAX_SEARCH_LENGTH or "\x00" in search_term:
             return queryset.none(), False
         return super().get_search_results(request, queryset, search_term)
+
+    def changelist_view(self, request, extra_context=None):
+        # The list's filters (``?state__exact=…``) go to the database as typed, without a form:
+        # PostgreSQL refuses a NUL character in a value (a server error). No record holds one.
+        if any("\x00" in value for _key, values in request.GET.lists() for value in values):
+            raise BadRequest("A filter value holds a NUL character.")
+        return super().changelist_view(request, extra_context)
 
     def response_action(self, request, queryset):
         # Django's own action handling passes the selected ids straight to the database: one that

@@ -175,3 +175,18 @@ def test_a_very_long_search_is_refused_or_matches_nothing(client, world):
     )
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_a_nul_character_in_an_admin_filter_or_search_is_refused(client, world):
+    """PostgreSQL refuses a NUL character in a query's value: an admin list filtered or searched
+    with one was a server error there (the fuzzing found ``?state__exact=\\x00``)."""
+    client.force_login(world.admin)
+    url = reverse("admin:cases_case_changelist")
+    assert client.get(url, {"state__exact": "\x00"}).status_code == 400
+    assert client.get(url, {"q": "漏\x00水"}).status_code == 400
+    response = client.get(
+        reverse("admin:autocomplete"),
+        {"term": "wu\x00", "app_label": "gridapp", "model_name": "role", "field_name": "user"},
+    )
+    assert response.status_code == 200
+    assert response.json()["results"] == []
