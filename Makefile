@@ -46,6 +46,8 @@ bench: venv
 	psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname='gridapp_bench'" | grep -q 1 \
 		|| psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -c "CREATE DATABASE gridapp_bench"
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_checkins
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

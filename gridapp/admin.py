@@ -28,6 +28,7 @@ from .models import (
     Grid,
     Household,
     HouseholdTagLink,
+    ImportBatch,
     Resident,
     ResidentCategoryLink,
     Role,
@@ -431,15 +432,34 @@ class LoginLogAdmin(AdminOnly, AccessLogAdmin):
         return False
 
 
+@admin.register(ImportBatch)
+class ImportBatchAdmin(AdminOnly, admin.ModelAdmin):
+    """Register imports: who brought which file into which grid, and what it changed; read-only,
+    never deleted (the records' history names the import)."""
+
+    list_display = ["created_at", "filename", "grid", "kind", "status", "total_rows", "created_by", "committed_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["grid__community", "created_by"]
+    search_fields = ["filename", "sha256", "created_by__username"]
+    date_hierarchy = "created_at"
+    exclude = ["errors"]  # may quote cells of the file; shown on the import's page to its community's staff
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(DataAccessLog)
 class DataAccessLogAdmin(AdminOnly, admin.ModelAdmin):
     """Who revealed or exported personal data; read-only, never deleted (staff read their
     community's entries on the access-log page)."""
 
-    list_display = ["created_at", "user", "action", "resident", "community", "ip_address"]
+    list_display = ["created_at", "user", "action", "resident", "subject", "row_count", "community", "ip_address"]
     list_filter = ["action", "community"]
     list_select_related = ["user", "resident", "community"]
-    search_fields = ["user__username", "resident__name", "reason"]
+    search_fields = ["user__username", "resident__name", "reason", "subject"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request, obj=None):

@@ -169,6 +169,8 @@ def _reason(code):
         return ""
     if code.startswith("action:"):
         return str(workflow.entry_label(code.removeprefix("action:")))
+    if code.startswith("import:"):  # ImportBatch.change_reason
+        return _("Register import #%(number)s") % {"number": code.removeprefix("import:")}
     return {
         history.REASON_ASSIGN: str(workflow.entry_label("assign")),
         history.REASON_MEDIATION: _("Mediation recorded"),

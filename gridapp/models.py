@@ -269,7 +269,10 @@ class Resident(TimeStamped, Archivable):
         verbose_name_plural = _("residents")
         ordering = ["household", "-is_head", "date_of_birth"]
         # Which roles hold it by default: gridapp.scope.ROLE_PERMISSIONS.
-        permissions = [("reveal_id_number", _("Can reveal a resident's full ID number"))]
+        permissions = [
+            ("reveal_id_number", _("Can reveal a resident's full ID number")),
+            ("export_personal_data", _("Can export residents' personal data")),
+        ]
         constraints = [
             # Blank IDs are allowed (children, unknown); a real one is registered once.
             models.UniqueConstraint(
@@ -617,6 +620,9 @@ class DataAccessLog(models.Model):
     community = models.ForeignKey(Community, on_delete=models.PROTECT, related_name="+", verbose_name=_("community"))
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=300)
+    # What an export took out, e.g. "Residents of Grid 1", and how many rows; blank for a reveal.
+    subject = models.CharField(_("what"), max_length=200, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now)
 
     class Meta:
@@ -632,3 +638,79 @@ class DataAccessLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- imports of the register (see gridapp/imports/) ----------------------------------------
+
+
+class ImportKind(models.TextChoices):
+    HOUSEHOLDS = "households", _("Households and residents")
+    SHOPS = "shops", _("Shops")
+
+
+class ImportStatus(models.TextChoices):
+    UPLOADED = "uploaded", _("Uploaded")
+    VALIDATING = "validating", _("Checking")
+    READY = "ready", _("Ready to import")
+    HAS_ERRORS = "has_errors", _("Has errors")
+    COMMITTING = "committing", _("Importing")
+    DONE = "done", _("Imported")
+    CANCELLED = "cancelled", _("Cancelled")
+    FAILED = "failed", _("Failed")
+
+
+class ImportBatch(TimeStamped):
+    """One uploaded register file: checked (preview), then imported in one transaction or not at
+    all. Its status moves only through ``gridapp.imports.services``; kept, never deleted: it
+    says who brought which rows into the register, and the history rows name it."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="imports", verbose_name=_("grid"))
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    filename = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Relative to MEDIA_ROOT/imports; the worker reads the file from there.
+    stored_path = models.CharField(_("stored file"), max_length=300)
+    file_format = models.CharField(_("format"), max_length=10)  # xlsx or csv
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")  # of the error messages
+    status = models.CharField(_("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    # {"households": {"created": 3, "updated": 1, "unchanged": 0}, "residents": {…}, "shops": {…}}
+    counts = models.JSONField(_("counts"), default=dict, blank=True)
+    # [{"row": 4312, "column": "身份证号", "message": "…"}, …], at most GRIDAPP_IMPORT_MAX_ERRORS
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("imported by"),
+    )
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("register import")
+        verbose_name_plural = _("register imports")
+        ordering = ["-created_at"]
+        indexes = [
+            # The imports page: the batches of the user's grids, newest first.
+            models.Index(fields=["grid", "-created_at"], name="importbatch_grid_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.filename} · {self.get_status_display()}"
+
+    def get_absolute_url(self):
+        return reverse("import_detail", args=[self.pk])
+
+    @property
+    def change_reason(self):
+        """The history rows of what this import changed carry this reason."""
+        return f"import:{self.pk}"

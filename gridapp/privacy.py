@@ -15,6 +15,12 @@ log = logging.getLogger("gridapp.security")
 
 REVEAL_ID_PERMISSION = "gridapp.reveal_id_number"
 VIEW_LOG_PERMISSION = "gridapp.view_dataaccesslog"
+EXPORT_PERMISSION = "gridapp.export_personal_data"
+
+
+def can_export(user):
+    """Whether to offer exports and the typhoon roster (what they cover is still the scope)."""
+    return user.has_perm(EXPORT_PERMISSION)
 
 
 def can_reveal_id(user, resident):
@@ -43,6 +49,40 @@ def reveal_id_number(*, resident, by, reason, ip):
     )
     log.info("id number revealed: user=%r resident=%s ip=%s entry=%s", by.get_username(), resident.pk, ip, entry.pk)
     return resident.id_number
+
+
+def log_export(*, by, community_ids, subject, row_count, reason, ip):
+    """Write the access-log entries of one export of personal data: one per community it covers
+    (each community's staff read their own entries), naming what was exported and how many rows.
+
+    Call it inside the transaction that produces the rows, after them: an export that fails
+    leaves no entry, one that is handed out always has its entries. Checks the permission again
+    so that no caller can forget it. Neither the reason nor any exported value goes to the
+    application log.
+    """
+    if not by.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied("Exporting personal data needs the export_personal_data permission.")
+    entries = DataAccessLog.objects.bulk_create(
+        DataAccessLog(
+            user=by,
+            action=DataAccess.EXPORT,
+            resident=None,
+            community_id=community_id,
+            ip_address=_address(ip),
+            reason=reason[: DataAccessLog._meta.get_field("reason").max_length],
+            subject=subject[: DataAccessLog._meta.get_field("subject").max_length],
+            row_count=row_count,
+        )
+        for community_id in sorted(set(community_ids))
+    )
+    log.info(
+        "personal data exported: user=%r communities=%s rows=%s ip=%s",
+        by.get_username(),
+        ",".join(str(c) for c in sorted(set(community_ids))),
+        row_count,
+        ip,
+    )
+    return entries
 
 
 def _address(value):

@@ -36,6 +36,7 @@ from .models import (
     Delivery,
     Grid,
     Household,
+    ImportBatch,
     Notification,
     Resident,
     Role,
@@ -95,8 +96,12 @@ def for_user(user):
 # grants them; an admin may give one to anyone else through the user's permissions or a group).
 # What the permission applies to is still the user's scope: staff reveal IDs in their community.
 ROLE_PERMISSIONS = {
-    RoleKind.ADMIN: frozenset({"gridapp.reveal_id_number", "gridapp.view_dataaccesslog"}),
-    RoleKind.COMMUNITY_STAFF: frozenset({"gridapp.reveal_id_number", "gridapp.view_dataaccesslog"}),
+    RoleKind.ADMIN: frozenset(
+        {"gridapp.reveal_id_number", "gridapp.view_dataaccesslog", "gridapp.export_personal_data"}
+    ),
+    RoleKind.COMMUNITY_STAFF: frozenset(
+        {"gridapp.reveal_id_number", "gridapp.view_dataaccesslog", "gridapp.export_personal_data"}
+    ),
     RoleKind.GRID_WORKER: frozenset(),
 }
 
@@ -374,6 +379,19 @@ def access_logs(user):
     if user_scope.is_admin:
         return qs
     return qs.filter(community_id__in=user_scope.staff_community_ids)
+
+
+def import_batches(user):
+    """Register imports into the grids the user manages (their community's staff, admins)."""
+    return ImportBatch.objects.select_related("grid__community", "created_by", "committed_by").filter(
+        grid__in=managed_grids(user)
+    )
+
+
+def get_import_batch(user, pk):
+    """403 for anyone who imports nothing; 404 for another community's import."""
+    require_manage(user)
+    return _get(import_batches(user), pk)
 
 
 # --- cases ----------------------------------------------------------------------------

@@ -321,3 +321,13 @@ LOGGING = {
 GRIDAPP_PAGE_SIZE = env_int("GRIDAPP_PAGE_SIZE", 50)
 # Used in e-mails and webhook messages to link back to a page.
 GRIDAPP_SITE_URL = os.environ.get("GRIDAPP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Register imports (gridapp/imports): uploads are kept in MEDIA_ROOT/imports (private, like the
+# photos), where the Celery worker reads them.
+GRIDAPP_IMPORT_MAX_BYTES = env_int("GRIDAPP_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+GRIDAPP_IMPORT_MAX_ROWS = env_int("GRIDAPP_IMPORT_MAX_ROWS", 200_000)
+# Files of up to this many rows are checked and imported within the request; larger ones by Celery.
+GRIDAPP_IMPORT_INLINE_ROWS = env_int("GRIDAPP_IMPORT_INLINE_ROWS", 2000)
+GRIDAPP_IMPORT_MAX_ERRORS = 1000  # errors kept and shown per import (the total is counted)
+# A queue of their own lets a dedicated worker take large imports (empty: the default queue).
+GRIDAPP_IMPORT_QUEUE = os.environ.get("GRIDAPP_IMPORT_QUEUE", "").strip() or None

@@ -32,6 +32,8 @@ urlpatterns = [
     path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
     path("shops/<int:pk>/edit/", views.shop_form, name="shop_edit"),
     path("shops/<int:pk>/archive/", views.shop_archive, name="shop_archive"),
+    path("imports/", include("gridapp.imports.urls")),
+    path("exports/", include("gridapp.exports.urls")),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.notification_detail, name="notification_detail"),
     path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),

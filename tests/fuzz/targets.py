@@ -16,6 +16,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +28,7 @@ from cases.forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm
 from cases.measure_views import NarrowForm, PeriodForm
 from cases.models import Case, Category, Department, MediationRecord
 from gridapp import scope
+from gridapp.exports.forms import ExportForm, RosterForm
 from gridapp.forms import (
     BuildingForm,
     HouseholdForm,
@@ -37,11 +39,13 @@ from gridapp.forms import (
     ShopForm,
     WebhookForm,
 )
+from gridapp.imports.forms import UploadForm
 from gridapp.models import (
     Building,
     Community,
     DataAccessLog,
     Household,
+    ImportBatch,
     Resident,
     Role,
     SecurityPolicy,
@@ -360,7 +364,29 @@ REGISTER = [
         valid=lambda w: {},
         pages=shop_pages,
     ),
+    Target(
+        "import a register file",
+        "import_upload",
+        "staff",
+        forms=lambda w: [UploadForm(user=w.staff)],
+        valid=lambda w: {"grid": w.grid1.pk, "kind": "households", "file": _register_file()},
+        pages=lambda w: [("staff", u("import_list")), ("staff", latest(ImportBatch).get_absolute_url())],
+    ),
 ]
+
+
+class _Rereadable(SimpleUploadedFile):
+    """An upload the accepted submission can send again: the test client reads it from where it is."""
+
+    def read(self, *args):
+        self.seek(0)
+        return super().read(*args)
+
+
+def _register_file():
+    header = "户主姓名,地址,幢,室,姓名,性别,出生日期\n"
+    return _Rereadable("登记表.csv", (header + "王大爷,新塘路,3,101,王大爷,男,1941-03-08\n").encode("gbk"))
+
 
 # --- log-in, two-factor, language, inbox, webhook ---------------------------------------------------
 
@@ -1094,6 +1120,57 @@ ADMIN = [
     _history_by_id(Case, "case"),
 ]
 
-ALL = REGISTER + ACCOUNT + VISITS + CASES + ACTIONS + PRIVACY + ADMIN
+# --- exports and the typhoon roster --------------------------------------------------------------------
+
+
+def _downloaded_or_shown(response):
+    """An export answers 200 with the file (or the roster page) and writes its log entry; a
+    refused one answers 400 with the form and writes nothing."""
+    return response.status_code == 200
+
+
+EXPORTS = [
+    Target(
+        "export",
+        "export",
+        "staff",
+        forms=lambda w: [ExportForm(user=w.staff)],
+        query=("grid", "community"),
+        valid=lambda w: {
+            "what": "visits",
+            "grid": w.grid1.pk,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "state": "open",
+            "reason_choice": "other",
+            "reason_text": "防汛检查前核对走访",
+            "full_phones": "on",
+        },
+        succeeded=_downloaded_or_shown,
+        pages=lambda w: [("staff", u("access_log"))],
+    ),
+    Target(
+        "typhoon roster",
+        "typhoon_roster",
+        "staff",
+        forms=lambda w: [RosterForm(user=w.staff)],
+        names=("format",),
+        query=("grid", "community"),
+        valid=lambda w: {"community": w.dongluchi.pk, "reason_choice": "typhoon", "reason_text": "", "format": "xlsx"},
+        succeeded=_downloaded_or_shown,
+        pages=lambda w: [("staff", u("access_log"))],
+    ),
+    Target("export form", "export", "staff", "GET", names=("grid", "community"), valid=lambda w: {"grid": w.grid1.pk}),
+    Target(
+        "typhoon roster form",
+        "typhoon_roster",
+        "staff",
+        "GET",
+        names=("grid", "community"),
+        valid=lambda w: {"community": w.dongluchi.pk},
+    ),
+]
+
+ALL = REGISTER + ACCOUNT + VISITS + CASES + ACTIONS + PRIVACY + EXPORTS + ADMIN
 
 assert len({t.name for t in ALL}) == len(ALL), "target names are test ids: keep them unique"

@@ -17,6 +17,7 @@ from PIL import Image
 from cases.models import Category, MediationRecord
 from cases.services import case_report
 from gridapp import notify
+from gridapp.models import ImportBatch, ImportStatus
 from visits.models import Campaign, CareLevel, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
@@ -61,6 +62,13 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 404, 400, 404, 400]},
     ),
     "access_log": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    # Exports and the typhoon roster need the export permission (staff, admins); an empty POST
+    # is a form error (400), never a file.
+    "export": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200], "POST": [LOGIN, 403, 403, 400, 400, 400]}),
+    "typhoon_roster": (
+        lambda o: {},
+        {"GET": [LOGIN, 403, 403, 200, 200, 200], "POST": [LOGIN, 403, 403, 400, 400, 400]},
+    ),
     "record_history": (
         lambda o: {"model": "resident", "pk": o["resident"].pk},
         {"GET": [LOGIN, 403, 403, 403, 403, 200]},
@@ -119,6 +127,27 @@ MATRIX = {
     # one, the code page has nothing to ask and sends the user on.
     "otp_setup": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]}),
     "otp_verify": (lambda o: {}, {"GET": [LOGIN, 302, 302, 302, 302, 302], "POST": [LOGIN, 302, 302, 302, 302, 302]}),
+    # Register imports: staff and admins; a batch of Grid 1 is 404 to another community's staff.
+    "import_list": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "import_upload": (
+        lambda o: {},
+        {"GET": [LOGIN, 403, 403, 200, 200, 200], "POST": [LOGIN, 403, 403, 200, 200, 200]},
+    ),
+    "import_template": (
+        lambda o: {"kind": "households", "fmt": "xlsx"},
+        {"GET": [LOGIN, 403, 403, 200, 200, 200]},
+    ),
+    "import_detail": (lambda o: {"pk": o["import_batch"].pk}, {"GET": [LOGIN, 403, 403, 200, 404, 200]}),
+    "import_progress": (lambda o: {"pk": o["import_batch"].pk}, {"GET": [LOGIN, 403, 403, 200, 404, 200]}),
+    # A batch with errors cannot be imported (a message, back to its page); cancelling discards it.
+    "import_commit": (
+        lambda o: {"pk": o["import_batch"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
+    ),
+    "import_cancel": (
+        lambda o: {"pk": o["import_batch"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
+    ),
     # Public pages.
     # An empty POST to the log-in page is a form error for the anonymous user; the logged-in are sent on.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302], "POST": [200, 302, 302, 302, 302, 302]}),
@@ -183,7 +212,13 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         channel="walk_in",
         complainant=ren,
     )
+    import_batch = ImportBatch.objects.create(
+        created_by=staff, grid=ren.household.grid, kind="households", filename="登记表.xlsx", size=1,
+        sha256="0" * 64, stored_path="missing.upload", file_format="xlsx", status=ImportStatus.HAS_ERRORS,
+        errors=[{"row": 2, "column": "姓名", "message": "…"}], error_count=1,
+    )  # fmt: skip
     return {
+        "import_batch": import_batch,
         "case": case,
         "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
         "mediation": MediationRecord.objects.create(case=case, other_parties="楼上", outcome="agreed", recorded_by=wu),

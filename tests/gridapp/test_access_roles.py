@@ -50,6 +50,8 @@ DEPARTMENT_EXPECTED = {
     "resident_archive": {"POST": 404},
     "resident_reveal_id": {"POST": 404},
     "access_log": {"GET": 403},
+    "export": {"GET": 403, "POST": 403},
+    "typhoon_roster": {"GET": 403, "POST": 403},
     "record_history": {"GET": 403},
     "shop_detail": {"GET": 404},
     "shop_create": {"GET": 403, "POST": 403},
@@ -78,6 +80,13 @@ DEPARTMENT_EXPECTED = {
     "case_queue": {"GET": 200},
     "case_create": {"GET": 200, "POST": 200},  # no grid to choose: the form says so
     "case_bulk_assign": {"POST": 403},
+    "import_list": {"GET": 403},
+    "import_upload": {"GET": 403, "POST": 403},
+    "import_template": {"GET": 403},
+    "import_detail": {"GET": 403},
+    "import_progress": {"GET": 403},
+    "import_commit": {"POST": 403},
+    "import_cancel": {"POST": 403},
     "department_queue": {"GET": 200},
     "case_measures": {"GET": 403},
     "case_detail": {"GET": 200},
@@ -156,6 +165,7 @@ ADMIN_EXPECTED = {
     "axes.accessattempt": _admin_expected(add=403, delete=200),  # deleting one unlocks the pair
     "axes.accesslog": _admin_expected(add=403),
     "gridapp.dataaccesslog": _admin_expected(add=403),  # written by reveals and exports only, read-only
+    "gridapp.importbatch": _admin_expected(add=403),  # written by imports only, read-only
     "visits.visit": _admin_expected(),
     "visits.followup": _admin_expected(),
     "visits.campaign": _admin_expected(),

@@ -11,6 +11,7 @@
 """
 
 import datetime
+import io
 import re
 import uuid
 
@@ -18,11 +19,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cases import services as case_services
 from cases.models import Case, Category, Department, DepartmentKind, MediationRecord
 from gridapp import notify
-from gridapp.models import Building, Delivery, DeliveryStatus, Household, Resident, RoleKind, Shop, Webhook
+from gridapp.models import (
+    Building,
+    Delivery,
+    DeliveryStatus,
+    Household,
+    ImportBatch,
+    ImportStatus,
+    Resident,
+    RoleKind,
+    Shop,
+    Webhook,
+)
 from visits.checkins import set_care_level
 from visits.models import Campaign, CareLevel, FollowUp, Visit
 from visits.services import NewFollowUp, log_visit
@@ -145,6 +158,14 @@ def marked(wu, chen, staff, zhao, admin_user, grid1, grid2, other_grid):
     allowed["MKG1DISP"] = {"wu", "staff", "admin", "officer"}
     allowed["MKPNDISP"] = {"zhao", "admin", "officer"}
     allowed["MKG2CONS"] = {"chen", "staff", "admin"}
+    # Register imports, named by their files on the imports page of the community's staff and admins.
+    for code, grid, by in (("G1", grid1, staff), ("G2", grid2, staff), ("PN", other_grid, zhao)):
+        ImportBatch.objects.create(
+            created_by=by, grid=grid, kind="households", filename=f"MK{code}IMPORT.xlsx", size=1, sha256="0" * 64,
+            stored_path=f"mk-{code}.upload", file_format="xlsx", status=ImportStatus.DONE,
+        )  # fmt: skip
+    allowed["MKG1IMPORT"] = allowed["MKG2IMPORT"] = {"staff", "admin"}
+    allowed["MKPNIMPORT"] = {"zhao", "admin"}
     users = {"wu": wu, "chen": chen, "staff": staff, "zhao": zhao, "officer": officer, "admin": admin_user}
     return {"allowed": allowed, "objects": objects, "users": users, "both": both, "police": police}
 
@@ -169,6 +190,8 @@ def _pages(marked, role):
         reverse("shop_create"),
         reverse("building_create"),
         reverse("campaign_create"),
+        reverse("import_list"),
+        reverse("import_upload"),
     ]
     for code in SEES[role]:
         objs = marked["objects"][code]
@@ -185,7 +208,27 @@ def _pages(marked, role):
             reverse("visit_household", args=[objs["household"].pk]),
             reverse("household_detail", args=[objs["household"].pk]),
         ]
+        # Exports (.xlsx, read back cell by cell) and the typhoon roster, of the grid and of its
+        # community: a POST (the form's choices are the scope; without the permission, 403).
+        for where in ({"grid": grid}, {"community": objs["grid"].community_id}):
+            why = {**where, "reason_choice": "visits"}
+            pages += [
+                (reverse("export"), {**why, "what": "register"}),
+                (reverse("export"), {**why, "what": "visits", "start": "2000-01-01", "end": "2099-12-31"}),
+                (reverse("export"), {**why, "what": "cases", "state": ""}),
+                (reverse("typhoon_roster"), why),
+                (reverse("typhoon_roster"), {**why, "format": "xlsx"}),
+            ]
+    pages += [reverse("export"), reverse("typhoon_roster")]
     return pages
+
+
+def _content(response):
+    """The text a user would read: the page, or every cell of a downloaded workbook."""
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return "\n".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -194,9 +237,9 @@ def test_lists_searches_and_choices_show_nothing_outside_the_scope(client, marke
     may_see = {marker for marker, roles in marked["allowed"].items() if role in roles}
     seen, leaks = set(), []
     for url in _pages(marked, role):
-        response = client.get(url)
+        response = client.post(*url) if isinstance(url, tuple) else client.get(url)
         assert response.status_code in (200, 302, 403, 404), f"{role} {url} → {response.status_code}"
-        found = set(MARK.findall(response.content.decode()))
+        found = set(MARK.findall(_content(response)))
         leaks += [f"{url}: {marker}" for marker in sorted(found - may_see)]
         seen |= found
     assert not leaks, f"{role} sees what is outside their scope:\n" + "\n".join(leaks)

@@ -1,0 +1,146 @@
+"""Exports (.xlsx) and the typhoon roster (print page and .xlsx).
+
+Both need the ``export_personal_data`` permission (403 without it); what they cover is the
+user's scope (a ``?grid=`` or ``?community=`` outside it is 404, a posted one a form error).
+Each export writes its access-log entries in the same transaction that produces the rows.
+"""
+
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .. import privacy, scope, security
+from ..forms import id_param, posted
+from ..models import Grid
+from ..templatetags.gridapp_tags import person
+from . import roster, sheets, xlsx
+from .forms import ExportForm, RosterForm
+
+
+def _require_permission(user):
+    if not privacy.can_export(user):
+        raise PermissionDenied("Exporting personal data needs the export_personal_data permission.")
+
+
+def _initial_where(request):
+    """``?grid=`` / ``?community=`` from a link (the grid page, the home page): 404 outside the scope."""
+    if (grid_id := id_param(request.GET.get("grid"))) is not None:
+        grid = scope.get_grid(request.user, grid_id)
+        return {"grid": grid.pk, "community": grid.community_id}
+    if (community_id := id_param(request.GET.get("community"))) is not None:
+        return {"community": scope.get_community(request.user, community_id).pk}
+    return {}
+
+
+def _place_name(where):
+    return f"{where.community.name}{where.name}" if isinstance(where, Grid) else where.name
+
+
+def _title(request, what, where):
+    now = timezone.localtime()
+    return _("%(place)s · %(what)s — exported by %(user)s at %(time)s") % {
+        "place": _place_name(where),
+        "what": what,
+        "user": person(request.user),
+        "time": f"{now:%Y-%m-%d %H:%M}",
+    }
+
+
+def _download(request, form, *, what, ascii_what, write, subject):
+    """Write the workbook and its access-log entries in one transaction, then hand it out."""
+    where = form.where
+    workbook = xlsx.new_workbook()
+    with transaction.atomic():
+        rows = write(workbook, _title(request, what, where))
+        privacy.log_export(
+            by=request.user,
+            community_ids=[form.cleaned_data["community"].pk],
+            subject=subject,
+            row_count=rows,
+            reason=form.cleaned_data["reason"],
+            ip=security.client_ip(request),
+        )
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    return xlsx.response(
+        workbook, f"{_place_name(where)}-{what}-{day}.xlsx", f"gridapp-{ascii_what}-{where.pk}-{day}.xlsx"
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def export(request):
+    """GET: choose what and where, and say why. POST: the .xlsx (400 with the form's errors)."""
+    _require_permission(request.user)
+    initial = _initial_where(request) if request.method != "POST" else {}
+    form = ExportForm(posted(request), user=request.user, initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "exports/export_form.html", {"form": form}, status=status)
+    data = form.cleaned_data
+    common = {"user": request.user, "where": form.where}
+    place = _place_name(form.where)
+    if data["what"] == ExportForm.REGISTER:
+        what, ascii_what = _("Households"), "register"
+        write = partial(sheets.register, **common, full_phones=data["full_phones"])
+        subject = f"{place} · {_('Households')}、{_('Residents')}"
+    elif data["what"] == ExportForm.VISITS:
+        what, ascii_what = _("Visits"), "visits"
+        write = partial(sheets.visits, **common, start=data["start"], end=data["end"])
+        subject = f"{place} · {what} {data['start']:%Y-%m-%d}–{data['end']:%Y-%m-%d}"
+    else:
+        what, ascii_what = _("Cases"), "cases"
+        filters = {name: data[name] for name in ("start", "end", "state", "category", "overdue", "full_phones")}
+        write = partial(sheets.cases, **common, **filters)
+        subject = f"{place} · {what}"
+    if data["full_phones"] and data["what"] != ExportForm.VISITS:
+        subject += _(" (with full phone numbers)")
+    return _download(request, form, what=what, ascii_what=ascii_what, write=write, subject=subject)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def typhoon_roster(request):
+    """Story 6. GET: where and why (typhoon preparation already chosen). POST: the print-ready
+    roster page, or with ``format=xlsx`` the same as a workbook; each writes an access-log entry."""
+    _require_permission(request.user)
+    initial = _initial_where(request) if request.method != "POST" else {}
+    form = RosterForm(posted(request), user=request.user, initial=initial)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "exports/roster_form.html", {"form": form}, status=status)
+    place = _place_name(form.where)
+    what = _("Typhoon roster")
+    if request.POST.get("format") == "xlsx":
+
+        def write(workbook, title):
+            return roster.write(workbook, title, roster.sections(request.user, form.where))
+
+        subject = f"{place} · {what} (.xlsx)"
+        return _download(request, form, what=what, ascii_what="typhoon-roster", write=write, subject=subject)
+    with transaction.atomic():
+        sections = roster.sections(request.user, form.where)
+        count = sum(len(s.rows) for s in sections)
+        privacy.log_export(
+            by=request.user,
+            community_ids=[form.cleaned_data["community"].pk],
+            subject=f"{place} · {what}",
+            row_count=count,
+            reason=form.cleaned_data["reason"],
+            ip=security.client_ip(request),
+        )
+    return render(
+        request,
+        "exports/roster.html",
+        {
+            "form": form,
+            "place": place,
+            "sections": sections,
+            "count": count,
+            "households": sum(s.households for s in sections),
+            "printed_at": timezone.localtime(),
+            "printed_by": person(request.user),
+        },
+    )

@@ -1,0 +1,300 @@
+"""An import's life: upload → check (the preview) → import in one transaction, or cancel.
+
+Every change of ``ImportBatch.status`` happens here, each as a conditional UPDATE from the
+state it expects, so a retried task, a second tap on "Import" or a cancel racing the worker
+changes nothing twice. Small files are checked and imported within the request; larger ones
+(``GRIDAPP_IMPORT_INLINE_ROWS``) by a Celery task enqueued after commit.
+
+Progress and cancel requests travel through two small files beside the upload rather than the
+database: the import writes inside one long transaction, which nobody else can see into (and
+which, on SQLite, blocks every other writer). The worker reads the upload from the same
+directory, so whoever runs it shares that directory already.
+"""
+
+import hashlib
+import logging
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ..models import ImportBatch, ImportStatus
+from .plan import Cancelled, build_plan
+from .reader import FileRejected, estimate_rows, sniff
+from .writer import Writer
+
+logger = logging.getLogger(__name__)
+
+# Cancel is possible until the import has finished.
+CANCELLABLE = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.READY, ImportStatus.HAS_ERRORS)
+RUNNING = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+
+
+class TooLarge(FileRejected):
+    pass
+
+
+def import_dir():
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_file(batch):
+    return import_dir() / batch.stored_path
+
+
+def _flag(batch, suffix):
+    # Named after the stored upload (a fresh uuid), never the batch id, which a restored or
+    # recreated database may hand out again.
+    return import_dir() / f"{batch.stored_path}.{suffix}"
+
+
+# --- upload ------------------------------------------------------------------------------------------
+
+
+def store_upload(upload):
+    """Save the upload under the import directory, checking size and content; returns
+    (stored name, size, sha256, format, encoding) or raises FileRejected (nothing kept)."""
+    limit = settings.GRIDAPP_IMPORT_MAX_BYTES
+    if upload.size > limit:
+        raise TooLarge(
+            _("The file is %(size)s MB; at most %(max)s MB can be imported at once. Split it into smaller files.")
+            % {"size": f"{upload.size / 2**20:.1f}", "max": f"{limit / 2**20:.0f}"}
+        )
+    name = f"{uuid.uuid4().hex}.upload"
+    path = import_dir() / name
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "wb") as f:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            size += len(chunk)
+            f.write(chunk)
+    try:
+        file_format, encoding = sniff(path)
+    except FileRejected:
+        path.unlink(missing_ok=True)
+        raise
+    return name, size, digest.hexdigest(), file_format, encoding
+
+
+def upload(*, by, grid, kind, file, language):
+    """Store the file, record the batch and check it (now, or through Celery for a large file)."""
+    name, size, sha256, file_format, _encoding = store_upload(file)
+    path = import_dir() / name
+    rows = estimate_rows(path, file_format)
+    batch = ImportBatch.objects.create(
+        created_by=by,
+        grid=grid,
+        kind=kind,
+        filename=file.name[:255],
+        size=size,
+        sha256=sha256,
+        stored_path=name,
+        file_format=file_format,
+        language=language,
+        status=ImportStatus.VALIDATING,
+        total_rows=rows,
+    )
+    logger.info("import %s uploaded by user %s: %s rows, %s bytes", batch.pk, by.pk, rows, size)
+    if rows <= settings.GRIDAPP_IMPORT_INLINE_ROWS:
+        check(batch.pk)
+    else:
+        _enqueue("check_import", batch.pk)
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue(task_name, batch_id):
+    from . import tasks
+
+    task = getattr(tasks, task_name)
+    queue = settings.GRIDAPP_IMPORT_QUEUE
+    transaction.on_commit(lambda: task.apply_async((batch_id,), **({"queue": queue} if queue else {})))
+
+
+# --- progress and cancel --------------------------------------------------------------------------------
+
+
+def progress(batch):
+    """(phase, done, total) of a running batch, as its task last reported."""
+    try:
+        phase, done, total = _flag(batch, "progress").read_text().split()
+        return phase, int(done), int(total)
+    except (OSError, ValueError):
+        return "waiting", 0, batch.total_rows
+
+
+def _reporter(batch):
+    flag = _flag(batch, "cancel")
+    progress_file = _flag(batch, "progress")
+
+    def report(phase, done, total):
+        if flag.exists():
+            raise Cancelled
+        tmp = progress_file.with_suffix(".tmp")
+        tmp.write_text(f"{phase} {done} {total}")
+        tmp.replace(progress_file)
+
+    return report
+
+
+def cancel(batch):
+    """Ask the batch to stop: a running task stops at its next batch of rows and keeps nothing;
+    one not running stops here. Returns whether there was anything to cancel."""
+    if batch.status not in (*CANCELLABLE, ImportStatus.COMMITTING):
+        return False
+    _flag(batch, "cancel").touch()
+    # An import that is writing sets its own status once its transaction is rolled back; no
+    # UPDATE here then (on SQLite it would wait for the import's write lock).
+    if batch.status != ImportStatus.COMMITTING and ImportBatch.objects.filter(
+        pk=batch.pk, status__in=CANCELLABLE
+    ).update(status=ImportStatus.CANCELLED, updated_at=timezone.now()):
+        stored_file(batch).unlink(missing_ok=True)
+    logger.info("import %s cancelled", batch.pk)
+    return True
+
+
+def _finish(batch, expected, **values):
+    """Leave ``expected`` for the batch's next status (unless someone else moved it first).
+
+    The uploaded file (ID numbers, phones, health notes) is kept only while it may still be
+    imported: once a batch is done, cancelled, failed or has errors, only its record remains."""
+    values.setdefault("updated_at", timezone.now())
+    updated = ImportBatch.objects.filter(pk=batch.pk, status=expected).update(**values)
+    for suffix in ("progress", "cancel"):
+        _flag(batch, suffix).unlink(missing_ok=True)
+    if updated and values["status"] != ImportStatus.READY:
+        stored_file(batch).unlink(missing_ok=True)
+    return updated
+
+
+# --- check (the preview) --------------------------------------------------------------------------------
+
+
+def _plan(batch, report):
+    _file_format, encoding = sniff(stored_file(batch))
+    return build_plan(
+        kind=batch.kind,
+        grid=batch.grid,
+        path=stored_file(batch),
+        file_format=batch.file_format,
+        encoding=encoding,
+        report=report,
+        expected_rows=batch.total_rows,
+    )
+
+
+def check(batch_id):
+    """Read and check the file, and record what importing it would change (the preview)."""
+    batch = ImportBatch.objects.select_related("grid").filter(pk=batch_id, status=ImportStatus.VALIDATING).first()
+    if batch is None:
+        return  # cancelled, or already checked by a duplicate task
+    with translation.override(batch.language):
+        try:
+            plan = _plan(batch, _reporter(batch))
+        except Cancelled:
+            _finish(batch, ImportStatus.VALIDATING, status=ImportStatus.CANCELLED)
+            return
+        except FileRejected as e:
+            _finish(
+                batch, ImportStatus.VALIDATING, status=ImportStatus.HAS_ERRORS, message=str(e)[:500],
+                checked_at=timezone.now(),
+            )  # fmt: skip
+            return
+        except Exception:
+            logger.exception("import %s: checking failed", batch_id)
+            _finish(
+                batch, ImportStatus.VALIDATING, status=ImportStatus.FAILED, message=_("The file could not be read.")
+            )
+            return
+    _finish(
+        batch,
+        ImportStatus.VALIDATING,
+        status=ImportStatus.READY if plan.ok else ImportStatus.HAS_ERRORS,
+        total_rows=plan.total_rows,
+        counts=plan.counts,
+        errors=plan.errors,
+        error_count=plan.error_count,
+        checked_at=timezone.now(),
+    )
+    logger.info("import %s checked: %s rows, %s errors", batch_id, plan.total_rows, plan.error_count)
+
+
+# --- import ------------------------------------------------------------------------------------------
+
+
+def start_commit(batch, *, by):
+    """Claim a checked batch for importing (once, however often the button is pressed)."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READY).update(
+        status=ImportStatus.COMMITTING, committed_by=by, updated_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    if batch.total_rows <= settings.GRIDAPP_IMPORT_INLINE_ROWS:
+        commit(batch.pk)
+    else:
+        _enqueue("commit_import", batch.pk)
+    return True
+
+
+class _StillInvalid(Exception):
+    def __init__(self, plan):
+        self.plan = plan
+
+
+def commit(batch_id):
+    """Check the file again against the register as it is now and write it, all in one
+    transaction: errors found now, a cancel or a failure leave the register as it was."""
+    batch = (
+        ImportBatch.objects.select_related("grid", "committed_by")
+        .filter(pk=batch_id, status=ImportStatus.COMMITTING)
+        .first()
+    )
+    if batch is None:
+        return
+    report = _reporter(batch)
+    with translation.override(batch.language):
+        try:
+            with transaction.atomic():
+                plan = _plan(batch, report)
+                if not plan.ok:
+                    raise _StillInvalid(plan)
+                Writer(plan, by=batch.committed_by, reason=batch.change_reason, report=report).write()
+                report("saving", plan.total_rows, plan.total_rows)  # a last look at the cancel flag
+        except Cancelled:
+            _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.CANCELLED)
+            logger.info("import %s cancelled while importing; nothing kept", batch_id)
+            return
+        except _StillInvalid as e:
+            _finish(
+                batch, ImportStatus.COMMITTING, status=ImportStatus.HAS_ERRORS, errors=e.plan.errors,
+                error_count=e.plan.error_count, counts=e.plan.counts,
+                message=_("The register changed since the file was checked; nothing was imported."),
+            )  # fmt: skip
+            return
+        except FileRejected as e:
+            _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.HAS_ERRORS, message=str(e)[:500])
+            return
+        except Exception:
+            logger.exception("import %s: importing failed; nothing kept", batch_id)
+            _finish(
+                batch,
+                ImportStatus.COMMITTING,
+                status=ImportStatus.FAILED,
+                message=_("The import failed; nothing was imported."),
+            )
+            return
+    _finish(
+        batch,
+        ImportStatus.COMMITTING,
+        status=ImportStatus.DONE,
+        counts=plan.counts,
+        total_rows=plan.total_rows,
+        committed_at=timezone.now(),
+    )
+    logger.info("import %s done: %s", batch_id, plan.counts)
