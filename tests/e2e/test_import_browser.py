@@ -3,6 +3,7 @@ and a large import's progress bar moving without a reload until the page turns i
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from gridapp.imports import sample, services
 from gridapp.models import ImportBatch, ImportStatus, Resident
@@ -37,7 +38,8 @@ def test_staff_upload_preview_and_import_on_a_phone(phone, staff, grid1, tmp_pat
     screenshot(phone, "import-done")
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.DONE
-    assert phone.inner_text("#import-status") == batch.get_status_display()
+    with translation.override("zh-hans"):  # the page's language
+        assert phone.inner_text("#import-status") == batch.get_status_display() == "已导入"
     assert Resident.objects.count() == 4
     assert not phone.locator("#import-commit").count()
 
