@@ -218,6 +218,18 @@ def managed_grids(user):
     return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
 
 
+def export_grids(user):
+    """The grids whose personal data the user may export (the export permission is still
+    needed): those they manage — staff of one community who also work a grid of another export
+    only their community's — or, for someone an admin gave the permission by hand (a grid
+    worker, say), every grid they see."""
+    from django.contrib.auth.backends import ModelBackend
+
+    if ModelBackend().has_perm(user, "gridapp.export_personal_data"):
+        return grids(user)
+    return managed_grids(user)
+
+
 def managed_buildings(user):
     scope = for_user(user)
     qs = Building.objects.select_related("grid", "community")

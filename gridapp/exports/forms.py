@@ -48,7 +48,7 @@ class _ExportBase(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["grid"].queryset = scope.grids(user).order_by("community__name", "number")
+        self.fields["grid"].queryset = scope.export_grids(user).order_by("community__name", "number")
         self.fields["community"].queryset = export_communities(user).order_by("name")
         if not self.is_bound and "community" not in self.initial:
             # Staff of one community: it is the only choice, so it is chosen.

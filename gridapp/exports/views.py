@@ -30,7 +30,9 @@ def _require_permission(user):
 def _initial_where(request):
     """``?grid=`` / ``?community=`` from a link (the grid page, the home page): 404 outside the scope."""
     if (grid_id := id_param(request.GET.get("grid"))) is not None:
-        grid = scope.get_grid(request.user, grid_id)
+        grid = scope.get_grid(request.user, grid_id)  # 404 outside what the user sees
+        if not scope.export_grids(request.user).filter(pk=grid.pk).exists():
+            raise PermissionDenied("This grid's data is not the user's to export.")
         return {"grid": grid.pk, "community": grid.community_id}
     if (community_id := id_param(request.GET.get("community"))) is not None:
         return {"community": scope.get_community(request.user, community_id).pk}

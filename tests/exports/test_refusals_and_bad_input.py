@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Department, DepartmentKind
-from gridapp.models import DataAccessLog
+from gridapp.models import DataAccessLog, Role, RoleKind
 
 from ..factories import UserFactory
 from .conftest import post_export, workbook
@@ -59,6 +59,17 @@ def _refused(response, *fields):
 def test_another_communitys_grid_posted_is_a_form_error(client, zhao, register, grid1):
     client.force_login(zhao)
     _refused(post_export(client, what="register", grid=grid1.pk), "grid")
+
+
+def test_staff_who_also_work_a_grid_elsewhere_export_only_their_community(client, staff, register, grid1, other_grid):
+    """Each role applies to its own community: Shen is staff of Dongluchi and also the worker of a
+    grid of another community, where a worker exports nothing."""
+    Role.objects.create(user=staff, kind=RoleKind.GRID_WORKER, grid=other_grid)
+    client.force_login(staff)
+    assert client.get(reverse("export"), {"grid": other_grid.pk}).status_code == 403
+    assert client.get(reverse("typhoon_roster"), {"grid": other_grid.pk}).status_code == 403
+    _refused(post_export(client, what="register", grid=other_grid.pk), "grid")
+    assert workbook(post_export(client, what="register", grid=grid1.pk))  # their own community's still
 
 
 def test_a_grid_of_another_community_than_the_one_chosen(client, admin_user, register, grid1, other_community):
