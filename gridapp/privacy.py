@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 
+from . import scope
 from .models import DataAccess, DataAccessLog
 
 log = logging.getLogger("gridapp.security")
@@ -25,7 +26,7 @@ def can_export(user):
 
 def can_reveal_id(user, resident):
     """Whether to offer the reveal on the resident's page (the scope has already let the user in)."""
-    return bool(resident.id_number) and user.has_perm(REVEAL_ID_PERMISSION)
+    return bool(resident.id_number) and scope.holds(user, REVEAL_ID_PERMISSION, resident.household.grid.community_id)
 
 
 def reveal_id_number(*, resident, by, reason, ip):
@@ -35,8 +36,8 @@ def reveal_id_number(*, resident, by, reason, ip):
     community); this checks the permission and logs who, whose, when, from where and why.
     Neither the number nor the reason goes to the application log.
     """
-    if not by.has_perm(REVEAL_ID_PERMISSION):
-        raise PermissionDenied("Revealing a full ID number needs the reveal_id_number permission.")
+    if not scope.holds(by, REVEAL_ID_PERMISSION, resident.household.grid.community_id):
+        raise PermissionDenied("Revealing a full ID number needs the reveal_id_number permission here.")
     if not resident.id_number:
         raise ValueError("no ID number registered")
     entry = DataAccessLog.objects.create(

@@ -218,11 +218,21 @@ def managed_grids(user):
     return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
 
 
+def holds(user, permission, community_id):
+    """Whether ``user`` holds ``permission`` for a record of this community. A permission that
+    comes with a role applies where the role does (``manages``: staff of one community who also
+    work a grid of another hold it in their community only); one an admin gave by hand (user
+    permissions, groups) applies to everything the user sees."""
+    from django.contrib.auth.backends import ModelBackend
+
+    if not user.has_perm(permission):
+        return False
+    return ModelBackend().has_perm(user, permission) or manages(user, community_id)
+
+
 def export_grids(user):
-    """The grids whose personal data the user may export (the export permission is still
-    needed): those they manage — staff of one community who also work a grid of another export
-    only their community's — or, for someone an admin gave the permission by hand (a grid
-    worker, say), every grid they see."""
+    """The grids whose personal data the user may export: those where they hold the export
+    permission (``holds``)."""
     from django.contrib.auth.backends import ModelBackend
 
     if ModelBackend().has_perm(user, "gridapp.export_personal_data"):

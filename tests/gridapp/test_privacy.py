@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cases.models import Category
 from cases.services import case_report
-from gridapp.models import DataAccess, DataAccessLog, Resident
+from gridapp.models import DataAccess, DataAccessLog, Resident, RoleKind
 
 from ..factories import ResidentFactory, UserFactory, give_role, make_id_number
 from .test_access import MATRIX, world  # noqa: F401  (world: the matrix's fixture)
@@ -233,6 +233,18 @@ def test_no_reason_no_number(as_user, staff, ren, reason):
     assert response.status_code == 400
     assert ren.id_number not in response.content.decode()
     assert response.context["reveal_form"].has_error("reason")
+    assert not DataAccessLog.objects.exists()
+
+
+def test_staff_of_another_community_who_also_work_this_grid_reveal_nothing_here(as_user, zhao, ren):
+    """Zhao is staff elsewhere (where he may reveal) and also a worker of Ren's grid: here he is a
+    worker, and a worker reveals no ID number."""
+    give_role(zhao, RoleKind.GRID_WORKER, grid=ren.household.grid)
+    client = as_user(zhao)
+    page = client.get(reverse("resident_detail", args=[ren.pk]))
+    assert page.status_code == 200
+    assert reverse("resident_reveal_id", args=[ren.pk]) not in page.content.decode()
+    assert reveal(client, ren).status_code == 403
     assert not DataAccessLog.objects.exists()
 
 
