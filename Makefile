@@ -16,7 +16,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-venv: $(STAMP)
+venv: $(STAMP) .env
+
+# Local defaults for manage.py run by hand (gridapp/settings.py reads them; the environment wins).
+.env:
+	printf '# Local development defaults written by make; never commit, never deploy.\nDEBUG=true\n' > $@
 
 run: venv
 	$(PY) manage.py migrate --noinput

@@ -16,7 +16,7 @@ log = logging.getLogger("gridapp.security")
 
 REVEAL_ID_PERMISSION = "gridapp.reveal_id_number"
 VIEW_LOG_PERMISSION = "gridapp.view_dataaccesslog"
-EXPORT_PERMISSION = "gridapp.export_personal_data"
+EXPORT_PERMISSION = scope.EXPORT_PERMISSION
 
 
 def can_export(user):
@@ -57,12 +57,12 @@ def log_export(*, by, community_ids, subject, row_count, reason, ip):
     (each community's staff read their own entries), naming what was exported and how many rows.
 
     Call it inside the transaction that produces the rows, after them: an export that fails
-    leaves no entry, one that is handed out always has its entries. Checks the permission again
-    so that no caller can forget it. Neither the reason nor any exported value goes to the
+    leaves no entry, one that is handed out always has its entries. Checks the permission again,
+    for each community, so that no caller can forget it. Neither the reason nor any exported value goes to the
     application log.
     """
-    if not by.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied("Exporting personal data needs the export_personal_data permission.")
+    if not all(scope.holds(by, EXPORT_PERMISSION, community_id) for community_id in set(community_ids)):
+        raise PermissionDenied("Exporting personal data needs the export_personal_data permission there.")
     entries = DataAccessLog.objects.bulk_create(
         DataAccessLog(
             user=by,

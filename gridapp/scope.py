@@ -21,6 +21,7 @@ community who also work a grid of another are only a grid worker there.
 import datetime
 from dataclasses import dataclass, field
 
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -91,6 +92,8 @@ def for_user(user):
     setattr(user, _CACHE_ATTR, scope)
     return scope
 
+
+EXPORT_PERMISSION = "gridapp.export_personal_data"
 
 # The Django permissions each role holds by default (gridapp.backends.RolePermissionBackend
 # grants them; an admin may give one to anyone else through the user's permissions or a group).
@@ -218,26 +221,32 @@ def managed_grids(user):
     return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
 
 
+def _given_by_hand(user, permission):
+    """Whether an admin gave ``user`` the permission itself (user permissions, groups), rather
+    than it coming with a role (``ROLE_PERMISSIONS``, which applies where the role does)."""
+    return ModelBackend().has_perm(user, permission)
+
+
 def holds(user, permission, community_id):
     """Whether ``user`` holds ``permission`` for a record of this community. A permission that
     comes with a role applies where the role does (``manages``: staff of one community who also
-    work a grid of another hold it in their community only); one an admin gave by hand (user
-    permissions, groups) applies to everything the user sees."""
-    from django.contrib.auth.backends import ModelBackend
-
+    work a grid of another hold it in their community only); one given by hand applies to
+    everything the user sees."""
     if not user.has_perm(permission):
         return False
-    return ModelBackend().has_perm(user, permission) or manages(user, community_id)
+    return _given_by_hand(user, permission) or manages(user, community_id)
 
 
 def export_grids(user):
-    """The grids whose personal data the user may export: those where they hold the export
-    permission (``holds``)."""
-    from django.contrib.auth.backends import ModelBackend
+    """The grids whose personal data the user may export, the export permission held (``holds``)."""
+    return grids(user) if _given_by_hand(user, EXPORT_PERMISSION) else managed_grids(user)
 
-    if ModelBackend().has_perm(user, "gridapp.export_personal_data"):
-        return grids(user)
-    return managed_grids(user)
+
+def export_communities(user):
+    """The communities the user may export as a whole: those they manage (staff, admins)."""
+    user_scope = for_user(user)
+    qs = Community.objects.select_related("town")
+    return qs if user_scope.is_admin else qs.filter(id__in=user_scope.staff_community_ids)
 
 
 def managed_buildings(user):

@@ -14,6 +14,28 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def read_env_file(path):
+    """A developer's local defaults, one NAME=value a line (``make venv`` writes ``DEBUG=true`` to
+    ``.env``, which git ignores), so ``manage.py`` works in a checkout without ``make``. A
+    variable already set in the environment wins; a deployment has no such file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip():
+            raise ImproperlyConfigured(f"{path}: each line must be NAME=value, not {line!r}")
+        os.environ.setdefault(name.strip(), value.strip())
+
+
+read_env_file(BASE_DIR / ".env")
+
 VAR_DIR = Path(os.environ.get("GRIDAPP_VAR_DIR", BASE_DIR / "var"))
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

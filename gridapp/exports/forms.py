@@ -25,11 +25,6 @@ REASONS = [
 ]
 
 
-def export_communities(user):
-    """Communities the user may export as a whole: those whose every grid they see."""
-    return scope.communities(user).filter(pk__in=[c.pk for c in scope.communities(user) if scope.manages(user, c.pk)])
-
-
 class _ExportBase(forms.Form):
     """Where (a grid, or a whole community) and why."""
 
@@ -49,7 +44,7 @@ class _ExportBase(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["grid"].queryset = scope.export_grids(user).order_by("community__name", "number")
-        self.fields["community"].queryset = export_communities(user).order_by("name")
+        self.fields["community"].queryset = scope.export_communities(user).order_by("name")
         if not self.is_bound and "community" not in self.initial:
             # Staff of one community: it is the only choice, so it is chosen.
             communities = list(self.fields["community"].queryset[:2])

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SETUP = "import django; from django.conf import settings; django.setup()"
@@ -111,3 +112,22 @@ def test_a_visibility_timeout_shorter_than_the_retry_backoff_fails_the_checks(tm
     )
     assert result.returncode != 0
     assert "gridapp.E001" in result.stderr
+
+
+def test_a_local_env_file_gives_defaults_that_the_environment_overrides(tmp_path, monkeypatch):
+    """``make venv`` writes DEBUG=true to .env so manage.py works by hand in a checkout; a value
+    set in the environment (a deployment's) always wins, and a malformed line stops start-up."""
+    from gridapp.settings import read_env_file
+
+    env_file = tmp_path / ".env"
+    env_file.write_text("# local\nGRIDAPP_TEST_A=from-file\n\nGRIDAPP_TEST_B = from-file\n", encoding="utf-8")
+    monkeypatch.delenv("GRIDAPP_TEST_A", raising=False)
+    monkeypatch.setenv("GRIDAPP_TEST_B", "from-environment")
+    read_env_file(env_file)
+    assert os.environ["GRIDAPP_TEST_A"] == "from-file"
+    assert os.environ["GRIDAPP_TEST_B"] == "from-environment"
+    monkeypatch.delenv("GRIDAPP_TEST_A")
+    read_env_file(tmp_path / "missing.env")  # no file, no change
+    env_file.write_text("DEBUG\n", encoding="utf-8")
+    with pytest.raises(ImproperlyConfigured, match="NAME=value"):
+        read_env_file(env_file)
