@@ -23,6 +23,18 @@ from .xlsx import Sheet
 CHUNK = 2000
 
 
+def stream(queryset):
+    """The rows of ``queryset``, read ``CHUNK`` at a time, each let go once it has been written.
+
+    A prefetched row refers to its related rows and they refer back to it: a reference cycle
+    that only Python's garbage collector frees, which lets memory grow with the rows until it
+    runs. Dropping the row's prefetch cache after use breaks the cycle, so each chunk is freed as
+    soon as the next one is read."""
+    for obj in queryset.iterator(chunk_size=CHUNK):
+        yield obj
+        obj.__dict__.pop("_prefetched_objects_cache", None)
+
+
 def header(model, name):
     """A column's header: the field's own label, in the user's language."""
     return capfirst(model._meta.get_field(name).verbose_name)
@@ -66,7 +78,7 @@ def register(workbook, title, *, user, where, full_phones):
             (_("Tags"), 20),
         ],
     )
-    for h in households.iterator(chunk_size=CHUNK):
+    for h in stream(households):
         sheet.add(
             [
                 h.grid.name,
@@ -106,7 +118,7 @@ def register(workbook, title, *, user, where, full_phones):
         ],
     )
     today = timezone.localdate()
-    for r in residents.iterator(chunk_size=CHUNK):
+    for r in stream(residents):
         people.add(
             [
                 r.household.grid.name,
@@ -155,7 +167,7 @@ def visits(workbook, title, *, user, where, start, end):
             (_("Follow-up"), 28),
         ],
     )
-    for v in qs.iterator(chunk_size=CHUNK):
+    for v in stream(qs):
         seen = _joined(f"{s.resident.name}（{Condition(s.condition).label}）" for s in v.residents_seen.all())
         follow_ups = _joined(
             f"{f.what}（{f.due_on:%Y-%m-%d}{'，' + _('done') if f.done_at else ''}）" for f in v.follow_ups.all()
@@ -226,7 +238,7 @@ def cases(workbook, title, *, user, where, start=None, end=None, state="", categ
             ),
         ],
     )
-    for c in qs.order_by("reported_at", "pk").iterator(chunk_size=CHUNK):
+    for c in stream(qs.order_by("reported_at", "pk")):
         complainant_phone = "" if c.anonymous else (c.complainant.mobile if c.complainant_id else c.complainant_phone)
         sheet.add(
             [
