@@ -42,7 +42,10 @@ from visits.services import NewFollowUp, log_visit
 
 from ..factories import BuildingFactory, HouseholdFactory, ResidentFactory, ShopFactory, UserFactory, give_role
 
-MARK = re.compile(r"MK(?:G1|G2|PN|DLC)[A-Z]+")
+# A marker stands on its own: never part of a random token (a CSRF token or a CSP nonce once
+# held "MKG1T" and failed a run), so no letter or digit may touch it on the left, nor a lower-case
+# letter or digit on the right.
+MARK = re.compile(r"(?<![A-Za-z0-9])MK(?:G1|G2|PN|DLC)[A-Z]+(?![a-z0-9])")
 ROLES = ["wu", "chen", "staff", "zhao", "officer", "admin"]
 # Which grids' records each role may see (the officer: none; he sees cases referred to him).
 SEES = {
