@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from gridapp import scope
 from gridapp.admin import AdminOnly, HistoryPageAdmin
-from gridapp.templatetags.gridapp_tags import mask_phone
+from gridapp.core.display import mask_phone
 
+from . import scope as case_scope
 from .models import Case, CaseEvent, Category, Department, MediationRecord
 
 
@@ -36,7 +36,7 @@ class CaseAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
     inlines = [CaseEventInline]
 
     def get_queryset(self, request):
-        return scope.cases(request.user)
+        return case_scope.cases(request.user)
 
     @admin.display(description=_("complainant's phone"))
     def masked_complainant_phone(self, obj):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 
+from . import scope as case_scope
 from .models import OPEN_STATES, Case, Category, Department, Level, State
 
 
@@ -43,9 +44,9 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["grid"].queryset = scope.grids(user)
         # The departments of the user's towns (and their own): not every town's.
         self.filters["department"].queryset = Department.objects.filter(
-            Q(town__in=scope.communities(user).values("town")) | Q(pk__in=scope.department_ids(user))
+            Q(town__in=scope.communities(user).values("town")) | Q(pk__in=case_scope.department_ids(user))
         )
-        self.filters["assignee"].queryset = scope.assignable_users(user)
+        self.filters["assignee"].queryset = case_scope.assignable_users(user)
 
     def filter_state(self, queryset, name, value):
         return queryset.filter(state__in=OPEN_STATES) if value == "open" else queryset.filter(state=value)

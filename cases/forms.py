@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
-from gridapp.forms import _RegisterForm
-from gridapp.templatetags.gridapp_tags import person
-from visits.forms import MultipleImageField
+from gridapp.core.display import person
+from gridapp.core.forms import BaseModelForm, MultipleImageField
 
+from . import scope as case_scope
 from .models import (
     Category,
     Channel,
@@ -136,7 +136,7 @@ class ActionForm(forms.Form):
                 self.add_error("close_reason", _("Choose why the case is closed."))
             number = (data.get("duplicate_of") or "").strip()
             if data.get("close_reason") == CloseReason.DUPLICATE:
-                original = scope.cases(self.user).filter(number__iexact=number).exclude(pk=self.case.pk).first()
+                original = case_scope.cases(self.user).filter(number__iexact=number).exclude(pk=self.case.pk).first()
                 if original is None:
                     self.add_error("duplicate_of", _("No case with this number that you can see."))
                 data["duplicate_of"] = original
@@ -212,8 +212,8 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["cases"].queryset = scope.managed_cases(user)
-        self.fields["assignee"].queryset = scope.assignable_users(user)
+        self.fields["cases"].queryset = case_scope.managed_cases(user)
+        self.fields["assignee"].queryset = case_scope.assignable_users(user)
         self.fields["assignee"].empty_label = _("Assign to…")
         self.fields["assignee"].label_from_instance = person
         self.fields["assignee"].widget.attrs.update({"class": "form-select", "aria-label": _("Assign to")})
@@ -223,7 +223,7 @@ class BulkAssignForm(forms.Form):
 MAX_DEADLINE_HOURS = 24 * 366
 
 
-class CategoryForm(_RegisterForm):
+class CategoryForm(BaseModelForm):
     class Meta:
         model = Category
         fields = ["name", "hours_urgent", "hours_high", "hours_normal", "hours_low", "promise", "active"]

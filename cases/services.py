@@ -12,9 +12,10 @@ from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridapp import history, notify
+from gridapp import notify
+from gridapp.core import history
+from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
-from gridapp.templatetags.gridapp_tags import person
 
 from . import workflow
 from .models import OPEN_STATES, Case, CaseCounter, CaseEvent, CasePhoto, MediationRecord, State, default_due_at

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
-from gridapp.forms import id_param, posted
+from gridapp.core.forms import id_param, posted
+from visits import scope as visit_scope
 
+from . import scope as case_scope
 from . import services, workflow
 from .filters import CaseFilter
 from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
@@ -29,7 +31,7 @@ def case_create(request):
     """Intake at the office, or "raise a case" from a visit (prefilled from it)."""
     initial = {}
     if (visit_id := id_param(request.GET.get("visit"))) is not None:
-        visit = scope.get_visit(request.user, visit_id)
+        visit = visit_scope.get_visit(request.user, visit_id)
         initial = {
             "grid": visit.grid_id,
             "channel": Channel.VISIT,
@@ -73,7 +75,7 @@ def case_detail(request, pk):
 
 def _case_page(request, pk, *, forms=None, conflict=None, status=200):
     """The case page; after a refused or stale action (a POST), with the user's form and what changed."""
-    case = scope.get_case(request.user, pk)
+    case = case_scope.get_case(request.user, pk)
     actions = workflow.available_actions(request.user, case)
     forms = forms or {}
     action_forms = [
@@ -104,7 +106,7 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
 @require_POST
 def case_act(request, pk, action):
     """Take one action; a refused or stale action changes nothing and says why."""
-    case = scope.get_case(request.user, pk)
+    case = case_scope.get_case(request.user, pk)
     if action not in workflow.ACTIONS:
         raise PermissionDenied(_("You cannot do this on this case now."))
     form = ActionForm(request.POST, request.FILES, action=workflow.ACTIONS[action], case=case, user=request.user)
@@ -134,7 +136,7 @@ def case_act(request, pk, action):
     except services.CaseChanged as changed:
         return _changed(request, pk, action, form, changed)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label})
-    if not scope.cases(request.user).filter(pk=pk).exists():
+    if not case_scope.cases(request.user).filter(pk=pk).exists():
         # A department that returned the case no longer sees it: back to its queue, not a 404.
         return redirect("department_queue")
     return redirect("case_detail", pk=pk)
@@ -153,7 +155,7 @@ def _require_mediator(user, case):
 
 
 def mediation_create(request, pk):
-    case = scope.get_case(request.user, pk)
+    case = case_scope.get_case(request.user, pk)
     _require_mediator(request.user, case)
     form = MediationForm(posted(request), case=case, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +171,7 @@ def mediation_create(request, pk):
 def mediation_follow_up(request, pk):
     """Going back after a mediation: record whether the agreement was kept."""
     record = get_object_or_404(
-        MediationRecord.objects.select_related("case"), pk=pk, case__in=scope.cases(request.user)
+        MediationRecord.objects.select_related("case"), pk=pk, case__in=case_scope.cases(request.user)
     )
     _require_mediator(request.user, record.case)
     form = MediationFollowUpForm(posted(request), instance=record)
@@ -187,8 +189,8 @@ def case_queue(request):
     """All cases the user may see, filtered and sorted; staff assign in bulk."""
     data = request.GET.copy()
     data.setdefault("state", "open")
-    filterset = CaseFilter(data, queryset=scope.cases(request.user), user=request.user)
-    cases = filterset.qs if filterset.is_valid() else scope.cases(request.user).filter(state__in=OPEN_STATES)
+    filterset = CaseFilter(data, queryset=case_scope.cases(request.user), user=request.user)
+    cases = filterset.qs if filterset.is_valid() else case_scope.cases(request.user).filter(state__in=OPEN_STATES)
     if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -224,7 +226,7 @@ def department_queue(request):
     """The cases referred to the user's departments that are theirs to act on: dispatched to them
     (a case they resolved waits for verification elsewhere; a returned or reopened one is the
     community's)."""
-    cases = scope.cases(request.user).filter(department_id__in=scope.department_ids(request.user))
+    cases = case_scope.cases(request.user).filter(department_id__in=case_scope.department_ids(request.user))
     to_act_on = cases.filter(state=State.DISPATCHED).order_by("due_at")
     return render(request, "cases/department_queue.html", {"cases": to_act_on})
 
@@ -232,7 +234,7 @@ def department_queue(request):
 @require_safe
 def case_photo(request, pk):
     """A case photo, served only to those who may see the case."""
-    photo = get_object_or_404(CasePhoto, pk=pk, case__in=scope.cases(request.user))
+    photo = get_object_or_404(CasePhoto, pk=pk, case__in=case_scope.cases(request.user))
     response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
     return response
 

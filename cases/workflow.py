@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 
+from . import scope as case_scope
 from .models import Level, State
 
 WORKER, STAFF, DEPARTMENT = "worker", "staff", "department"
@@ -148,7 +149,7 @@ def roles(user, case):
         held.add(STAFF)
     if case.grid_id in user_scope.worker_grid_ids:
         held.add(WORKER)
-    if case.department_id and case.department_id in scope.department_ids(user):
+    if case.department_id and case.department_id in case_scope.department_ids(user):
         held.add(DEPARTMENT)
     return held
 

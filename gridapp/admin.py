@@ -12,6 +12,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,8 +20,11 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import scope, security, sessions
-from .forms import id_param
+from . import scope
+from .accounts import security, sessions
+from .core.display import mask_id, mask_phone
+from .core.forms import id_param
+from .core.validators import normalize_id_number
 from .models import (
     Building,
     Community,
@@ -37,8 +41,6 @@ from .models import (
     Town,
     WorkerHeartbeat,
 )
-from .templatetags.gridapp_tags import mask_id, mask_phone
-from .validators import normalize_id_number
 
 admin.site.site_header = _("gridapp administration")
 admin.site.site_title = _("gridapp")
@@ -130,16 +132,17 @@ class HistoryPageAdmin:
     masked, health notes not shown). simple-history's own per-version page would show an old
     version's full ID number, and its revert would bypass the services: it shows the same page."""
 
-    history_page = None  # the model's key in gridapp.history_views.AUDITED
+    history_page = None  # the model's key in gridapp.pages.history.AUDITED
 
     def history_view(self, request, object_id, extra_context=None):
         if self.history_page is None:
             return super().history_view(request, object_id, extra_context)
-        from .history_views import history_page  # the views import the models of every app
-
         if (pk := id_param(str(object_id))) is None:
             raise Http404("No such record")
-        return history_page(request, self.history_page, pk)
+        # The history page gathers from every app, so it lives above the admin: reached through
+        # its URL (as a link would), never imported.
+        match = resolve(reverse("record_history", args=[self.history_page, pk]))
+        return match.func(request, *match.args, **match.kwargs)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if self.history_page is None:

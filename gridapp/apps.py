@@ -8,6 +8,8 @@ class GridappConfig(AppConfig):
     verbose_name = _("Household register")
 
     def ready(self):
-        from . import checks, lookups, security  # noqa: F401  (checks and lookups register on import)
+        from .accounts import security
+        from .core import lookups  # noqa: F401  (registers on import)
+        from .notify import checks  # noqa: F401  (registers on import)
 
         security.connect()

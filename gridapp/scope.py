@@ -1,34 +1,36 @@
 """THE answer to "what may this user see or change".
 
-Every view, form choice field and admin changelist asks this module; none filters by hand.
-Lists start from ``households(user)`` etc.; single objects come from ``get_household(user, pk)``,
+Every view, form choice field and admin changelist asks the scope; none filters by hand. Lists
+start from ``households(user)`` etc.; single objects come from ``get_household(user, pk)``,
 which raises Http404 for anything outside the user's scope (another grid's worker cannot even
 learn that the object exists) and PermissionDenied when the user may see but not change it.
+
+This module decides the rights: which grids and communities a user sees (``for_user``,
+``grid_q``) and manages (``manages``, ``managed_grids``), and applies them to the register and
+the platform (households, residents, shops, buildings, notifications, the access log, imports).
+The apps above apply the same rights to their own models in a scope module of their own, built
+only from the functions here: ``visits.scope`` (visits, follow-ups, campaigns) and
+``cases.scope`` (cases, and department membership, the one role only cases know). The register
+sits below those apps and never imports them (docs/architecture.md).
 
 Rules (see docs/security.md):
 - admin: everything;
 - community staff: every grid of their community (read and write);
-- department staff: only the cases referred to their department (see cases.workflow);
+- department staff: only the cases referred to their department (``cases.scope``);
 - grid worker: their grid(s); reads the register, edits residents' contact details and
   health notes, never creates or archives households, residents or shops; logs visits to
   households and shops of their grid(s) and edits their own visits for 24 hours.
 
-Visits, follow-ups and campaigns are scoped by the grid they belong to, like the register.
 Each role applies to its own grid or community (``manages``, ``managed_grids``): staff of one
 community who also work a grid of another are only a grid worker there.
 """
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
-
-from cases.models import Case
-from visits.models import Campaign, FollowUp, Visit
 
 from .models import (
     Building,
@@ -44,9 +46,6 @@ from .models import (
     RoleKind,
     Shop,
 )
-
-# A worker may correct their own visit for this long; staff and admins at any time.
-VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
 
 _CACHE_ATTR = "_gridapp_scope"
 
@@ -132,13 +131,13 @@ def require_admin(user):
 
 def forget(user):
     """Drop the cached scope (after roles change within a request or a test)."""
-    for attr in (_CACHE_ATTR, "_gridapp_departments"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    for attr in [name for name in vars(user) if name.startswith("_gridapp_")]:
+        delattr(user, attr)
 
 
-def _grid_q(scope, path):
-    """A Q limiting a queryset to the scope's grids; ``path`` leads from the model to its Grid."""
+def grid_q(scope, path):
+    """A Q limiting a queryset to the scope's grids; ``path`` leads from the model to its Grid.
+    The apps' scope modules apply it to their models (``visits.scope``, ``cases.scope``)."""
     if scope.is_admin:
         return Q()
     prefix = f"{path}__" if path else ""
@@ -159,40 +158,39 @@ def communities(user):
 
 
 def get_community(user, pk):
-    return _get(communities(user), pk)
+    return get_or_404(communities(user), pk)
 
 
 def grids(user):
-    return Grid.objects.select_related("community__town").filter(_grid_q(for_user(user), ""))
+    return Grid.objects.select_related("community__town").filter(grid_q(for_user(user), ""))
 
 
 def buildings(user):
-    return Building.objects.select_related("grid", "community").filter(_grid_q(for_user(user), "grid"))
+    return Building.objects.select_related("grid", "community").filter(grid_q(for_user(user), "grid"))
 
 
 def households(user, *, include_archived=False):
-    qs = Household.objects.select_related("grid__community", "building").filter(_grid_q(for_user(user), "grid"))
+    qs = Household.objects.select_related("grid__community", "building").filter(grid_q(for_user(user), "grid"))
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
 def residents(user, *, include_archived=False):
-    qs = Resident.objects.select_related("household__grid__community").filter(
-        _grid_q(for_user(user), "household__grid")
-    )
+    qs = Resident.objects.select_related("household__grid__community").filter(grid_q(for_user(user), "household__grid"))
     if not include_archived:
         qs = qs.filter(archived_at__isnull=True, household__archived_at__isnull=True)
     return qs
 
 
 def shops(user, *, include_archived=False):
-    qs = Shop.objects.select_related("grid__community", "building").filter(_grid_q(for_user(user), "grid"))
+    qs = Shop.objects.select_related("grid__community", "building").filter(grid_q(for_user(user), "grid"))
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
 # --- single objects -------------------------------------------------------------------
 
 
-def _get(queryset, pk):
+def get_or_404(queryset, pk):
+    """The object ``pk`` of a scoped queryset, or Http404 (also for an id that is no id at all)."""
     try:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
@@ -263,11 +261,11 @@ def _archived_only_for_managers(user, obj, community_id, archived):
 
 
 def get_grid(user, pk):
-    return _get(grids(user), pk)
+    return get_or_404(grids(user), pk)
 
 
 def get_building(user, pk, *, write=False):
-    obj = _get(buildings(user), pk)
+    obj = get_or_404(buildings(user), pk)
     if write:
         require_manage(user, obj.community_id)
     return obj
@@ -276,7 +274,7 @@ def get_building(user, pk, *, write=False):
 def get_household(user, pk, *, write=False):
     """A household the user may see (archived ones only for those who manage the register)."""
     scope = for_user(user)
-    obj = _get(households(user, include_archived=scope.can_manage_register), pk)
+    obj = get_or_404(households(user, include_archived=scope.can_manage_register), pk)
     community_id = obj.grid.community_id
     _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
     if write:
@@ -287,7 +285,7 @@ def get_household(user, pk, *, write=False):
 def get_resident(user, pk, *, write=False, contact_only=False):
     """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's worker."""
     scope = for_user(user)
-    obj = _get(residents(user, include_archived=scope.can_manage_register), pk)
+    obj = get_or_404(residents(user, include_archived=scope.can_manage_register), pk)
     community_id = obj.household.grid.community_id
     archived = obj.archived_at is not None or obj.household.archived_at is not None
     _archived_only_for_managers(user, obj, community_id, archived)
@@ -298,7 +296,7 @@ def get_resident(user, pk, *, write=False, contact_only=False):
 
 def get_shop(user, pk, *, write=False):
     scope = for_user(user)
-    obj = _get(shops(user, include_archived=scope.can_manage_register), pk)
+    obj = get_or_404(shops(user, include_archived=scope.can_manage_register), pk)
     community_id = obj.grid.community_id
     _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
     if write:
@@ -323,66 +321,6 @@ def can_edit_resident_contact(user, resident):
     """Workers may edit contact details and health notes of residents in their grid(s)."""
     scope = for_user(user)
     return manages(user, resident.household.grid.community_id) or resident.household.grid_id in scope.worker_grid_ids
-
-
-# --- visits ---------------------------------------------------------------------------
-
-
-def visits(user):
-    return Visit.objects.select_related("worker", "household", "shop", "grid", "campaign").filter(
-        _grid_q(for_user(user), "grid")
-    )
-
-
-def can_edit_visit(user, visit):
-    """Staff and admins at any time; the worker who logged it within 24 hours of logging it."""
-    if manages(user, visit.grid.community_id):
-        return True
-    return visit.worker_id == user.pk and timezone.now() - visit.created_at < VISIT_EDIT_WINDOW
-
-
-def get_visit(user, pk, *, write=False):
-    visit = _get(visits(user), pk)
-    if write and not can_edit_visit(user, visit):
-        raise PermissionDenied("A worker may edit their own visit for 24 hours; after that, ask community staff.")
-    return visit
-
-
-def follow_ups(user):
-    return FollowUp.objects.select_related("visit__household", "visit__shop", "assignee", "grid").filter(
-        _grid_q(for_user(user), "grid")
-    )
-
-
-def get_follow_up(user, pk):
-    """Anyone who may see a follow-up may also close it: it is the grid's shared to-do."""
-    return _get(follow_ups(user), pk)
-
-
-def campaigns(user):
-    scope = for_user(user)
-    qs = Campaign.objects.all()
-    if scope.is_admin:
-        return qs
-    return qs.filter(pk__in=Campaign.grids.through.objects.filter(_grid_q(scope, "grid")).values("campaign_id"))
-
-
-def get_campaign(user, pk, *, write=False):
-    campaign = _get(campaigns(user), pk)
-    if write:
-        require_manage(user)
-    return campaign
-
-
-def users_in_grid(grid):
-    """Workers of a grid: the choices for a follow-up's assignee."""
-    from django.contrib.auth import get_user_model
-
-    return (
-        get_user_model()
-        .objects.filter(gridapp_roles__kind=RoleKind.GRID_WORKER, gridapp_roles__grid=grid, is_active=True)
-        .distinct()
-    )
 
 
 # --- notifications --------------------------------------------------------------------
@@ -422,54 +360,4 @@ def import_batches(user):
 def get_import_batch(user, pk):
     """403 for anyone who imports nothing; 404 for another community's import."""
     require_manage(user)
-    return _get(import_batches(user), pk)
-
-
-# --- cases ----------------------------------------------------------------------------
-
-
-def department_ids(user):
-    """The departments the user belongs to (loaded once per request, only when cases need it)."""
-    cached = getattr(user, "_gridapp_departments", None)
-    if cached is None:
-        cached = frozenset(user.departments.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
-        user._gridapp_departments = cached
-    return cached
-
-
-def cases(user):
-    """Cases of the user's grids or community, and those referred to the user's departments."""
-    scope = for_user(user)
-    qs = Case.objects.select_related("grid", "community", "category", "assignee", "department")
-    if scope.is_admin:
-        return qs
-    return qs.filter(
-        Q(grid_id__in=scope.worker_grid_ids)
-        | Q(community_id__in=scope.staff_community_ids)
-        | Q(department_id__in=department_ids(user))
-    )
-
-
-def managed_cases(user):
-    """The cases the user may assign in bulk: those of the communities they run (admins: all)."""
-    scope = for_user(user)
-    qs = cases(user)
-    return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
-
-
-def get_case(user, pk):
-    return _get(cases(user), pk)
-
-
-def assignable_users(user):
-    """Whom a case can be assigned to: workers and staff of the user's grids and communities."""
-    from django.contrib.auth import get_user_model
-
-    scope = for_user(user)
-    roles = Role.objects.all()
-    if not scope.is_admin:
-        grid_ids = grids(user).values("pk")
-        roles = roles.filter(
-            Q(grid_id__in=grid_ids) | Q(community_id__in=scope.staff_community_ids) | Q(community__grids__in=grid_ids)
-        )
-    return get_user_model().objects.filter(pk__in=roles.values("user_id"), is_active=True)
+    return get_or_404(import_batches(user), pk)

@@ -107,25 +107,32 @@ INSTALLED_APPS = [
     "cases",
 ]
 
+# The demo world and the benchmarks (seed_demo, bench_*): development only. They create accounts
+# with a published password and empty whole tables, so a production install (DEBUG off) does not
+# have them unless GRIDAPP_DEVTOOLS=true asks for them explicitly (see docs/operations.md).
+GRIDAPP_DEVTOOLS = env_bool("GRIDAPP_DEVTOOLS", DEBUG)
+if GRIDAPP_DEVTOOLS:
+    INSTALLED_APPS.append("gridapp.devtools")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "gridapp.middleware.LanguageMiddleware",
+    "gridapp.accounts.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "gridapp.middleware.AllowedMethodsMiddleware",  # GET, HEAD and POST only: 405 for anything else
+    "gridapp.accounts.middleware.AllowedMethodsMiddleware",  # GET, HEAD and POST only: 405 for anything else
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "gridapp.middleware.SessionLifetimeMiddleware",
-    "gridapp.middleware.OTPRequiredMiddleware",
-    "gridapp.middleware.NoStoreMiddleware",
+    "gridapp.accounts.middleware.SessionLifetimeMiddleware",
+    "gridapp.accounts.middleware.OTPRequiredMiddleware",
+    "gridapp.accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "gridapp.middleware.DeniedLogMiddleware",  # every 403 and 404 a view raises, on gridapp.security
+    "gridapp.accounts.middleware.DeniedLogMiddleware",  # every 403 and 404 a view raises, on gridapp.security
     "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
@@ -142,8 +149,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "gridapp.context_processors.user_scope",
-                "gridapp.context_processors.unread_count",
+                "gridapp.accounts.context_processors.user_scope",
+                "gridapp.notify.context_processors.unread_count",
             ],
         },
     },
@@ -177,7 +184,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out (username, IP) before the password is checked
     "django.contrib.auth.backends.ModelBackend",
-    "gridapp.backends.RolePermissionBackend",  # the permissions a role brings (gridapp.scope.ROLE_PERMISSIONS)
+    "gridapp.accounts.backends.RolePermissionBackend",  # the permissions a role brings (gridapp.scope.ROLE_PERMISSIONS)
 ]
 # No maximum length: Django sets none, and long passphrases (64 characters and more) are welcome.
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-CSRF_FAILURE_VIEW = "gridapp.security.csrf_failure"  # logs the refusal like every other 403
+CSRF_FAILURE_VIEW = "gridapp.accounts.security.csrf_failure"  # logs the refusal like every other 403
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -200,17 +207,17 @@ if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # gridapp.security logs every attempt itself
-AXES_LOCKOUT_CALLABLE = "gridapp.security.lockout_response"
-AXES_USERNAME_CALLABLE = "gridapp.security.axes_username"  # cut to an account name's length
+AXES_LOCKOUT_CALLABLE = "gridapp.accounts.security.lockout_response"
+AXES_USERNAME_CALLABLE = "gridapp.accounts.security.axes_username"  # cut to an account name's length
 # Behind N reverse proxies that each append to X-Forwarded-For, the client is the Nth address
 # from the right; with 0 (no proxy) it is REMOTE_ADDR. Never trust the header without a proxy.
 GRIDAPP_TRUSTED_PROXY_COUNT = env_int("GRIDAPP_TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "gridapp.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "gridapp.accounts.security.client_ip"
 
 # Sessions end after 2 hours without a request and 12 hours after the log-in, whichever is first
-# (gridapp.middleware.SessionLifetimeMiddleware). Session rows carry their user, so ending every
-# session of a user is one indexed DELETE (gridapp.sessions).
-SESSION_ENGINE = "gridapp.sessions"
+# (gridapp.accounts.middleware.SessionLifetimeMiddleware). Session rows carry their user, so ending every
+# session of a user is one indexed DELETE (gridapp.accounts.sessions).
+SESSION_ENGINE = "gridapp.accounts.sessions"
 GRIDAPP_SESSION_IDLE_TIMEOUT = env_int("GRIDAPP_SESSION_IDLE_TIMEOUT", 2 * 3600)
 GRIDAPP_SESSION_LIFETIME = env_int("GRIDAPP_SESSION_LIFETIME", 12 * 3600)
 if not 0 < GRIDAPP_SESSION_IDLE_TIMEOUT <= GRIDAPP_SESSION_LIFETIME:

@@ -11,6 +11,8 @@ from .models import Delivery, DeliveryStatus, WorkerHeartbeat
 
 # A delivery claimed this long ago whose worker never finished (it died) is tried again.
 STALE_CLAIM = datetime.timedelta(minutes=15)
+# A pending delivery younger than this still has its own task on the way; older, it was lost.
+NOTIFY_GRACE = datetime.timedelta(minutes=5)
 
 
 @shared_task(ignore_result=True)
@@ -37,12 +39,8 @@ def requeue_deliveries():
         status=DeliveryStatus.PENDING
     )
     waiting = Delivery.objects.filter(
-        status=DeliveryStatus.PENDING, created_at__lt=now - notify_grace(), claimed_at__isnull=True
+        status=DeliveryStatus.PENDING, created_at__lt=now - NOTIFY_GRACE, claimed_at__isnull=True
     ) | Delivery.objects.filter(
         status=DeliveryStatus.PENDING, claimed_at__lt=now - datetime.timedelta(seconds=notify.BACKOFF_CAP_SECONDS * 2)
     )
     notify.enqueue(list(waiting.values_list("pk", flat=True)[:1000]))
-
-
-def notify_grace():
-    return datetime.timedelta(minutes=5)

@@ -4,7 +4,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import history_views, home, inbox, privacy_views, two_factor, views
+from gridapp.accounts import two_factor
+from gridapp.accounts import views as account_views
+from gridapp.notify import views as inbox
+from gridapp.pages import history, home
+from gridapp.pages import register as pages
+from gridapp.register import views as register
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -13,25 +18,25 @@ urlpatterns = [
     path("accounts/two-factor/", two_factor.otp_setup, name="otp_setup"),
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp_verify"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("grids/<int:pk>/", views.grid_detail, name="grid_detail"),
-    path("buildings/new/", views.building_form, name="building_create"),
-    path("buildings/<int:pk>/", views.building_detail, name="building_detail"),
-    path("buildings/<int:pk>/edit/", views.building_form, name="building_edit"),
-    path("households/new/", views.household_form, name="household_create"),
-    path("households/<int:pk>/", views.household_detail, name="household_detail"),
-    path("households/<int:pk>/edit/", views.household_form, name="household_edit"),
-    path("households/<int:pk>/archive/", views.household_archive, name="household_archive"),
-    path("households/<int:household_pk>/residents/new/", views.resident_create, name="resident_create"),
-    path("residents/<int:pk>/", views.resident_detail, name="resident_detail"),
-    path("residents/<int:pk>/edit/", views.resident_edit, name="resident_edit"),
-    path("residents/<int:pk>/archive/", views.resident_archive, name="resident_archive"),
-    path("residents/<int:pk>/reveal-id/", privacy_views.resident_reveal_id, name="resident_reveal_id"),
-    path("access-log/", privacy_views.access_log, name="access_log"),
-    path("history/<slug:model>/<int:pk>/", history_views.record_history, name="record_history"),
-    path("shops/new/", views.shop_form, name="shop_create"),
-    path("shops/<int:pk>/", views.shop_detail, name="shop_detail"),
-    path("shops/<int:pk>/edit/", views.shop_form, name="shop_edit"),
-    path("shops/<int:pk>/archive/", views.shop_archive, name="shop_archive"),
+    path("grids/<int:pk>/", pages.grid_detail, name="grid_detail"),
+    path("buildings/new/", register.building_form, name="building_create"),
+    path("buildings/<int:pk>/", pages.building_detail, name="building_detail"),
+    path("buildings/<int:pk>/edit/", register.building_form, name="building_edit"),
+    path("households/new/", register.household_form, name="household_create"),
+    path("households/<int:pk>/", pages.household_detail, name="household_detail"),
+    path("households/<int:pk>/edit/", register.household_form, name="household_edit"),
+    path("households/<int:pk>/archive/", register.household_archive, name="household_archive"),
+    path("households/<int:household_pk>/residents/new/", register.resident_create, name="resident_create"),
+    path("residents/<int:pk>/", pages.resident_detail, name="resident_detail"),
+    path("residents/<int:pk>/edit/", register.resident_edit, name="resident_edit"),
+    path("residents/<int:pk>/archive/", register.resident_archive, name="resident_archive"),
+    path("residents/<int:pk>/reveal-id/", pages.resident_reveal_id, name="resident_reveal_id"),
+    path("access-log/", account_views.access_log, name="access_log"),
+    path("history/<slug:model>/<int:pk>/", history.record_history, name="record_history"),
+    path("shops/new/", register.shop_form, name="shop_create"),
+    path("shops/<int:pk>/", pages.shop_detail, name="shop_detail"),
+    path("shops/<int:pk>/edit/", register.shop_form, name="shop_edit"),
+    path("shops/<int:pk>/archive/", register.shop_archive, name="shop_archive"),
     path("imports/", include("gridapp.imports.urls")),
     path("exports/", include("gridapp.exports.urls")),
     path("inbox/", inbox.inbox, name="inbox"),

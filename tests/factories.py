@@ -6,8 +6,8 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from gridapp.core.validators import id_check_char
 from gridapp.models import Building, Community, Grid, Household, Resident, Role, Shop, Town
-from gridapp.validators import id_check_char
 
 _serial = itertools.count(1)
 

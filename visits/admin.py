@@ -3,9 +3,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gridapp import scope
 from gridapp.admin import AdminOnly, HistoryPageAdmin
 
+from . import scope as visit_scope
 from .checkins import refresh_last_seen
 from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
 
@@ -41,7 +41,7 @@ class VisitAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
     inlines = [VisitPurposeInline, ResidentSeenInline, VisitPhotoInline]
 
     def get_queryset(self, request):
-        return scope.visits(request.user)
+        return visit_scope.visits(request.user)
 
     def save_model(self, request, obj, form, change):
         # Whose "last seen" this correction may move: those recorded before and after it.
@@ -62,7 +62,7 @@ class FollowUpAdmin(AdminOnly, SimpleHistoryAdmin):
     raw_id_fields = ["visit", "done_in_visit", "assignee", "done_by"]
 
     def get_queryset(self, request):
-        return scope.follow_ups(request.user)
+        return visit_scope.follow_ups(request.user)
 
 
 @admin.register(Campaign)
@@ -71,4 +71,4 @@ class CampaignAdmin(AdminOnly, admin.ModelAdmin):
     filter_horizontal = ["grids"]
 
     def get_queryset(self, request):
-        return scope.campaigns(request.user)
+        return visit_scope.campaigns(request.user)

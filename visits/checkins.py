@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from gridapp import notify
+from gridapp.core.display import mask_phone
 from gridapp.models import PersonCategory, Role, RoleKind
-from gridapp.templatetags.gridapp_tags import mask_phone
 
 from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
 

@@ -10,44 +10,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
+from gridapp.core.forms import MultipleImageField
 
+from . import scope as visit_scope
 from .models import Campaign, CampaignTarget, CareLevel, Condition, Purpose
 from .selectors import open_campaigns
 
-MAX_PHOTO_BYTES = 10 * 1024 * 1024
-MAX_PHOTOS = 6
 VISIT_MAX_AGE = datetime.timedelta(days=30)
 # Phones' clocks drift; a visit "a few minutes in the future" is the clock, not the worker.
 CLOCK_SKEW = datetime.timedelta(minutes=10)
 FOLLOW_UP_PRESETS = (3, 7, 10, 30)
 NOT_RECORDED = ""
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    """Several photos in one input; each must be an image of at most 10 MB."""
-
-    widget = MultipleImageInput
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*", "capture": "environment"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(_("At most %(n)d photos per visit.") % {"n": MAX_PHOTOS})
-        cleaned = []
-        for upload in files:
-            if upload.size > MAX_PHOTO_BYTES:
-                raise forms.ValidationError(
-                    _("%(name)s is larger than 10 MB.") % {"name": upload.name}, code="photo_too_large"
-                )
-            cleaned.append(super().clean(upload, initial))
-        return cleaned
 
 
 def _same_minute(a, b):
@@ -124,7 +97,7 @@ class VisitForm(forms.Form):
             self.resident_fields.append((resident, name))
         self.open_follow_ups = []
         if visit is None:
-            for follow_up in scope.follow_ups(user).filter(
+            for follow_up in visit_scope.follow_ups(user).filter(
                 **({"visit__household": household} if household else {"visit__shop": shop}), done_at__isnull=True
             ):
                 name = f"close_follow_up_{follow_up.pk}"

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from gridapp import scope
 
+from . import scope as visit_scope
 from .models import Campaign, CampaignTarget, Condition, ResidentSeen, Visit
 
 
@@ -30,7 +31,7 @@ def last_seen_at():
 
 def open_campaigns(user, grid):
     """Campaigns a visit to a place in this grid may count towards: started, over this grid."""
-    return scope.campaigns(user).filter(grids=grid, starts_on__lte=timezone.localdate())
+    return visit_scope.campaigns(user).filter(grids=grid, starts_on__lte=timezone.localdate())
 
 
 def campaign_targets(user, campaign: Campaign):
@@ -77,7 +78,7 @@ def coverage_for(user, campaigns):
     )
     visited = {
         row["campaign"]: row
-        for row in scope.visits(user)
+        for row in visit_scope.visits(user)
         .filter(campaign__in=campaigns)
         .values("campaign")
         .annotate(
@@ -107,7 +108,7 @@ def weekly_visits(user, *, weeks=8):
     start = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
     start_at = timezone.make_aware(datetime.datetime.combine(start, datetime.time.min))
     rows = (
-        scope.visits(user)
+        visit_scope.visits(user)
         .filter(visited_at__gte=start_at)
         .annotate(week=TruncWeek("visited_at", tzinfo=timezone.get_current_timezone()))
         .values("worker", "worker__username", "worker__first_name", "worker__last_name", "week")

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gridapp import scope
-from gridapp.forms import id_param, posted
+from gridapp.core.forms import id_param, posted
 
+from . import scope as visit_scope
 from . import selectors, services
 from .forms import CampaignForm, FollowUpCloseForm, VisitForm
 from .models import VisitPhoto
@@ -82,7 +83,7 @@ def visit_shop(request, shop_pk):
 
 @require_safe
 def visit_detail(request, pk):
-    visit = scope.get_visit(request.user, pk)
+    visit = visit_scope.get_visit(request.user, pk)
     return render(
         request,
         "visits/visit_detail.html",
@@ -91,7 +92,7 @@ def visit_detail(request, pk):
             "residents_seen": visit.residents_seen.select_related("resident"),
             "follow_ups": visit.follow_ups.select_related("assignee"),
             "photos": visit.photos.all(),
-            "can_edit": scope.can_edit_visit(request.user, visit),
+            "can_edit": visit_scope.can_edit_visit(request.user, visit),
             "history": visit.history.select_related("history_user")[:20],
         },
     )
@@ -100,14 +101,14 @@ def visit_detail(request, pk):
 @require_safe
 def visit_photo(request, pk):
     """A visit's photo, served only to those who may see the visit (never from a public folder)."""
-    photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=scope.visits(request.user))
+    photo = get_object_or_404(VisitPhoto, pk=pk, visit__in=visit_scope.visits(request.user))
     response = FileResponse(photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0])
     return response
 
 
 def visit_edit(request, pk):
     """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both."""
-    visit = scope.get_visit(request.user, pk, write=True)
+    visit = visit_scope.get_visit(request.user, pk, write=True)
     form = VisitForm(posted(request), user=request.user, household=visit.household, shop=visit.shop, visit=visit)
     if request.method == "POST" and form.is_valid():
         services.update_visit(
@@ -134,7 +135,7 @@ def visit_edit(request, pk):
 
 def follow_up_detail(request, pk):
     """A follow-up, and the form to mark it done with its outcome."""
-    follow_up = scope.get_follow_up(request.user, pk)
+    follow_up = visit_scope.get_follow_up(request.user, pk)
     form = FollowUpCloseForm(posted(request))
     if request.method == "POST" and follow_up.is_open and form.is_valid():
         services.complete_follow_up(follow_up=follow_up, by=request.user, outcome=form.cleaned_data["outcome"])
@@ -145,7 +146,7 @@ def follow_up_detail(request, pk):
 
 @require_safe
 def campaign_list(request):
-    campaigns = list(scope.campaigns(request.user).prefetch_related("grids"))
+    campaigns = list(visit_scope.campaigns(request.user).prefetch_related("grids"))
     coverage = selectors.coverage_for(request.user, campaigns)
     for campaign in campaigns:
         campaign.coverage = coverage[campaign.pk]
@@ -172,7 +173,7 @@ def campaign_create(request):
 @require_safe
 def campaign_detail(request, pk):
     """Coverage with a progress bar, and the targets not yet visited, each one tap from its form."""
-    campaign = scope.get_campaign(request.user, pk)
+    campaign = visit_scope.get_campaign(request.user, pk)
     targets, field = selectors.campaign_targets(request.user, campaign)
     visited, total = selectors.campaign_coverage(request.user, campaign)
     remaining = targets.filter(visited=False).order_by("address")

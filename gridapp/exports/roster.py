@@ -15,8 +15,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import scope
-from ..models import Household, HouseholdTag, HouseholdTagLink, PersonCategory, Resident, ResidentCategoryLink
+from gridapp import scope
+from gridapp.models import Household, HouseholdTag, HouseholdTagLink, PersonCategory, Resident, ResidentCategoryLink
+
 from .sheets import header, narrow
 from .xlsx import Sheet
 

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from cases import scope as case_scope
 from cases.models import OPEN_STATES, Case
+from gridapp import scope
+from gridapp.core.display import mask_id, mask_phone, person
+from gridapp.models import Grid, Household, HouseholdTag, PersonCategory, Resident
+from visits import scope as visit_scope
 from visits.models import Condition, Visit
 
-from .. import scope
-from ..models import Grid, Household, HouseholdTag, PersonCategory, Resident
-from ..templatetags.gridapp_tags import mask_id, mask_phone, person
 from .xlsx import Sheet
 
 CHUNK = 2000
@@ -146,7 +148,7 @@ def _day_start(day):
 def visits(workbook, title, *, user, where, start, end):
     """The visits of [start, end] (days in Asia/Shanghai), oldest first."""
     qs = (
-        narrow(scope.visits(user), where, "grid")
+        narrow(visit_scope.visits(user), where, "grid")
         .filter(visited_at__gte=_day_start(start), visited_at__lt=_day_start(end + datetime.timedelta(days=1)))
         .prefetch_related("purposes", "residents_seen__resident", "follow_ups")
         .order_by("visited_at", "pk")
@@ -191,7 +193,7 @@ def visits(workbook, title, *, user, where, start, end):
 
 def cases(workbook, title, *, user, where, start=None, end=None, state="", category=None, overdue=False, full_phones):
     """The case list with the queue's filters: state, category, overdue, day reported."""
-    qs = narrow(scope.cases(user), where, "grid").select_related("complainant")
+    qs = narrow(case_scope.cases(user), where, "grid").select_related("complainant")
     if state == "open":
         qs = qs.filter(state__in=OPEN_STATES)
     elif state:

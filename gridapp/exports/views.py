@@ -14,10 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from .. import privacy, scope, security
-from ..forms import id_param, posted
-from ..models import Grid
-from ..templatetags.gridapp_tags import person
+from gridapp import scope
+from gridapp.accounts import privacy, security
+from gridapp.core.display import person
+from gridapp.core.forms import id_param, posted
+from gridapp.models import Grid
+
 from . import roster, sheets, xlsx
 from .forms import ExportForm, RosterForm
 

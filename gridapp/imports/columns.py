@@ -12,7 +12,7 @@ from functools import cache
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from ..models import BusinessType, Household, HouseholdTag, PersonCategory, Resident, Sex, Shop, Tenure
+from gridapp.models import BusinessType, Household, HouseholdTag, PersonCategory, Resident, Sex, Shop, Tenure
 
 
 @dataclass(frozen=True)

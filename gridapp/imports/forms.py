@@ -3,8 +3,8 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .. import scope
-from ..models import ImportKind
+from gridapp import scope
+from gridapp.models import ImportKind
 
 
 class UploadForm(forms.Form):

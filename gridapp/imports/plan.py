@@ -22,8 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from ..models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
-from ..validators import (
+from gridapp.core.validators import (
     birth_date_from_id,
     normalize_id_number,
     normalize_phone,
@@ -32,6 +31,8 @@ from ..validators import (
     validate_mobile,
     validate_phone,
 )
+from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+
 from . import columns as cols
 from .reader import FileRejected, open_rows
 

@@ -4,7 +4,8 @@ columns, about two residents per household, each with a distinct valid ID number
 import csv
 import datetime
 
-from ..validators import id_check_char
+from gridapp.core.validators import id_check_char
+
 from .columns import HOUSEHOLD_COLUMNS
 
 HEADERS = [c.header for c in HOUSEHOLD_COLUMNS]

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import ImportBatch, ImportStatus
+from gridapp.models import ImportBatch, ImportStatus
+
 from .plan import Cancelled, build_plan
 from .reader import FileRejected, estimate_rows, sniff
 from .writer import Writer

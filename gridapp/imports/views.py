@@ -14,9 +14,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from .. import scope
-from ..forms import posted
-from ..models import ImportKind, ImportStatus
+from gridapp import scope
+from gridapp.core.forms import posted
+from gridapp.models import ImportKind, ImportStatus
+
 from . import services, template_file
 from .forms import UploadForm
 from .reader import FileRejected

@@ -9,7 +9,7 @@ with the batch, not the file.
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from ..models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
 
 BATCH = 2000
 

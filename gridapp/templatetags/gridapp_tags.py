@@ -1,36 +1,11 @@
-"""Show the least personal data that serves the task (PIPL): masked IDs and phones."""
+"""Template filters: the display helpers of ``gridapp.core.display``, for templates."""
 
 from django import template
 
+from gridapp.core import display
+
 register = template.Library()
 
-
-@register.filter
-def mask_id(value):
-    """3301**********1234: region prefix and last four, nothing that gives the birth date."""
-    value = value or ""
-    if len(value) < 8:
-        return "*" * len(value)
-    return f"{value[:4]}{'*' * (len(value) - 8)}{value[-4:]}"
-
-
-@register.filter
-def mask_phone(value):
-    """138****5678 for mobiles; landlines keep their area code and last four digits."""
-    value = value or ""
-    if len(value) < 7:
-        return value
-    return f"{value[:3]}{'*' * (len(value) - 7)}{value[-4:]}"
-
-
-@register.filter
-def person(user):
-    """A user's name as people say it: 吴佳栋 (family name first) for Chinese names."""
-    if user is None:
-        return ""
-    first, last = user.first_name.strip(), user.last_name.strip()
-    if not (first or last):
-        return user.get_username()
-    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
-        return f"{last}{first}"
-    return f"{first} {last}".strip()
+register.filter("mask_id", display.mask_id)
+register.filter("mask_phone", display.mask_phone)
+register.filter("person", display.person)

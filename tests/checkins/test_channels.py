@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from gridapp import notify
-from gridapp.forms import WebhookForm
 from gridapp.models import Delivery, Notification, Webhook
+from gridapp.notify.forms import WebhookForm
 from gridapp.tasks import deliver
 from visits import checkins
 

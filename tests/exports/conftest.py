@@ -8,8 +8,8 @@ import pytest
 from django.utils import translation
 from openpyxl import load_workbook
 
+from gridapp.core.validators import id_check_char
 from gridapp.models import HouseholdTag, HouseholdTagLink, PersonCategory, ResidentCategoryLink
-from gridapp.validators import id_check_char
 
 from ..factories import BuildingFactory, HouseholdFactory, ResidentFactory
 

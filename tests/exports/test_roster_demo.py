@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from gridapp import demo_data
+from gridapp.devtools import demo_data
 from gridapp.exports.roster import OLD_AGE, born_on_or_before
 from gridapp.models import Building, Grid, PersonCategory, Resident
 

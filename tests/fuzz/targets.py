@@ -22,23 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from hypothesis import strategies as st
 
+from cases import scope as case_scope
 from cases import workflow
 from cases.filters import CaseFilter
 from cases.forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
 from cases.measure_views import NarrowForm, PeriodForm
 from cases.models import Case, Category, Department, MediationRecord
-from gridapp import scope
+from gridapp.accounts.two_factor import TokenForm
 from gridapp.exports.forms import ExportForm, RosterForm
-from gridapp.forms import (
-    BuildingForm,
-    HouseholdForm,
-    RegisterSearchForm,
-    ResidentContactForm,
-    ResidentForm,
-    RevealIdForm,
-    ShopForm,
-    WebhookForm,
-)
 from gridapp.imports.forms import UploadForm
 from gridapp.models import (
     Building,
@@ -52,7 +43,16 @@ from gridapp.models import (
     Shop,
     Webhook,
 )
-from gridapp.two_factor import TokenForm
+from gridapp.notify.forms import WebhookForm
+from gridapp.register.forms import (
+    BuildingForm,
+    HouseholdForm,
+    RegisterSearchForm,
+    ResidentContactForm,
+    ResidentForm,
+    RevealIdForm,
+    ShopForm,
+)
 from visits.forms import CampaignForm, CareAssignmentForm, CareLevelForm, FollowUpCloseForm, VisitForm
 from visits.models import Campaign, FollowUp, Visit, VisitPhoto
 
@@ -674,7 +674,7 @@ CASES = [
         "case_queue",
         "staff",
         "GET",
-        forms=lambda w: [CaseFilter({}, queryset=scope.cases(w.staff), user=w.staff)],
+        forms=lambda w: [CaseFilter({}, queryset=case_scope.cases(w.staff), user=w.staff)],
         names=("page",),
         valid=lambda w: {"state": "open", "grid": w.grid1.pk, "order": "-due", "q": "漏", "overdue": "true"},
     ),
@@ -683,7 +683,7 @@ CASES = [
         "case_queue",
         "wu",
         "GET",
-        forms=lambda w: [CaseFilter({}, queryset=scope.cases(w.wu), user=w.wu)],
+        forms=lambda w: [CaseFilter({}, queryset=case_scope.cases(w.wu), user=w.wu)],
         names=("page",),
         valid=lambda w: {"state": "handling", "category": w.category.pk, "order": "age"},
     ),

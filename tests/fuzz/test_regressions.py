@@ -18,7 +18,7 @@ NOT_IDS = ["²", "١٢", "9" * 5000, "1" * 19]
 
 
 def test_id_param_takes_only_ids():
-    from gridapp.forms import id_param
+    from gridapp.core.forms import id_param
 
     assert [id_param(v) for v in ("3", "007", "999999999999999999")] == [3, 7, 999999999999999999]
     assert {id_param(v) for v in [*NOT_IDS, "", "-1", "1.0", " 1", None, ["1"]]} == {None}

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from gridapp.core.validators import id_check_char
 from gridapp.models import (
     Building,
     Household,
@@ -19,7 +20,6 @@ from gridapp.models import (
     Resident,
     ResidentCategoryLink,
 )
-from gridapp.validators import id_check_char
 
 from ..factories import BuildingFactory, HouseholdFactory, ResidentFactory, make_id_number
 

@@ -17,6 +17,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import scope as case_scope
 from cases.models import (
     OPEN_STATES,
     Case,
@@ -30,7 +31,8 @@ from cases.models import (
     Satisfaction,
     State,
 )
-from gridapp import demo_data, scope
+from gridapp.core.validators import birth_date_from_id, validate_id_number
+from gridapp.devtools import demo_data
 from gridapp.models import (
     Building,
     Delivery,
@@ -43,7 +45,6 @@ from gridapp.models import (
     Role,
     Shop,
 )
-from gridapp.validators import birth_date_from_id, validate_id_number
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -242,18 +243,18 @@ def test_mediation_follow_ups_are_on_the_timeline(seeded, db):
 
 def test_the_police_account_sees_only_its_departments_cases(seeded, db):
     police = user("police")
-    visible = set(scope.cases(police).values_list("pk", flat=True))
+    visible = set(case_scope.cases(police).values_list("pk", flat=True))
     (department,) = police.departments.all()
     assert visible == set(Case.objects.filter(department=department).values_list("pk", flat=True))
     assert story_case(demo_data.PETS_TITLE).pk in visible
     assert story_case(demo_data.LEAK_TITLE).pk not in visible
-    assert scope.cases(police).filter(state__in=OPEN_STATES).exists()  # its queue has work in it
+    assert case_scope.cases(police).filter(state__in=OPEN_STATES).exists()  # its queue has work in it
 
 
 @pytest.mark.parametrize("username", ["police", "build", "agri"])
 def test_every_department_has_a_case_to_act_on(seeded, db, username):
     member = user(username)
-    assert scope.cases(member).filter(state=State.DISPATCHED, department__members=member).exists()
+    assert case_scope.cases(member).filter(state=State.DISPATCHED, department__members=member).exists()
 
 
 def test_case_numbers_count_up_per_year_in_the_order_reported(seeded, db):
@@ -310,7 +311,7 @@ def test_cases_are_in_every_state(seeded, db):
 
 def test_the_worker_has_cases_to_handle_and_to_verify(seeded, db):
     wu = user("wu")
-    mine = scope.cases(wu).filter(grid__number=1)
+    mine = case_scope.cases(wu).filter(grid__number=1)
     assert mine.filter(state__in=(State.REGISTERED, State.HANDLING)).exists()
     assert mine.filter(state=State.RESOLVED).exclude(resolved_by=wu).exists()
 

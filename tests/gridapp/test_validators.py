@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from gridapp.validators import (
+from gridapp.core.validators import (
     id_check_char,
     normalize_id_number,
     normalize_phone,

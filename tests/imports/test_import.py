@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from gridapp.core.validators import id_check_char
 from gridapp.imports import sample, services
 from gridapp.models import (
     Building,
@@ -18,7 +19,6 @@ from gridapp.models import (
     ResidentCategoryLink,
     Shop,
 )
-from gridapp.validators import id_check_char
 
 from ..factories import HouseholdFactory, ResidentFactory
 from .conftest import commit, csv_bytes, rows, xlsx_bytes

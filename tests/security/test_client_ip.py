@@ -4,7 +4,7 @@ the outermost of them saw (never what the client wrote into X-Forwarded-For)."""
 import pytest
 from django.test import RequestFactory
 
-from gridapp.security import client_ip
+from gridapp.accounts.security import client_ip
 
 
 def request(remote="127.0.0.1", forwarded=None):

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from gridapp import security
+from gridapp.accounts import security
 from gridapp.models import UserSession
 from tests.gridapp.test_settings import start_django
 

@@ -14,9 +14,9 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from gridapp import security
+from gridapp.accounts import security
+from gridapp.accounts.two_factor import PENDING_KEY
 from gridapp.models import SecurityPolicy
-from gridapp.two_factor import PENDING_KEY
 
 from .conftest import PASSWORD, attempt
 

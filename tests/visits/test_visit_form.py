@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from visits.forms import MAX_PHOTO_BYTES
+from gridapp.core.forms import MAX_PHOTO_BYTES
 from visits.models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
 
 from ..factories import ResidentFactory

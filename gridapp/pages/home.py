@@ -8,13 +8,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from cases import scope as case_scope
 from cases.models import OPEN_STATES, State
+from gridapp import scope
+from gridapp.models import PersonCategory, ResidentCategoryLink, WorkerHeartbeat
+from visits import scope as visit_scope
 from visits.checkins import active_assignments, due_checkins
 from visits.selectors import last_seen_at
 
-from . import scope
-from .models import PersonCategory, ResidentCategoryLink, WorkerHeartbeat
-from .views import grids_with_counts
+from .register import grids_with_counts
 
 # Who the worker's day lists as "not seen for the longest time".
 CARE_CATEGORIES = (
@@ -32,7 +34,7 @@ CASES_ON_THE_DAY = 15
 def home(request):
     """A worker's day; a staff member's community; every community for an admin."""
     user_scope = scope.for_user(request.user)
-    in_department = bool(scope.department_ids(request.user))
+    in_department = bool(case_scope.department_ids(request.user))
     if in_department and not user_scope.has_any_role:
         return redirect("department_queue")  # department staff have no grid: their day is their queue
     context = {
@@ -65,7 +67,7 @@ def _worker_day(user):
     return {
         "today": today,
         "checkins_due": checkins_due,
-        "follow_ups_due": scope.follow_ups(user)
+        "follow_ups_due": visit_scope.follow_ups(user)
         .filter(assignee=user, done_at__isnull=True, due_on__lte=today)
         .order_by("due_on"),
         "longest_unseen": scope.residents(user)
@@ -73,13 +75,15 @@ def _worker_day(user):
         .annotate(last_seen=last_seen_at())
         .select_related("household")
         .order_by(F("last_seen").asc(nulls_first=True), "date_of_birth")[:LONGEST_UNSEEN],
-        "todays_visits": scope.visits(user).filter(worker=user, visited_at__gte=start_of_day).order_by("-visited_at"),
-        "my_cases": scope.cases(user)
+        "todays_visits": visit_scope.visits(user)
+        .filter(worker=user, visited_at__gte=start_of_day)
+        .order_by("-visited_at"),
+        "my_cases": case_scope.cases(user)
         .filter(state__in=OPEN_STATES, grid_id__in=my_grids)
         .exclude(state=State.RESOLVED)
         .order_by("due_at")[:CASES_ON_THE_DAY],
         # Resolved by someone else (a department, staff): the grid worker checks it.
-        "to_verify": scope.cases(user)
+        "to_verify": case_scope.cases(user)
         .filter(state=State.RESOLVED, grid_id__in=my_grids)
         .exclude(resolved_by=user)
         .order_by("resolved_at"),

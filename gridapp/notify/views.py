@@ -7,9 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from . import scope
-from .forms import WebhookForm, posted
-from .models import DeliveryStatus, Webhook
+from gridapp import scope
+from gridapp.core.forms import posted
+from gridapp.models import DeliveryStatus, Webhook
+
+from .forms import WebhookForm
 
 
 @require_safe

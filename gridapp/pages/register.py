@@ -1,33 +1,27 @@
-"""The register's pages. Thin: fetch through ``scope``, validate with a form, redirect."""
+"""The register's pages: a grid, a building, a household, a resident, a shop. They gather from
+the apps above the register — visits (last visited, visit history) and check-ins (a resident's
+next due date) — so they live at the top; the register's own forms are ``gridapp.register.views``."""
 
 import datetime
 
 from django.conf import settings
-from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
+from gridapp import scope
+from gridapp.accounts import privacy, security
+from gridapp.models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from gridapp.register.forms import RegisterSearchForm, RevealIdForm
+from visits import scope as visit_scope
 from visits.checkins import with_due_dates
 from visits.models import CareAssignment
 from visits.selectors import last_visit_at
-
-from . import privacy, scope
-from .forms import (
-    BuildingForm,
-    HouseholdForm,
-    RegisterSearchForm,
-    ResidentContactForm,
-    ResidentForm,
-    RevealIdForm,
-    ShopForm,
-    posted,
-)
-from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
 
 VISIT_HISTORY_LENGTH = 20
 
@@ -51,7 +45,7 @@ def grids_with_counts(user):
 def _visit_history(user, **target):
     """The latest visits to a household or shop, newest first, with what each needs shown."""
     return list(
-        scope.visits(user)
+        visit_scope.visits(user)
         .filter(**target)
         .prefetch_related("purposes", "follow_ups", "residents_seen__resident")
         .order_by("-visited_at")[:VISIT_HISTORY_LENGTH]
@@ -160,25 +154,6 @@ def building_detail(request, pk):
     )
 
 
-def building_form(request, pk=None):
-    building = scope.get_building(request.user, pk, write=True) if pk else None
-    if not pk:
-        scope.require_manage(request.user)
-    form = BuildingForm(posted(request), instance=building, user=request.user, initial=_initial_grid(request))
-    if request.method == "POST" and form.is_valid():
-        building = form.save()
-        messages.success(request, _("Building saved."))
-        return redirect(building)
-    return render(
-        request, "gridapp/form.html", {"form": form, "title": _("Edit building") if pk else _("New building")}
-    )
-
-
-def _initial_grid(request):
-    grid_id = request.GET.get("grid")
-    return {"grid": grid_id} if grid_id and grid_id.isdigit() else {}
-
-
 @require_safe
 def household_detail(request, pk):
     """A household and its residents."""
@@ -206,41 +181,6 @@ def household_detail(request, pk):
     )
 
 
-def household_form(request, pk=None):
-    household = scope.get_household(request.user, pk, write=True) if pk else None
-    if not pk:
-        scope.require_manage(request.user)
-    form = HouseholdForm(posted(request), instance=household, user=request.user, initial=_initial_grid(request))
-    if request.method == "POST" and form.is_valid():
-        household = form.save()
-        messages.success(request, _("Household saved."))
-        return redirect(household)
-    title = _("Edit household") if pk else _("New household")
-    return render(request, "gridapp/form.html", {"form": form, "title": title})
-
-
-def _toggle_archive(request, obj, label):
-    """Archive (or, with restore=1, restore) a household, resident or shop; nothing is deleted."""
-    restore = request.POST.get("restore") == "1"
-    if restore and obj.archived_at is not None:
-        obj.archived_at = None
-        obj.save(update_fields=["archived_at", "updated_at"])
-        messages.success(request, _("%(what)s restored.") % {"what": label})
-    elif not restore and obj.archived_at is None:
-        obj.archived_at = timezone.now()
-        obj.save(update_fields=["archived_at", "updated_at"])
-        messages.success(
-            request, _("%(what)s archived. It stays in the register and can be restored.") % {"what": label}
-        )
-    return redirect(obj)
-
-
-@require_POST
-def household_archive(request, pk):
-    household = scope.get_household(request.user, pk, write=True)
-    return _toggle_archive(request, household, _("Household"))
-
-
 @require_safe
 def resident_detail(request, pk):
     return resident_page(request, scope.get_resident(request.user, pk))
@@ -266,48 +206,6 @@ def resident_page(request, resident, *, reveal_form=None, revealed_id=None, stat
     )
 
 
-def resident_create(request, household_pk):
-    household = scope.get_household(request.user, household_pk, write=True)
-    form = ResidentForm(
-        posted(request), household=household, show_health_notes=scope.can_see_health_notes(request.user, household.grid)
-    )
-    if request.method == "POST" and form.is_valid():
-        resident = form.save()
-        messages.success(request, _("Resident saved."))
-        return redirect(resident)
-    return render(request, "gridapp/form.html", {"form": form, "title": _("New resident"), "context_object": household})
-
-
-def resident_edit(request, pk):
-    """Staff and admins edit everything; the grid's worker edits contact details and health notes."""
-    # Per community: staff of another community who work this grid edit what its worker may.
-    resident = scope.get_resident(request.user, pk, write=True, contact_only=True)
-    if scope.manages(request.user, resident.household.grid.community_id):
-        form = ResidentForm(
-            posted(request),
-            instance=resident,
-            household=resident.household,
-            show_health_notes=scope.can_see_health_notes(request.user, resident.household.grid),
-        )
-    else:
-        form = ResidentContactForm(posted(request), instance=resident)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Resident saved."))
-        return redirect(resident)
-    return render(
-        request,
-        "gridapp/form.html",
-        {"form": form, "title": _("Edit %(name)s") % {"name": resident.name}, "context_object": resident},
-    )
-
-
-@require_POST
-def resident_archive(request, pk):
-    resident = scope.get_resident(request.user, pk, write=True)
-    return _toggle_archive(request, resident, _("Resident"))
-
-
 @require_safe
 def shop_detail(request, pk):
     shop = scope.get_shop(request.user, pk)
@@ -325,19 +223,18 @@ def shop_detail(request, pk):
     )
 
 
-def shop_form(request, pk=None):
-    shop = scope.get_shop(request.user, pk, write=True) if pk else None
-    if not pk:
-        scope.require_manage(request.user)
-    form = ShopForm(posted(request), instance=shop, user=request.user, initial=_initial_grid(request))
-    if request.method == "POST" and form.is_valid():
-        shop = form.save()
-        messages.success(request, _("Shop saved."))
-        return redirect(shop)
-    return render(request, "gridapp/form.html", {"form": form, "title": _("Edit shop") if pk else _("New shop")})
-
-
+@never_cache
 @require_POST
-def shop_archive(request, pk):
-    shop = scope.get_shop(request.user, pk, write=True)
-    return _toggle_archive(request, shop, _("Shop"))
+def resident_reveal_id(request, pk):
+    """Show the full ID number once: scope first (404 outside it), then the permission (403),
+    then the reason (400 without one); the access-log entry is written before the number is shown."""
+    resident = scope.get_resident(request.user, pk)
+    if not privacy.can_reveal_id(request.user, resident):
+        raise PermissionDenied("Revealing a full ID number needs the reveal_id_number permission.")
+    form = RevealIdForm(request.POST)
+    if not form.is_valid():
+        return resident_page(request, resident, reveal_form=form, status=400)
+    full = privacy.reveal_id_number(
+        resident=resident, by=request.user, reason=form.cleaned_data["reason"], ip=security.client_ip(request)
+    )
+    return resident_page(request, resident, revealed_id=full)

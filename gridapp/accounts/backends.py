@@ -3,7 +3,7 @@ answers the same for a staff member as for someone an admin gave the permission 
 
 from django.contrib.auth.backends import BaseBackend
 
-from . import scope
+from gridapp import scope
 
 
 class RolePermissionBackend(BaseBackend):

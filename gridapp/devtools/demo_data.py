@@ -58,11 +58,8 @@ from cases.services import (
     record_mediation,
     record_mediation_follow_up,
 )
-from visits.checkins import refresh_last_seen, suggested_rule
-from visits.models import Campaign, CampaignTarget, CareAssignment, CareLevel, Condition, FollowUp, Purpose, Visit
-from visits.services import NewFollowUp, log_visit
-
-from .models import (
+from gridapp.core.validators import id_check_char
+from gridapp.models import (
     Building,
     BusinessType,
     Community,
@@ -83,7 +80,9 @@ from .models import (
     Tenure,
     Town,
 )
-from .validators import id_check_char
+from visits.checkins import refresh_last_seen, suggested_rule
+from visits.models import Campaign, CampaignTarget, CareAssignment, CareLevel, Condition, FollowUp, Purpose, Visit
+from visits.services import NewFollowUp, log_visit
 
 SEED = 2026
 DEMO_PASSWORD = "gridapp-demo-2026"  # noqa: S105 -- a published demo password, printed by seed_demo

@@ -1,5 +1,5 @@
 """The change history of one household, resident, shop, visit or case, for admins: every
-historical row (django-simple-history, including those ``gridapp.history`` writes after bulk
+historical row (django-simple-history, including those ``gridapp.core.history`` writes after bulk
 updates) as who, when, and each field from what to what. ID numbers and phones are masked here
 as everywhere; health notes show only that they changed (admins do not read them, see
 ``scope.can_see_health_notes``)."""
@@ -16,13 +16,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from cases import scope as case_scope
 from cases import workflow
 from cases.models import Case
+from gridapp import scope
+from gridapp.core import history
+from gridapp.core.display import mask_id, mask_phone, person
+from gridapp.models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from visits import scope as visit_scope
 from visits.models import ResidentSeen, Visit, VisitPurpose
-
-from . import history, scope
-from .models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
-from .templatetags.gridapp_tags import mask_id, mask_phone, person
 
 
 @dataclass(frozen=True)
@@ -36,8 +38,8 @@ AUDITED = {
     "household": Audited(Household, scope.get_household, ((HouseholdTagLink, "household_id"),)),
     "resident": Audited(Resident, scope.get_resident, ((ResidentCategoryLink, "resident_id"),)),
     "shop": Audited(Shop, scope.get_shop),
-    "visit": Audited(Visit, scope.get_visit, ((VisitPurpose, "visit_id"), (ResidentSeen, "visit_id"))),
-    "case": Audited(Case, scope.get_case),
+    "visit": Audited(Visit, visit_scope.get_visit, ((VisitPurpose, "visit_id"), (ResidentSeen, "visit_id"))),
+    "case": Audited(Case, case_scope.get_case),
 }
 
 MASKED_IDS = {"id_number"}
@@ -65,12 +67,8 @@ class Entry:
 
 @require_safe
 def record_history(request, model, pk):
-    """Admins only (403 for everyone else, whatever the record); the record itself through the scope."""
-    return history_page(request, model, pk)
-
-
-def history_page(request, model, pk):
-    """The page; also what the admin's "History" button shows (gridapp.admin.HistoryPageAdmin)."""
+    """Admins only (403 for everyone else, whatever the record); the record itself through the
+    scope. Also what the admin's "History" button shows (gridapp.admin.HistoryPageAdmin)."""
     scope.require_admin(request.user)
     audited = AUDITED.get(model)
     if audited is None:

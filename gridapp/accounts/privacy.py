@@ -9,8 +9,8 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 
-from . import scope
-from .models import DataAccess, DataAccessLog
+from gridapp import scope
+from gridapp.models import DataAccess, DataAccessLog
 
 log = logging.getLogger("gridapp.security")
 

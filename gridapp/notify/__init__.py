@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
+from gridapp.models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
 
 logger = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ def send(message):
 
 
 def enqueue(delivery_ids):
-    from .tasks import deliver  # the tasks module imports this one
+    from gridapp.tasks import deliver  # the tasks module imports this one
 
     for delivery_id in delivery_ids:
         try:

@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
 
-from . import scope
+from gridapp import scope
 
 log = logging.getLogger("gridapp.security")
 
@@ -60,7 +60,7 @@ def now():
 def needs_otp(user):
     """Whether the security policy makes two-factor authentication compulsory for ``user``:
     when switched on, for community staff, admins and anyone who may enter the Django admin."""
-    from .models import SecurityPolicy
+    from gridapp.models import SecurityPolicy
 
     if not SecurityPolicy.current().require_otp_for_staff:
         return False

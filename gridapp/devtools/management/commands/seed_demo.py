@@ -14,7 +14,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from cases.models import OPEN_STATES, Case, Department, MediationRecord, Satisfaction, State
-from gridapp import demo_data
+from gridapp.devtools import demo_data
 from gridapp.models import Resident
 from visits.models import Campaign, CareAssignment, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
 from visits.selectors import campaign_coverage

@@ -1,14 +1,15 @@
 """The register's forms. Choice fields take their querysets from ``gridapp.scope``."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import scope
-from .models import (
+from gridapp import scope
+from gridapp.core.display import mask_id
+from gridapp.core.forms import BaseModelForm
+from gridapp.core.validators import normalize_id_number, validate_id_matches_birth_date
+from gridapp.models import (
     Building,
     Household,
     HouseholdTag,
@@ -17,59 +18,10 @@ from .models import (
     Resident,
     ResidentCategoryLink,
     Shop,
-    Webhook,
 )
-from .templatetags.gridapp_tags import mask_id
-from .validators import normalize_id_number, normalize_phone, validate_id_matches_birth_date
 
 
-def posted(request):
-    """The POST data to bind a form to, or None on GET; an empty POST is still a submission."""
-    return request.POST if request.method == "POST" else None
-
-
-def id_param(value):
-    """A parameter that names a row or a number (``?grid=3``, a hidden ``version``) as an int,
-    or None when it is anything else. ``str.isdigit`` is not enough: it also accepts "²" and
-    "١٢", and runs of digits that ``int()`` refuses or no database column can hold."""
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
-
-
-_PHONE_FIELDS = ("phone", "landlord_phone", "mobile", "emergency_contact_phone")
-
-
-class _RegisterForm(forms.ModelForm):
-    """Common plumbing: a crispy helper with one submit button, phones normalised."""
-
-    submit_label = _("Save")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", self.submit_label, css_class="btn-lg w-100"))
-        for name in _PHONE_FIELDS:
-            if name in self.fields:
-                self.fields[name].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
-
-    def _clean_phone(self, name):
-        return normalize_phone(self.cleaned_data.get(name, ""))
-
-    def clean_phone(self):
-        return self._clean_phone("phone")
-
-    def clean_landlord_phone(self):
-        return self._clean_phone("landlord_phone")
-
-    def clean_mobile(self):
-        return self._clean_phone("mobile")
-
-    def clean_emergency_contact_phone(self):
-        return self._clean_phone("emergency_contact_phone")
-
-
-class HouseholdForm(_RegisterForm):
+class HouseholdForm(BaseModelForm):
     tags = forms.MultipleChoiceField(
         label=_("Tags"), choices=HouseholdTag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -129,7 +81,7 @@ class HouseholdForm(_RegisterForm):
         return household
 
 
-class ResidentForm(_RegisterForm):
+class ResidentForm(BaseModelForm):
     """The full resident form, for community staff and admins."""
 
     categories = forms.MultipleChoiceField(
@@ -213,7 +165,7 @@ class ResidentForm(_RegisterForm):
         return resident
 
 
-class ResidentContactForm(_RegisterForm):
+class ResidentContactForm(BaseModelForm):
     """What a grid worker may change: contact details and health notes."""
 
     class Meta:
@@ -228,7 +180,7 @@ class ResidentContactForm(_RegisterForm):
         widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class ShopForm(_RegisterForm):
+class ShopForm(BaseModelForm):
     class Meta:
         model = Shop
         fields = [
@@ -260,7 +212,7 @@ class ShopForm(_RegisterForm):
         return data
 
 
-class BuildingForm(_RegisterForm):
+class BuildingForm(BaseModelForm):
     class Meta:
         model = Building
         fields = ["grid", "road", "number", "name", "year_built", "floors", "notes"]
@@ -295,12 +247,6 @@ class BuildingForm(_RegisterForm):
         return year
 
 
-class ArchiveForm(forms.Form):
-    """Archive or restore; the only confirmation the archive button needs."""
-
-    restore = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-
 class RegisterSearchForm(forms.Form):
     """Search and filters on the grid page."""
 
@@ -321,23 +267,6 @@ class RegisterSearchForm(forms.Form):
         self.fields["q"].widget.attrs.update({"placeholder": _("Name, address or phone"), "type": "search"})
         self.fields["category"].choices = [("", _("Any person category")), *PersonCategory.choices]
         self.fields["tag"].choices = [("", _("Any household tag")), *HouseholdTag.choices]
-
-
-class WebhookForm(_RegisterForm):
-    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
-
-    class Meta:
-        model = Webhook
-        fields = ["url", "kind", "active"]
-        widgets = {
-            "url": forms.URLInput(attrs={"placeholder": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"})
-        }
-
-    def clean_url(self):
-        url = self.cleaned_data["url"]
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError(_("A webhook address starts with http:// or https://."))
-        return url
 
 
 class RevealIdForm(forms.Form):

@@ -19,7 +19,7 @@ log = logging.getLogger("gridapp.security")
 class SessionStore(DBStore):
     @classmethod
     def get_model_class(cls):
-        from .models import UserSession
+        from gridapp.models import UserSession
 
         return UserSession
 
@@ -37,7 +37,7 @@ def end_sessions(users, *, by=None, reason):
 
     Their next request finds no session and goes to the log-in page.
     """
-    from .models import UserSession
+    from gridapp.models import UserSession
 
     user_ids = [u.pk for u in users]
     count, _ = UserSession.objects.filter(user_id__in=user_ids).delete()

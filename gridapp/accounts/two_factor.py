@@ -23,8 +23,9 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
+from gridapp.core.forms import posted
+
 from . import security
-from .forms import posted
 
 # The secret of an authenticator being set up, kept in the session until its first code is right.
 PENDING_KEY = "gridapp_otp_pending_key"

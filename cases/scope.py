@@ -1,0 +1,59 @@
+"""The scope of cases: the rights ``gridapp.scope`` decides (grids, communities), applied to
+cases, plus the one role that only cases know — membership of a department, which sees the
+cases referred to it. Nothing else filters cases by hand.
+"""
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from gridapp import scope
+from gridapp.models import Role
+
+from .models import Case
+
+
+def department_ids(user):
+    """The departments the user belongs to (loaded once per request, only when cases need it)."""
+    cached = getattr(user, "_gridapp_departments", None)
+    if cached is None:
+        cached = frozenset(user.departments.values_list("pk", flat=True)) if user.is_authenticated else frozenset()
+        user._gridapp_departments = cached
+    return cached
+
+
+def cases(user):
+    """Cases of the user's grids or community, and those referred to the user's departments."""
+    user_scope = scope.for_user(user)
+    qs = Case.objects.select_related("grid", "community", "category", "assignee", "department")
+    if user_scope.is_admin:
+        return qs
+    return qs.filter(
+        Q(grid_id__in=user_scope.worker_grid_ids)
+        | Q(community_id__in=user_scope.staff_community_ids)
+        | Q(department_id__in=department_ids(user))
+    )
+
+
+def managed_cases(user):
+    """The cases the user may assign in bulk: those of the communities they run (admins: all)."""
+    user_scope = scope.for_user(user)
+    qs = cases(user)
+    return qs if user_scope.is_admin else qs.filter(community_id__in=user_scope.staff_community_ids)
+
+
+def get_case(user, pk):
+    return scope.get_or_404(cases(user), pk)
+
+
+def assignable_users(user):
+    """Whom a case can be assigned to: workers and staff of the user's grids and communities."""
+    user_scope = scope.for_user(user)
+    roles = Role.objects.all()
+    if not user_scope.is_admin:
+        grid_ids = scope.grids(user).values("pk")
+        roles = roles.filter(
+            Q(grid_id__in=grid_ids)
+            | Q(community_id__in=user_scope.staff_community_ids)
+            | Q(community__grids__in=grid_ids)
+        )
+    return get_user_model().objects.filter(pk__in=roles.values("user_id"), is_active=True)

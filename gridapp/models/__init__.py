@@ -1,0 +1,56 @@
+"""The models of the register and the platform, by topic; Django and the rest of the code import them
+from here (``from gridapp.models import Household``)."""
+
+from .accounts import DataAccess, DataAccessLog, SecurityPolicy, UserSession
+from .base import Archivable, TimeStamped
+from .imports import ImportBatch, ImportKind, ImportStatus
+from .notifications import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind, WorkerHeartbeat
+from .places import Building, Community, Grid, Town
+from .register import (
+    BusinessType,
+    Household,
+    HouseholdTag,
+    HouseholdTagLink,
+    PersonCategory,
+    Resident,
+    ResidentCategoryLink,
+    Sex,
+    Shop,
+    Tenure,
+)
+from .roles import Role, RoleKind
+
+__all__ = [
+    "TimeStamped",
+    "Archivable",
+    "Town",
+    "Community",
+    "Grid",
+    "Building",
+    "HouseholdTag",
+    "Tenure",
+    "Household",
+    "HouseholdTagLink",
+    "PersonCategory",
+    "Sex",
+    "Resident",
+    "ResidentCategoryLink",
+    "BusinessType",
+    "Shop",
+    "RoleKind",
+    "Role",
+    "WorkerHeartbeat",
+    "Notification",
+    "Channel",
+    "DeliveryStatus",
+    "Delivery",
+    "WebhookKind",
+    "Webhook",
+    "UserSession",
+    "SecurityPolicy",
+    "DataAccess",
+    "DataAccessLog",
+    "ImportKind",
+    "ImportStatus",
+    "ImportBatch",
+]
