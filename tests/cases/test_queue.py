@@ -8,9 +8,10 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseEvent
+from cases.models import CaseEvent, Department
 from gridapp.models import Notification
 
+from ..factories import TownFactory
 from .conftest import act, fresh, report
 
 NOW = timezone.now()
@@ -129,3 +130,22 @@ def test_a_grid_worker_does_not_assign_cases(as_user, office, wu):
     response = as_user(wu).post(reverse("case_bulk_assign"), {"cases": [case.pk], "assignee": wu.pk})
     assert response.status_code == 403
     assert fresh(case).assignee is None
+
+
+# --- one way to choose a department ------------------------------------------------------------
+
+
+def test_departments_are_offered_the_same_way_on_every_page(as_user, case_in, staff, officer, police, construction):
+    Department.objects.create(town=TownFactory(name="义桥镇"), name="义桥派出所", kind="police")
+    client = as_user(staff)
+    towns = {police, construction}
+    [dispatch] = [
+        f
+        for a, f in client.get(case_in("registered").get_absolute_url()).context["action_forms"]
+        if a.name == "dispatch"
+    ]
+    assert set(dispatch.fields["department"].queryset) == towns
+    assert set(client.get(reverse("case_queue")).context["filter"].filters["department"].queryset) == towns
+    assert set(client.get(reverse("case_measures")).context["narrow"].fields["department"].queryset) == towns
+    # A department's own staff filter by their own department.
+    assert set(as_user(officer).get(reverse("case_queue")).context["filter"].filters["department"].queryset) == {police}
