@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 from gridapp.core.display import person
-from gridapp.core.forms import BaseModelForm, MultipleImageField
+from gridapp.core.forms import BaseModelForm, MultipleImageField, id_param
 
 from . import scope as case_scope
 from .models import (
@@ -254,6 +254,15 @@ class BulkAssignForm(forms.Form):
         self.fields["assignee"].empty_label = _("Assign to…")
         self.fields["assignee"].label_from_instance = person
         self.fields["assignee"].widget.attrs.update({"class": "form-select", "aria-label": _("Assign to")})
+
+    def clean(self):
+        """``versions``: each chosen case's version as the queue showed it (``version-<id>``)."""
+        data = super().clean()
+        versions = {case.pk: id_param(self.data.get(f"version-{case.pk}")) for case in data.get("cases") or ()}
+        if None in versions.values():
+            raise forms.ValidationError(_("Choose the cases and whom to assign them to."))
+        data["versions"] = versions
+        return data
 
 
 # A deadline beyond a year is a typing slip; far larger ones cannot even be put on a calendar.

@@ -147,9 +147,40 @@ def perform(*, case, action_name, by, version, change=None):
     return case
 
 
+class CasesChanged(Exception):
+    """Some of the cases changed since the user chose them; nothing was saved."""
+
+    def __init__(self, changes):
+        super().__init__(", ".join(changed.case.number for changed in changes))
+        self.changes = changes
+
+
+class NotAssignable(Exception):
+    """Closed and rejected cases are not assigned; nothing was saved."""
+
+    def __init__(self, cases):
+        numbers = ", ".join(case.number for case in cases)
+        super().__init__(
+            _("Closed and rejected cases are not assigned: %(numbers)s. Nothing was assigned.") % {"numbers": numbers}
+        )
+        self.cases = cases
+
+
 @transaction.atomic
-def case_assign(*, cases, assignee, by):
-    """Assign cases (bulk from the queue); each gets a timeline entry, none changes state."""
+def case_assign(*, cases, assignee, by, versions=None):
+    """Assign cases (bulk, from the queue); each gets an internal timeline entry, none changes state.
+
+    ``versions`` maps each case's id to the version the user chose it at; if any case changed
+    since, CasesChanged. None (scripts) assigns the cases as they are. A closed or rejected
+    case is refused (NotAssignable). Either way, nothing is assigned."""
+    locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
+    current = {case.pk: case for case in locked}
+    if versions is not None:
+        stale = [CaseChanged(current[pk], versions[pk]) for pk in current if current[pk].version != versions[pk]]
+        if stale:
+            raise CasesChanged(stale)
+    if closed := [case for case in current.values() if not case.is_open]:
+        raise NotAssignable(closed)
     note = _("Assigned to %(name)s") % {"name": person(assignee)}
     for case in cases:
         _write(

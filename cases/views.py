@@ -152,37 +152,59 @@ def mediation_follow_up(request, pk):
 @require_safe
 def case_queue(request):
     """All cases the user may see, filtered and sorted; staff assign in bulk."""
+    return _queue_page(request)
+
+
+def _queue_page(request, *, assign_form=None, conflict=None, status=200):
+    """The queue; after a stale assignment, the cases chosen (as they are now, still chosen),
+    whom they were to go to, and what changed meanwhile."""
     data = request.GET.copy()
     data.setdefault("state", "open")
     filterset = CaseFilter(data, queryset=case_scope.cases(request.user), user=request.user)
-    cases = filterset.qs if filterset.is_valid() else case_scope.cases(request.user).filter(state__in=OPEN_STATES)
+    if conflict:
+        cases = assign_form.cleaned_data["cases"]
+    elif filterset.is_valid():
+        cases = filterset.qs
+    else:
+        cases = case_scope.cases(request.user).filter(state__in=OPEN_STATES)
     if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     can_assign = scope.can_manage_register(request.user)
     return render(
         request,
         "cases/case_queue.html",
         {
             "filter": filterset,
-            "page": page,
+            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_assign": can_assign,
-            "assign_form": BulkAssignForm(user=request.user) if can_assign else None,
+            "assign_form": assign_form or (BulkAssignForm(user=request.user) if can_assign else None),
+            "chosen": set(assign_form.cleaned_data["versions"]) if conflict else set(),
+            "conflict": conflict,
         },
+        status=status,
     )
 
 
 @require_POST
 def case_bulk_assign(request):
+    """Assign the cases chosen on the queue; chosen on a queue that is out of date, nothing is
+    assigned and the queue comes back with the choice kept and what changed."""
     scope.require_manage(request.user)
     form = BulkAssignForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose the cases and whom to assign them to."))
         return redirect("case_queue")
-    services.case_assign(
-        cases=list(form.cleaned_data["cases"]), assignee=form.cleaned_data["assignee"], by=request.user
-    )
-    messages.success(request, _("%(n)d cases assigned.") % {"n": len(form.cleaned_data["cases"])})
+    cases = list(form.cleaned_data["cases"])
+    try:
+        services.case_assign(
+            cases=cases, assignee=form.cleaned_data["assignee"], by=request.user, versions=form.cleaned_data["versions"]
+        )
+    except services.CasesChanged as changed:
+        return _queue_page(request, assign_form=form, conflict=changed, status=409)
+    except services.NotAssignable as refused:
+        messages.error(request, str(refused))
+        return redirect("case_queue")
+    messages.success(request, _("%(n)d cases assigned.") % {"n": len(cases)})
     return redirect("case_queue")
 
 
