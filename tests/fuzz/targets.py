@@ -725,7 +725,12 @@ CASES = [
         "case_bulk_assign",
         "staff",
         forms=lambda w: [BulkAssignForm(user=w.staff)],
-        valid=lambda w: {"cases": [w.case.pk, w.grid2_case.pk], "assignee": w.wu.pk},
+        # As the queue sends it: each case ticked at the version the queue showed.
+        valid=lambda w: {
+            "cases": [w.case.pk, w.grid2_case.pk],
+            "assignee": w.wu.pk,
+            **{f"version-{c.pk}": Case.objects.get(pk=c.pk).version for c in (w.case, w.grid2_case)},
+        },
         pages=lambda w: [*case_pages(w, w.case), ("chen", u("case_queue"))],
     ),
     Target(
