@@ -32,6 +32,16 @@ def _in_chunks(values):
         yield values[i : i + CHUNK]
 
 
+def _changed(values, current):
+    """The values that differ from the register's."""
+    return {k: v for k, v in values.items() if current[k] != v}
+
+
+def _added_and_removed(wanted, have):
+    """The tags or categories to add and to remove, sorted so that the preview and the writes are stable."""
+    return tuple(sorted(wanted - have)), tuple(sorted(have - wanted))
+
+
 def _in_another_grid(plan, row, current, message):
     """Whether the matched record belongs to another grid of the community: an error on the row,
     since an import into one grid never moves a household or shop out of another."""
@@ -142,11 +152,9 @@ def _plan_household(plan, household, current, tags, counts):
     household.pk = current["pk"]
     if values["tenure"] is None:
         del values["tenure"]
-    household.changes = {k: v for k, v in values.items() if current[k] != v}
+    household.changes = _changed(values, current)
     if household.tags is not None:
-        have = tags.get(current["pk"], set())
-        household.add_tags = tuple(sorted(household.tags - have))
-        household.remove_tags = tuple(sorted(have - household.tags))
+        household.add_tags, household.remove_tags = _added_and_removed(household.tags, tags.get(current["pk"], set()))
     counts.count(changed=household.changes or household.add_tags or household.remove_tags)
 
 
@@ -220,11 +228,10 @@ def _plan_resident(plan, household, resident, current, categories, counts):
     resident.pk = current["pk"]
     if household.pk != current["household_id"]:
         values["household_id"] = household.pk  # moved house; None until a new household is written
-    resident.changes = {k: v for k, v in values.items() if current[k] != v}
+    resident.changes = _changed(values, current)
     if resident.categories is not None:
         have = categories.get(current["pk"], set())
-        resident.add_categories = tuple(sorted(resident.categories - have))
-        resident.remove_categories = tuple(sorted(have - resident.categories))
+        resident.add_categories, resident.remove_categories = _added_and_removed(resident.categories, have)
     counts.count(changed=resident.changes or resident.add_categories or resident.remove_categories)
 
 
@@ -280,6 +287,6 @@ def _plan_shop(plan, shop, current):
     values = dict(shop.values)
     if shop.building_key and shop.building_key in plan.buildings:
         values["building_id"] = plan.buildings[shop.building_key]
-    shop.changes = {k: v for k, v in values.items() if current[k] != v}
+    shop.changes = _changed(values, current)
     if shop.building_key in plan.new_buildings:
         shop.changes["building_id"] = None  # set once the building is written
