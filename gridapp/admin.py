@@ -22,9 +22,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import scope
 from .accounts import security, sessions
-from .core.display import mask_id, mask_phone
+from .core.display import mask_phone
 from .core.forms import id_param
-from .core.validators import normalize_id_number
 from .models import (
     Building,
     Community,
@@ -41,6 +40,7 @@ from .models import (
     Town,
     WorkerHeartbeat,
 )
+from .register.id_numbers import IdNumberFormMixin
 
 admin.site.site_header = _("gridapp administration")
 admin.site.site_title = _("gridapp")
@@ -258,7 +258,7 @@ class HouseholdAdmin(ArchiveActions, ScopedAdmin):
     inlines = [HouseholdTagInline, ResidentInline]
 
 
-class ResidentAdminForm(forms.ModelForm):
+class ResidentAdminForm(IdNumberFormMixin, forms.ModelForm):
     """The full ID number never reaches the page: blank keeps it, a new one replaces it."""
 
     class Meta:
@@ -278,20 +278,6 @@ class ResidentAdminForm(forms.ModelForm):
             "emergency_contact_relation",
             "archived_at",
         ]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "id_number" in self.fields and self.instance.id_number:
-            self.initial["id_number"] = ""
-            self.fields["id_number"].help_text = _(
-                "Registered: %(masked)s. Leave blank to keep it; type the full number to replace it."
-            ) % {"masked": mask_id(self.instance.id_number)}
-
-    def clean_id_number(self):
-        value = normalize_id_number(self.cleaned_data.get("id_number"))
-        if not value and self.instance.pk:
-            return self.instance.id_number
-        return value
 
 
 @admin.register(Resident)

@@ -95,6 +95,11 @@ class RowReader:
         self.ok = False
         self.plan.error(self.number, self.header.label.get(key, key), message)
 
+    def fail_with(self, error):
+        """A ValidationError whose dict names its fields as the columns are keyed."""
+        for key, messages in error.message_dict.items():
+            self.fail(key, " ".join(messages))
+
     def choice(self, key, words):
         value = self.get(key)
         if not value:

@@ -8,15 +8,9 @@ import sys
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gridapp.core.validators import (
-    birth_date_from_id,
-    normalize_id_number,
-    validate_id_matches_birth_date,
-    validate_id_number,
-    validate_mobile,
-    validate_phone,
-)
+from gridapp.core.validators import birth_date_from_id, normalize_id_number, validate_mobile, validate_phone
 from gridapp.models import Household, Shop
+from gridapp.register.id_numbers import check_id_number
 
 from . import columns as cols
 from .cells import parse_date
@@ -41,8 +35,7 @@ def compose_address(road, building, unit, room):
 def read_household_row(plan, seen_ids, r):
     """One resident's row, added to its household once every cell of it is right."""
     words = cols.choice_words()
-    id_number, birth_from_id = _id_number(r)
-    date_of_birth = _date_of_birth(r, id_number, birth_from_id)
+    id_number, date_of_birth, birth_from_id = _id_number_and_birth_date(r)
     sex = _sex(r, words, id_number, birth_from_id)
     tenure = r.choice("tenure", words["tenure"])
     tags = r.choices("tags", words["tags"])
@@ -69,36 +62,32 @@ def read_household_row(plan, seen_ids, r):
     )
 
 
-def _id_number(r):
-    """The row's ID number, and the date of birth it holds (None unless the number is valid)."""
-    id_number = r.get("id_number")
-    if not id_number:
-        return "", None
-    id_number = normalize_id_number(id_number)
-    try:
-        validate_id_number(id_number)
-    except ValidationError as e:
-        r.fail("id_number", " ".join(e.messages))
-        return id_number, None
-    return id_number, birth_date_from_id(id_number)
-
-
-def _date_of_birth(r, id_number, birth_from_id):
-    """The date of birth as written, which must agree with the ID number; left empty, the ID's."""
+def _id_number_and_birth_date(r):
+    """The ID number, checked with the date of birth as every way into the register checks it
+    (``check_id_number``); the date of birth, the ID number's when it is left empty; and the
+    date the ID number holds (None unless the number is valid)."""
     text = r.get("date_of_birth")
-    if not text:
-        if birth_from_id is None and r.ok:
-            r.fail("date_of_birth", _("Give the date of birth or a valid ID number."))
-        return birth_from_id
-    date_of_birth = parse_date(text)
-    if date_of_birth is None or date_of_birth > datetime.date.today() or date_of_birth.year < 1880:
+    written = _written_date_of_birth(text)
+    raw = r.get("id_number")
+    try:
+        id_number = check_id_number(raw, date_of_birth=written, registered=False)
+        valid = bool(id_number)
+    except ValidationError as e:
+        r.fail_with(e)
+        id_number, valid = normalize_id_number(raw), "id_number" not in e.message_dict
+    birth_from_id = birth_date_from_id(id_number) if valid else None
+    if text and written is None:
         r.fail("date_of_birth", _("“%(value)s” is not a date of birth; write it as 1940-05-12.") % {"value": text})
+    elif not text and birth_from_id is None and r.ok:
+        r.fail("date_of_birth", _("Give the date of birth or a valid ID number."))
+    return id_number, written if text else birth_from_id, birth_from_id
+
+
+def _written_date_of_birth(text):
+    """The date of birth in the file, or None if it is not a date someone alive was born on."""
+    date_of_birth = parse_date(text) if text else None
+    if date_of_birth is None or date_of_birth > datetime.date.today() or date_of_birth.year < 1880:
         return None
-    if birth_from_id:
-        try:
-            validate_id_matches_birth_date(id_number, date_of_birth)
-        except ValidationError as e:
-            r.fail("date_of_birth", " ".join(e.messages))
     return date_of_birth
 
 
