@@ -223,28 +223,6 @@ class BuildingForm(BaseModelForm):
         return year
 
 
-class RegisterSearchForm(forms.Form):
-    """Search and filters on the grid page."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ChoiceField(label=_("Person category"), required=False)
-    tag = forms.ChoiceField(label=_("Household tag"), required=False)
-    archived = forms.BooleanField(label=_("Archived"), required=False)
-    not_visited_days = forms.TypedChoiceField(
-        label=_("Not visited in"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any time")), *((d, _("%(d)d days") % {"d": d}) for d in (7, 14, 30, 90))],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"placeholder": _("Name, address or phone"), "type": "search"})
-        self.fields["category"].choices = [("", _("Any person category")), *PersonCategory.choices]
-        self.fields["tag"].choices = [("", _("Any household tag")), *HouseholdTag.choices]
-
-
 class RevealIdForm(forms.Form):
     """Why the full ID number is needed; kept in the access log (gridapp.privacy)."""
 
