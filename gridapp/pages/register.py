@@ -151,30 +151,36 @@ def building_detail(request, pk):
     )
 
 
+def _place_page(request, template, place, **context):
+    """A household's or a shop's page, with what both show: the latest visits, the last one, the
+    latest changes, and whether the user manages the register there."""
+    visits = _visit_history(request.user, **{place._meta.model_name: place})
+    context |= {
+        "visits": visits,
+        "last_visit": visits[0] if visits else None,
+        "history": place.history.select_related("history_user")[:10],
+        "can_manage": scope.manages(request.user, place.grid.community_id),
+    }
+    return render(request, template, context)
+
+
 @require_safe
 def household_detail(request, pk):
     """A household and its residents."""
     household = scope.get_household(request.user, pk)
-    can_manage = scope.manages(request.user, household.grid.community_id)
     residents = (
-        scope.residents(request.user, include_archived=can_manage)
+        scope.residents(request.user, include_archived=scope.manages(request.user, household.grid.community_id))
         .filter(household=household)
         .prefetch_related("categories")
         .order_by("archived_at", "-is_head", "date_of_birth")
     )
-    visits = _visit_history(request.user, household=household)
-    return render(
+    return _place_page(
         request,
         "gridapp/household_detail.html",
-        {
-            "household": household,
-            "residents": residents,
-            "can_manage": can_manage,
-            "visits": visits,
-            "last_visit": visits[0] if visits else None,
-            "history": household.history.select_related("history_user")[:10],
-            "sees_health_notes": scope.can_see_health_notes(request.user, household.grid),
-        },
+        household,
+        household=household,
+        residents=residents,
+        sees_health_notes=scope.can_see_health_notes(request.user, household.grid),
     )
 
 
@@ -206,18 +212,7 @@ def resident_page(request, resident, *, reveal_form=None, revealed_id=None, stat
 @require_safe
 def shop_detail(request, pk):
     shop = scope.get_shop(request.user, pk)
-    visits = _visit_history(request.user, shop=shop)
-    return render(
-        request,
-        "gridapp/shop_detail.html",
-        {
-            "shop": shop,
-            "visits": visits,
-            "last_visit": visits[0] if visits else None,
-            "can_manage": scope.manages(request.user, shop.grid.community_id),
-            "history": shop.history.select_related("history_user")[:10],
-        },
-    )
+    return _place_page(request, "gridapp/shop_detail.html", shop, shop=shop)
 
 
 @never_cache
