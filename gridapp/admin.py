@@ -28,6 +28,7 @@ from .models import (
     Town,
     WorkerHeartbeat,
 )
+from .register.forms import ResidentForm
 from .register.id_numbers import IdNumberFormMixin
 
 admin.site.site_header = _("gridapp administration")
@@ -180,21 +181,9 @@ class ResidentAdminForm(IdNumberFormMixin, forms.ModelForm):
 
     class Meta:
         model = Resident
-        # Not the health notes: those are for the grid's worker and the community's staff only.
-        fields = [
-            "household",
-            "name",
-            "sex",
-            "date_of_birth",
-            "id_number",
-            "mobile",
-            "is_head",
-            "relation_to_head",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relation",
-            "archived_at",
-        ]
+        # The staff's resident form's fields, and the household and archive besides; not the
+        # health notes: those are for the grid's worker and the community's staff only.
+        fields = ["household", *(f for f in ResidentForm.Meta.fields if f != "health_notes"), "archived_at"]
 
 
 @admin.register(Resident)
