@@ -35,7 +35,7 @@ EXPORT_PREFIX = "register"
 
 
 class SearchForm(forms.Form):
-    # The order errors are listed in, above the list.
+    # The order the grid page lists the errors in (a tab's search leaves out what it lacks).
     field_order = ["q", "category", "tag", "archived", "not_visited_days"]
 
 
