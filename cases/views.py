@@ -252,11 +252,5 @@ def category_list(request):
 
 def category_form(request, pk=None):
     scope.require_manage(request.user)
-    return edit_settings_row(
-        request,
-        CategoryForm,
-        pk=pk,
-        title=_("Edit category") if pk else _("New category"),
-        saved=_("Category saved."),
-        done="category_list",
-    )
+    title, saved = _("Edit category") if pk else _("New category"), _("Category saved.")
+    return edit_settings_row(request, CategoryForm, pk=pk, title=title, saved=saved, done="category_list")

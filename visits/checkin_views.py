@@ -52,14 +52,9 @@ def care_level_list(request):
 
 def care_level_form(request, pk=None):
     scope.require_manage(request.user)
-    return edit_settings_row(
-        request,
-        CareLevelForm,
-        pk=pk,
-        title=_("Edit care level") if pk else _("New care level"),
-        saved=_("Care level saved. Due dates follow the new cadence at once."),
-        done="care_level_list",
-    )
+    title = _("Edit care level") if pk else _("New care level")
+    saved = _("Care level saved. Due dates follow the new cadence at once.")
+    return edit_settings_row(request, CareLevelForm, pk=pk, title=title, saved=saved, done="care_level_list")
 
 
 def resident_care(request, pk):
