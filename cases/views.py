@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
 from gridapp.core.forms import id_param, posted
+from gridapp.core.views import edit_settings_row
 from visits import scope as visit_scope
 
 from . import scope as case_scope
@@ -238,11 +239,5 @@ def category_list(request):
 
 def category_form(request, pk=None):
     scope.require_manage(request.user)
-    category = get_object_or_404(Category, pk=pk) if pk else None
-    form = CategoryForm(posted(request), instance=category)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Category saved."))
-        return redirect("category_list")
-    title = _("Edit category") if pk else _("New category")
-    return render(request, "gridapp/form.html", {"form": form, "title": title})
+    title, saved = _("Edit category") if pk else _("New category"), _("Category saved.")
+    return edit_settings_row(request, CategoryForm, pk=pk, title=title, saved=saved, done="category_list")
