@@ -14,7 +14,8 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from cases.models import OPEN_STATES, Case, Department, MediationRecord, Satisfaction, State
-from gridapp.devtools import demo_data
+from gridapp.devtools.demo import accounts
+from gridapp.devtools.demo.seed import seed
 from gridapp.models import Resident
 from visits.models import Campaign, CareAssignment, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
 from visits.selectors import campaign_coverage
@@ -27,12 +28,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help=f"Set every demo account's password back to {demo_data.DEMO_PASSWORD!r}.",
+            help=f"Set every demo account's password back to {accounts.DEMO_PASSWORD!r}.",
         )
 
     def handle(self, *args, reset_passwords=False, **options):
         started = time.monotonic()
-        created, community, rows, cases_added = demo_data.seed(reset_passwords=reset_passwords)
+        created, community, rows, cases_added = seed(reset_passwords=reset_passwords)
         elapsed = time.monotonic() - started
 
         if created:
@@ -150,7 +151,7 @@ class Command(BaseCommand):
         header = ("username", "password", "role", "name")
         table = [header]
         for username, name, label, password_set, note in rows:
-            password = demo_data.DEMO_PASSWORD if password_set else "(unchanged; --reset-passwords)"
+            password = accounts.DEMO_PASSWORD if password_set else "(unchanged; --reset-passwords)"
             table.append((username, password, f"{label} [{note}]" if note else label, name))
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         for index, row in enumerate(table):
