@@ -22,7 +22,8 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    # As in development: with DEBUG off (pytest's default) seed_demo refuses.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True), transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)

@@ -66,7 +66,8 @@ def register_counts():
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The counts after the first run; the database holds the world after the second run."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    # As in development: with DEBUG off (pytest's default) seed_demo refuses.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True), transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
         after_first_run = register_counts()
         call_command("seed_demo", stdout=io.StringIO())
@@ -339,7 +340,7 @@ def test_a_database_seeded_before_cases_existed_gets_them_on_the_next_run(seeded
     Case.objects.update(duplicate_of=None)
     Case.objects.all().delete()
     out = io.StringIO()
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True):
         call_command("seed_demo", stdout=out)
     assert "cases added" in out.getvalue()
     assert Case.objects.count() == seeded["cases"]

@@ -1,7 +1,12 @@
-"""The demo accounts, one per role, and the town's departments that cases are referred to."""
+"""The demo accounts, one per role, and the town's departments that cases are referred to.
+
+The published password is for development only: with ``DEBUG`` off no demo account is given
+it, and one that still has it loses it.
+"""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -10,6 +15,11 @@ from cases.models import Department, DepartmentKind
 from gridapp.models import Role, RoleKind
 
 DEMO_PASSWORD = "gridapp-demo-2026"  # noqa: S105 -- a published demo password, printed by seed_demo
+
+# What became of an account's password, for seed_demo's table.
+PUBLISHED = "published"  # DEMO_PASSWORD: development only
+UNUSABLE = "unusable"  # outside development: nobody logs in until an admin sets a password
+UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -72,16 +82,40 @@ def ensure_departments(community):
     return departments
 
 
+class Passwords:
+    """Gives the demo accounts their passwords: the published one only in development (``DEBUG``
+    on), when the account is created or on request, so a re-run does not undo a changed
+    password. Outside development a new account gets an unusable password — an admin sets a
+    real one (``manage.py changepassword``) if it is to be used — and an account that still has
+    the published password, from a database seeded in development, loses it."""
+
+    def __init__(self, *, reset):
+        if reset and not settings.DEBUG:
+            raise ValueError("The published demo password is set only in development (DEBUG on).")
+        self.reset = reset
+        self.hashed = None  # hashed once for all: the password is published, and a hash takes half a second
+
+    def give(self, user, *, created):
+        """Set ``user``'s password if it must change; return PUBLISHED, UNUSABLE or UNCHANGED."""
+        if settings.DEBUG:
+            if not (created or self.reset):
+                return UNCHANGED
+            validate_password(DEMO_PASSWORD, user)
+            self.hashed = self.hashed or make_password(DEMO_PASSWORD)
+            user.password = self.hashed
+        elif created or user.check_password(DEMO_PASSWORD):
+            user.set_unusable_password()
+        else:
+            return UNCHANGED
+        user.save(update_fields=["password"])
+        return PUBLISHED if settings.DEBUG else UNUSABLE
+
+
 def ensure_accounts(community, *, reset_passwords=False, departments=None):
     """Create the demo users, their roles and department memberships if missing; return rows
-    for the summary table.
-
-    A password is set when the user is created (or on request), so a re-run does not undo a
-    changed password.
-    """
+    (username, name, label, what became of the password, note) for the summary table."""
     departments = departments or {}
-    # Hashed once for all: the password is published anyway, and each hash takes half a second.
-    hashed = None
+    passwords = Passwords(reset=reset_passwords)
     User = get_user_model()
     grids = {g.number: g for g in community.grids.all()} if community else {}
     rows = []
@@ -98,12 +132,7 @@ def ensure_accounts(community, *, reset_passwords=False, departments=None):
                 "is_active": True,
             },
         )
-        password_set = created or reset_passwords
-        if password_set:
-            validate_password(DEMO_PASSWORD, user)
-            hashed = hashed or make_password(DEMO_PASSWORD)
-            user.password = hashed
-            user.save(update_fields=["password"])
+        password = passwords.give(user, created=created)
         note = ""
         if account.kind == RoleKind.GRID_WORKER:
             grid = grids.get(account.grid_number)
@@ -125,5 +154,5 @@ def ensure_accounts(community, *, reset_passwords=False, departments=None):
             else:
                 department.members.add(user)
         # Chinese order: family name first.
-        rows.append((account.username, f"{user.last_name}{user.first_name}", account.label, password_set, note))
+        rows.append((account.username, f"{user.last_name}{user.first_name}", account.label, password, note))
     return rows
