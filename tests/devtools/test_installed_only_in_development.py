@@ -1,31 +1,28 @@
 """A production install (DEBUG off) does not have the devtools at all: no seed_demo, no
 benchmarks. GRIDAPP_DEVTOOLS=true brings them in, and seed_demo still refuses without its flag.
 
-Each case runs manage.py in a fresh process with production's environment, as
-tests/security/test_production.py does.
+Each case runs manage.py in a fresh process with production's environment
+(tests/security/test_production.py).
 """
 
-import subprocess
-import sys
+import pytest
 
-from tests.gridapp.test_settings import PROJECT_ROOT
-from tests.security.test_production import production_process_env
+from tests.gridapp.test_settings import start_django
+from tests.security.test_production import production_env
 
 DEVTOOLS_COMMANDS = ("seed_demo", "bench_checkins", "bench_import")
 
 
+@pytest.fixture(autouse=True)
+def devtools_not_asked_for(monkeypatch):
+    monkeypatch.delenv("GRIDAPP_DEVTOOLS", raising=False)
+
+
 def manage(tmp_path, *args, **env):
-    environment = production_process_env(tmp_path)
-    environment.pop("GRIDAPP_DEVTOOLS", None)
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """``manage.py args`` in a fresh process with production's environment and ``env``."""
+    argv = ["manage.py", *args]
+    code = f"from django.core.management import execute_from_command_line; execute_from_command_line({argv!r})"
+    return start_django(tmp_path, code, **production_env(), **env)
 
 
 def test_production_lists_no_devtools_command(tmp_path):
