@@ -36,7 +36,8 @@ def refuse_foreign_database(alias=DEFAULT_DB_ALIAS):
 
 
 class BenchCommand(BaseCommand):
-    """A benchmark: checks the database before it reads its arguments' meaning or writes a row."""
+    """A benchmark command: refuses a database not named ``*_bench``, or not PostgreSQL, before
+    its ``handle`` runs."""
 
     def execute(self, *args, **options):
         refuse_foreign_database()
