@@ -45,11 +45,14 @@ messages: venv
 test: venv lint i18n
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
-# Speed and memory targets, on the PostgreSQL of this machine (a database of its own).
+# Speed and memory targets, on the PostgreSQL of this machine: a database of its own, created if
+# missing, whose name must end in _bench (the benchmarks empty whole tables and refuse any other).
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_bench
+BENCH_DATABASE = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
+BENCH_SERVER_URL = $(patsubst %/$(BENCH_DATABASE),%/postgres,$(BENCH_DATABASE_URL))
 bench: venv
-	psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -tAc "SELECT 1 FROM pg_database WHERE datname='gridapp_bench'" | grep -q 1 \
-		|| psql "$(BENCH_DATABASE_URL:/gridapp_bench=/postgres)" -c "CREATE DATABASE gridapp_bench"
+	psql "$(BENCH_SERVER_URL)" -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DATABASE)'" | grep -q 1 \
+		|| psql "$(BENCH_SERVER_URL)" -c 'CREATE DATABASE "$(BENCH_DATABASE)"'
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_checkins
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv

@@ -53,7 +53,7 @@ def test_every_import_points_down_the_layers():
         # An app reaching for the pages that gather from it.
         ("cases/views.py", "from gridapp.pages import home", "cases is not allowed to import gridapp.pages"),
         # Production code reaching for the demo world.
-        ("gridapp/scope.py", "from gridapp.devtools import demo_data", "is not allowed to import gridapp.devtools"),
+        ("gridapp/scope.py", "from gridapp.devtools.demo import seed", "is not allowed to import gridapp.devtools"),
     ],
 )
 def test_an_import_pointing_up_breaks_the_contract(copy_of_the_code, module, upward_import, message):

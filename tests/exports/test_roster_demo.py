@@ -11,7 +11,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from gridapp.devtools import demo_data
+from gridapp.devtools.demo import places
 from gridapp.exports.roster import OLD_AGE, born_on_or_before
 from gridapp.models import Building, Grid, PersonCategory, Resident
 
@@ -22,7 +22,8 @@ FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    # As in development: with DEBUG off (pytest's default) seed_demo refuses.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True), transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
@@ -30,7 +31,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def grid1(seeded, db):
-    return Grid.objects.get(community__code=demo_data.COMMUNITY_CODE, number=1)
+    return Grid.objects.get(community__code=places.COMMUNITY_CODE, number=1)
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def _roster(client, grid):
 def test_ren_aixiang_is_under_her_building_with_her_ventilator(client, shen, grid1):
     client.force_login(shen)
     sections = _roster(client, grid1)
-    road, number, unit, room = demo_data.REN_FLAT
+    road, number, unit, room = places.REN_FLAT
     section = next(s for s in sections if s.title.startswith(f"{road}{number}幢"))
     ren = next(row for row in section.rows if row.resident.name == "任爱香")
     assert ren.place == f"{unit}单元{room}室"

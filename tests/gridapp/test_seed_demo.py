@@ -32,7 +32,7 @@ from cases.models import (
     State,
 )
 from gridapp.core.validators import birth_date_from_id, validate_id_number
-from gridapp.devtools import demo_data
+from gridapp.devtools.demo import accounts, case_stories, places
 from gridapp.models import (
     Building,
     Delivery,
@@ -66,7 +66,8 @@ def register_counts():
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     """The counts after the first run; the database holds the world after the second run."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+    # As in development: with DEBUG off (pytest's default) seed_demo refuses.
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True), transaction.atomic():
         call_command("seed_demo", stdout=io.StringIO())
         after_first_run = register_counts()
         call_command("seed_demo", stdout=io.StringIO())
@@ -76,7 +77,7 @@ def seeded(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def grid1(seeded, db):
-    return Grid.objects.get(community__code=demo_data.COMMUNITY_CODE, number=1)
+    return Grid.objects.get(community__code=places.COMMUNITY_CODE, number=1)
 
 
 def test_second_run_changes_no_counts(seeded, db):
@@ -118,10 +119,10 @@ def test_every_resident_id_number_gives_the_date_of_birth(seeded, db):
     assert mismatched == []
 
 
-@pytest.mark.parametrize("username", [account.username for account in demo_data.ACCOUNTS])
+@pytest.mark.parametrize("username", [account.username for account in accounts.ACCOUNTS])
 def test_every_demo_account_can_log_in(client, seeded, db, username):
     # Through the log-in form: django-axes checks every attempt against its request.
-    client.post(reverse("login"), {"username": username, "password": demo_data.DEMO_PASSWORD})
+    client.post(reverse("login"), {"username": username, "password": accounts.DEMO_PASSWORD})
     assert client.session.get("_auth_user_id")
 
 
@@ -163,7 +164,7 @@ def event(case, action):
 def test_department_accounts_are_members_of_the_towns_departments(seeded, db, username, kind):
     (department,) = user(username).departments.all()
     assert department.kind == kind
-    assert department.town.name == demo_data.TOWN_NAME
+    assert department.town.name == places.TOWN_NAME
 
 
 def test_the_renovation_contractor_is_a_department_too(seeded, db):
@@ -171,7 +172,7 @@ def test_the_renovation_contractor_is_a_department_too(seeded, db):
 
 
 def test_story_3_settled_in_the_grid_in_half_an_hour_with_a_mediation_record(seeded, db):
-    case = story_case(demo_data.LEAK_TITLE)
+    case = story_case(case_stories.LEAK_TITLE)
     assert case.state == State.FEEDBACK
     assert case.level == Level.GRID
     assert case.satisfaction == Satisfaction.SATISFIED
@@ -188,7 +189,7 @@ def test_story_3_settled_in_the_grid_in_half_an_hour_with_a_mediation_record(see
 
 
 def test_story_4_referred_to_the_police_station_and_closed_within_a_week(seeded, db):
-    case = story_case(demo_data.PETS_TITLE)
+    case = story_case(case_stories.PETS_TITLE)
     assert case.state == State.FEEDBACK
     assert case.level == Level.TOWN
     assert case.department.kind == DepartmentKind.POLICE
@@ -207,11 +208,11 @@ def test_story_4_referred_to_the_police_station_and_closed_within_a_week(seeded,
     assert event(case, "resolve").actor.username == "police"
     assert event(case, "verify").actor.username == "wu"
     assert case.closed_at - case.reported_at < datetime.timedelta(days=7)
-    assert demo_data.PETS_BUNGALOW in {h.address for h in case.households.all()}
+    assert places.PETS_BUNGALOW in {h.address for h in case.households.all()}
 
 
 def test_story_5_resolved_at_town_level_after_a_joint_site_visit(seeded, db):
-    case = story_case(demo_data.CORRIDOR_TITLE)
+    case = story_case(case_stories.CORRIDOR_TITLE)
     assert case.state == State.FEEDBACK
     assert case.level == Level.TOWN
     assert case.department.kind == DepartmentKind.CONSTRUCTION
@@ -246,8 +247,8 @@ def test_the_police_account_sees_only_its_departments_cases(seeded, db):
     visible = set(case_scope.cases(police).values_list("pk", flat=True))
     (department,) = police.departments.all()
     assert visible == set(Case.objects.filter(department=department).values_list("pk", flat=True))
-    assert story_case(demo_data.PETS_TITLE).pk in visible
-    assert story_case(demo_data.LEAK_TITLE).pk not in visible
+    assert story_case(case_stories.PETS_TITLE).pk in visible
+    assert story_case(case_stories.LEAK_TITLE).pk not in visible
     assert case_scope.cases(police).filter(state__in=OPEN_STATES).exists()  # its queue has work in it
 
 
@@ -331,7 +332,7 @@ def test_past_notifications_are_dated_delivered_and_mostly_read(seeded, db):
     assert not notifications.filter(created_at__gt=now).exists()
     assert not Delivery.objects.filter(status=DeliveryStatus.PENDING).exists()  # no e-mail storm on make run
     assert notifications.filter(read_at__isnull=True).count() < notifications.count() / 2
-    dispatched = event(story_case(demo_data.PETS_TITLE), "dispatch").created_at
+    dispatched = event(story_case(case_stories.PETS_TITLE), "dispatch").created_at
     assert Notification.objects.filter(recipient__username="police", created_at=dispatched).exists()
 
 
@@ -339,9 +340,9 @@ def test_a_database_seeded_before_cases_existed_gets_them_on_the_next_run(seeded
     Case.objects.update(duplicate_of=None)
     Case.objects.all().delete()
     out = io.StringIO()
-    with override_settings(PASSWORD_HASHERS=FAST_HASHER):
+    with override_settings(PASSWORD_HASHERS=FAST_HASHER, DEBUG=True):
         call_command("seed_demo", stdout=out)
     assert "cases added" in out.getvalue()
     assert Case.objects.count() == seeded["cases"]
-    assert story_case(demo_data.LEAK_TITLE).state == State.FEEDBACK
+    assert story_case(case_stories.LEAK_TITLE).state == State.FEEDBACK
     test_case_numbers_count_up_per_year_in_the_order_reported(seeded, db)  # from 000001 again

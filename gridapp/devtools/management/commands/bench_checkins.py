@@ -15,10 +15,11 @@ import sys
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
+from gridapp.devtools.bench import BenchCommand
 from visits import checkins
 from visits.models import CareAssignment
 
@@ -27,7 +28,7 @@ RESIDENTS_PER_GRID = 600  # ~300 households a grid, as in Dongluchi
 CARED_SHARE = 5  # one resident in five has a care level
 
 
-class Command(BaseCommand):
+class Command(BenchCommand):
     help = "Benchmark the check-in sweep on PostgreSQL (builds its own synthetic data)."
 
     def add_arguments(self, parser):
@@ -36,8 +37,6 @@ class Command(BaseCommand):
         parser.add_argument("--max-mb", type=float, default=200.0)
 
     def handle(self, *args, residents=None, max_seconds=5.0, max_mb=200.0, **options):
-        if connection.vendor != "postgresql":
-            raise CommandError("The benchmark runs on PostgreSQL: set DATABASE_URL=postgres://…", returncode=2)
         call_command("migrate", verbosity=0)
         sizes = residents or [100_000, 1_000_000]
         results = []
@@ -96,7 +95,9 @@ TRUNCATE visits_reminder, visits_residentseen, visits_visitpurpose, visits_visit
     visits_visit, visits_careassignment, gridapp_delivery, gridapp_notification, gridapp_role,
     gridapp_resident, gridapp_household, gridapp_shop, gridapp_building, gridapp_grid, gridapp_community,
     gridapp_town RESTART IDENTITY CASCADE;
-DELETE FROM auth_user WHERE username LIKE 'bench-%%';
+-- Its own grid workers only: bench_import keeps its user (bench-import), which the register's
+-- history rows of its last import point at.
+DELETE FROM auth_user WHERE username ~ '^bench-[0-9]+$';
 
 INSERT INTO gridapp_town (name, created_at, updated_at) VALUES ('基准镇', %(now)s, %(now)s);
 INSERT INTO gridapp_community (town_id, name, code, created_at, updated_at)
@@ -107,7 +108,7 @@ INSERT INTO auth_user (username, password, is_superuser, first_name, last_name, 
     SELECT 'bench-' || g, '!', false, '', '', '', false, true, %(now)s FROM generate_series(1, {grids}) g;
 INSERT INTO gridapp_role (user_id, kind, grid_id, community_id, part_time, created_at, updated_at)
     SELECT u.id, 'grid_worker', (regexp_replace(u.username, '\\D', '', 'g'))::int, NULL, false, %(now)s, %(now)s
-    FROM auth_user u WHERE u.username LIKE 'bench-%%';
+    FROM auth_user u WHERE u.username ~ '^bench-[0-9]+$';
 INSERT INTO gridapp_household (grid_id, building_id, unit, room, address, head_name, phone, tenure,
         landlord_name, landlord_phone, landlord_address, notes, archived_at, created_at, updated_at)
     SELECT 1 + (h %% {grids}), NULL, '', '', '基准路' || h || '号', '户主' || h, '', 'owner', '', '', '', '', NULL,
@@ -128,7 +129,7 @@ INSERT INTO visits_careassignment (resident_id, level_id, assigned_on, assigned_
 -- plus three days (so some are due today or a little overdue); one in fifty never was.
 INSERT INTO visits_visit (worker_id, visited_at, grid_id, household_id, shop_id, campaign_id, notes, client_id,
         created_at, updated_at)
-    SELECT (SELECT min(id) FROM auth_user WHERE username LIKE 'bench-%%'),
+    SELECT (SELECT min(id) FROM auth_user WHERE username ~ '^bench-[0-9]+$'),
         %(now)s - make_interval(days => (((a.resident_id / {cared_share}) * 7919) %% (l.cadence_days + 3))::int),
         h.grid_id, h.id, NULL, NULL, '', md5(a.resident_id::text)::uuid, %(now)s, %(now)s
     FROM visits_careassignment a JOIN visits_carelevel l ON l.id = a.level_id

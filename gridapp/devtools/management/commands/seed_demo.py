@@ -5,16 +5,21 @@ the town's departments, and the last three months of cases (stories 3, 4 and 5 a
 
 Idempotent: if Dongluchi already exists, only the departments, the demo accounts and their roles
 are ensured — and the cases added if Dongluchi has none yet.
+
+Development only: with DEBUG off it refuses unless given --allow-without-debug, and then gives
+the demo accounts unusable passwords instead of the published one (gridapp.devtools.demo.accounts).
 """
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from cases.models import OPEN_STATES, Case, Department, MediationRecord, Satisfaction, State
-from gridapp.devtools import demo_data
+from gridapp.devtools.demo import accounts
+from gridapp.devtools.demo.seed import seed
 from gridapp.models import Resident
 from visits.models import Campaign, CareAssignment, Condition, FollowUp, ResidentSeen, Visit, VisitPurpose
 from visits.selectors import campaign_coverage
@@ -27,12 +32,19 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset-passwords",
             action="store_true",
-            help=f"Set every demo account's password back to {demo_data.DEMO_PASSWORD!r}.",
+            help=f"Set every demo account's password back to {accounts.DEMO_PASSWORD!r} (development only).",
+        )
+        parser.add_argument(
+            "--allow-without-debug",
+            action="store_true",
+            help="Build the demo world with DEBUG off (a staging server, say). The demo accounts then get "
+            "unusable passwords, never the published one: set one with manage.py changepassword.",
         )
 
-    def handle(self, *args, reset_passwords=False, **options):
+    def handle(self, *args, reset_passwords=False, allow_without_debug=False, **options):
+        refuse_outside_development(reset_passwords=reset_passwords, allow_without_debug=allow_without_debug)
         started = time.monotonic()
-        created, community, rows, cases_added = demo_data.seed(reset_passwords=reset_passwords)
+        created, community, rows, cases_added = seed(reset_passwords=reset_passwords)
         elapsed = time.monotonic() - started
 
         if created:
@@ -149,11 +161,37 @@ class Command(BaseCommand):
         # The name goes last: its Chinese characters are double width and would skew the columns.
         header = ("username", "password", "role", "name")
         table = [header]
-        for username, name, label, password_set, note in rows:
-            password = demo_data.DEMO_PASSWORD if password_set else "(unchanged; --reset-passwords)"
+        for username, name, label, password_state, note in rows:
+            password = self.password_cell(password_state)
             table.append((username, password, f"{label} [{note}]" if note else label, name))
         widths = [max(len(row[i]) for row in table) for i in range(len(header))]
         for index, row in enumerate(table):
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
+
+    @staticmethod
+    def password_cell(state):
+        if state == accounts.PUBLISHED:
+            return accounts.DEMO_PASSWORD
+        if state == accounts.UNUSABLE:
+            return "(unusable; manage.py changepassword)"
+        return "(unchanged; --reset-passwords)" if settings.DEBUG else "(unchanged)"
+
+
+def refuse_outside_development(*, reset_passwords, allow_without_debug):
+    """With DEBUG off, refuse before anything is written unless asked explicitly; and never set
+    the published password there."""
+    if settings.DEBUG:
+        return
+    if not allow_without_debug:
+        raise CommandError(
+            "seed_demo refuses to run with DEBUG off: it builds a demo world of invented residents and "
+            "accounts for every role, for development. Run it with DEBUG=true, or pass "
+            "--allow-without-debug to build it anyway (the demo accounts then get unusable passwords)."
+        )
+    if reset_passwords:
+        raise CommandError(
+            "--reset-passwords sets the published demo password, which is never given with DEBUG off; "
+            "set a demo account's password with manage.py changepassword instead."
+        )
