@@ -70,6 +70,7 @@ def household_post(household, **fields):
         "tenure": household.tenure,
         "landlord_name": household.landlord_name,
         "notes": household.notes,
+        "version": household.version,
     }
     data.update(fields)
     return data
@@ -119,6 +120,7 @@ def resident_post(resident, **fields):
         "mobile": resident.mobile,
         "health_notes": resident.health_notes,
         "is_head": "on" if resident.is_head else "",
+        "version": resident.version,
     }
     data.update(fields)
     return data
@@ -157,7 +159,7 @@ def test_a_new_id_number_shows_masked_on_both_sides(as_user, staff, admin_user, 
 def test_the_grid_worker_editing_contact_details_is_named(as_user, wu, admin_user, ren):
     as_user(wu).post(
         reverse("resident_edit", args=[ren.pk]),
-        {"mobile": "", "health_notes": ren.health_notes, "emergency_contact_name": "任建华"},
+        {"mobile": "", "health_notes": ren.health_notes, "emergency_contact_name": "任建华", "version": ren.version},
     )
     entries = history(as_user(admin_user), "resident", ren.pk)
     assert changes(entries, "emergency contact")[0] == ("吴佳栋", "", "—", "任建华")
@@ -180,6 +182,7 @@ def test_a_shop_edited_on_its_page(as_user, staff, admin_user, shop1, since):
         "business_type": "retail",
         "street_front": "on",
         "phone": "057182600001",
+        "version": shop1.version,
     }
     assert as_user(staff).post(reverse("shop_edit", args=[shop1.pk]), data).status_code == 302
     entries = history(as_user(admin_user), "shop", shop1.pk)
