@@ -539,6 +539,7 @@ VISITS = [
             "purposes": ["routine", "safety"],
             "notes": "更正：呼吸机已修好",
             f"resident_{w.resident.pk}": "well",
+            "version": w.visit.version,
         },
         pages=visit_pages,
     ),

@@ -211,6 +211,7 @@ def test_a_visit_corrected_on_its_page(as_user, wu, admin_user, ren, wus_visit, 
         "purposes": ["routine", "case_follow_up"],
         "notes": "呼吸机坏了，已报修",
         f"resident_{ren.pk}": "unwell",
+        "version": wus_visit.version,
     }
     assert as_user(wu).post(reverse("visit_edit", args=[wus_visit.pk]), data).status_code == 302
     entries = history(as_user(admin_user), "visit", wus_visit.pk)
