@@ -2,15 +2,21 @@
 who changed what meanwhile (409), keeps everything they typed, and changes nothing until they
 save again. Each person has a browser of their own."""
 
+import threading
+
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from gridapp.models import Building, Household, ImportBatch, Resident, Shop
+from gridapp.models import Building, Household, ImportBatch, Resident, RoleKind, Shop
+from gridapp.register import services
 
+from ..checkins.test_concurrent_visits import wait_until_a_query_waits_on_a_lock
+from ..factories import CommunityFactory, GridFactory, HouseholdFactory, UserFactory, give_role
 from ..imports.conftest import commit, rows, xlsx_bytes
 from .test_audit_trail import household_post, resident_post
 
@@ -216,3 +222,53 @@ def test_the_warning_says_when(browser, staff, admin_user, shop1):
     admins.post(url, shop_post(shop1, loaded(admins, url), name="新名"))
     when = timezone.localtime(Shop.history.latest("history_date").history_date)
     assert when.strftime("%m-%d %H:%M") in conflict(staffs.post(url, shop_post(shop1, seen)))
+
+
+# --- at the same moment ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_saves_of_the_same_copy_at_once_only_the_first_wins():
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers, so two saves cannot overlap there; CI runs this on PostgreSQL")
+    grid = GridFactory(community=CommunityFactory(), number=1)
+    staff = give_role(UserFactory(username="staff"), RoleKind.COMMUNITY_STAFF, community=grid.community)
+    admin = give_role(UserFactory(username="admin"), RoleKind.ADMIN)
+    household = HouseholdFactory(grid=grid, address="临江路4幢1单元302室")
+    staff_saved, staff_may_commit, outcomes = threading.Event(), threading.Event(), {}
+
+    def save(user, **changes):
+        try:
+            services.household_update(household=Household.objects.get(pk=household.pk), by=user, version=1, **changes)
+            outcomes[user.username] = "saved"
+        except services.Changed as changed:
+            outcomes[user.username] = changed
+
+    def staff_saves():
+        try:
+            with transaction.atomic():  # held open until the admin's save waits on the row
+                save(staff, notes="楼道漏水")
+                staff_saved.set()
+                staff_may_commit.wait(timeout=10)
+        finally:
+            connection.close()
+
+    def admin_saves():
+        try:
+            staff_saved.wait(timeout=10)
+            save(admin, phone="13905710009")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=staff_saves), threading.Thread(target=admin_saves)]
+    for thread in threads:
+        thread.start()
+    wait_until_a_query_waits_on_a_lock()
+    staff_may_commit.set()
+    for thread in threads:
+        thread.join(timeout=20)
+
+    assert outcomes["staff"] == "saved"
+    assert [edit.who for edit in outcomes["admin"].edits] == [staff]
+    saved = Household.objects.get(pk=household.pk)
+    assert (saved.notes, saved.phone, saved.version) == ("楼道漏水", household.phone, 2)
