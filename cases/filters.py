@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 
 from . import scope as case_scope
-from .models import OPEN_STATES, Case, Category, Department, Level, State
+from .models import OPEN_STATES, Case, Category, Level, State
 
 
 class CaseFilter(django_filters.FilterSet):
@@ -18,7 +18,7 @@ class CaseFilter(django_filters.FilterSet):
     grid = django_filters.ModelChoiceFilter(label=_("Grid"), queryset=None)
     category = django_filters.ModelChoiceFilter(label=_("Category"), queryset=Category.objects.all())
     level = django_filters.ChoiceFilter(label=_("Level"), choices=Level.choices)
-    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=Department.objects.all())
+    department = django_filters.ModelChoiceFilter(label=_("Department"), queryset=None)
     assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None)
     overdue = django_filters.BooleanFilter(label=_("Overdue only"), method="filter_overdue")
     # As long as the grid page's search; a far longer one was a server error on SQLite (a LIKE
@@ -42,10 +42,7 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["grid"].queryset = scope.grids(user)
-        # The departments of the user's towns (and their own): not every town's.
-        self.filters["department"].queryset = Department.objects.filter(
-            Q(town__in=scope.communities(user).values("town")) | Q(pk__in=case_scope.department_ids(user))
-        )
+        self.filters["department"].queryset = case_scope.departments(user)
         self.filters["assignee"].queryset = case_scope.assignable_users(user)
 
     def filter_state(self, queryset, name, value):

@@ -3,7 +3,6 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils import timezone
@@ -11,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 from gridapp.core.display import person
-from gridapp.core.forms import BaseModelForm, MultipleImageField
+from gridapp.core.forms import BaseModelForm, MultipleImageField, id_param
 
 from . import scope as case_scope
 from .models import (
     Category,
     Channel,
     CloseReason,
-    Department,
     MediationOutcome,
     MediationRecord,
     Priority,
@@ -58,6 +56,19 @@ class CaseIntakeForm(forms.Form):
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Record case"), css_class="btn-lg w-100"))
 
+    @staticmethod
+    def from_visit(visit):
+        """What a case raised on a visit starts with: the visit's grid, place, notes and the
+        first resident seen as the complainant."""
+        return {
+            "grid": visit.grid_id,
+            "channel": Channel.VISIT,
+            "description": visit.notes,
+            "households": [visit.household_id] if visit.household_id else [],
+            "shops": [visit.shop_id] if visit.shop_id else [],
+            "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
+        }
+
     def clean(self):
         data = super().clean()
         grid = data.get("grid")
@@ -73,78 +84,108 @@ class CaseIntakeForm(forms.Form):
         return data
 
 
+def _category(form):
+    """Register: left blank, the case keeps what intake recorded (even a category retired since)."""
+    case = form.case
+    return forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=Category.objects.filter(Q(active=True) | Q(pk=case.category_id)),
+        required=False,
+        initial=case.category_id,
+    )
+
+
+def _priority(form):
+    return forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False, initial=form.case.priority)
+
+
+def _department(form):
+    """The departments of the case's town (among those the user may choose)."""
+    return forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=case_scope.departments(form.user).filter(town=form.case.community.town_id),
+        error_messages={"required": _("Choose the department.")},
+    )
+
+
+def _deadline(form):
+    return forms.DateTimeField(
+        label=_("New deadline"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        error_messages={"required": _("Give the new deadline.")},
+    )
+
+
+def _duplicate_of(form):
+    return forms.CharField(label=_("Duplicate of case number"), max_length=30, required=False)
+
+
+def _required_choice(label, choices, missing):
+    """A choice the action cannot do without, and what to say when it is missing."""
+
+    def build(form):
+        return forms.ChoiceField(label=label, choices=choices, error_messages={"required": missing})
+
+    return build
+
+
+def _photos(form):
+    return MultipleImageField(label=_("Photos"), required=False)
+
+
+# The fields a row of the lifecycle table may ask for (``Action.asks``), each with its rules;
+# ``ActionForm.clean_<name>`` adds those that depend on the case.
+ASKED = {
+    "category": _category,
+    "priority": _priority,
+    "department": _department,
+    "due_at": _deadline,
+    "close_reason": _required_choice(_("Close reason"), CloseReason.choices, _("Choose why the case is closed.")),
+    "duplicate_of": _duplicate_of,
+    "satisfaction": _required_choice(
+        _("Complainant's view"), Satisfaction.choices, _("Record what the complainant said.")
+    ),
+    "photos": _photos,
+}
+
+
 class ActionForm(forms.Form):
-    """The fields an action may need; the case page shows only those its action uses."""
+    """The form of one action of the case page: a note, whether the complainant sees it, and
+    the fields the action's row asks for."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     note = forms.CharField(label=_("Note"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    public = forms.BooleanField(label=_("Visible to the complainant"), required=False, initial=True)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.all(), required=False)
-    due_at = forms.DateTimeField(
-        label=_("New deadline"),
-        required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M"],
-    )
-    close_reason = forms.ChoiceField(label=_("Close reason"), choices=CloseReason.choices, required=False)
-    duplicate_of = forms.CharField(label=_("Duplicate of case number"), max_length=30, required=False)
-    satisfaction = forms.ChoiceField(label=_("Complainant's view"), choices=Satisfaction.choices, required=False)
-    photos = MultipleImageField(label=_("Photos"), required=False)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(active=True), required=False
-    )
-    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
-
-    FIELDS = {
-        "register": ("category", "priority"),
-        "dispatch": ("department",),
-        "extend": ("due_at",),
-        "settle": ("close_reason", "duplicate_of", "photos"),
-        "close": ("close_reason", "duplicate_of"),
-        "feedback": ("satisfaction",),
-        "resolve": ("photos",),
-    }
+    public = forms.BooleanField(label=_("Visible to the complainant"), required=False)
 
     def __init__(self, *args, action, case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.action, self.case, self.user = action, case, user
-        self.fields["department"].queryset = Department.objects.filter(town=case.community.town_id)
-        self.fields["note"].required = action.needs_note
         self.fields["version"].initial = case.version
-        if action.name == "register":  # left blank: the case keeps what intake recorded
-            self.fields["category"].queryset = Category.objects.filter(Q(active=True) | Q(pk=case.category_id))
-            self.fields["category"].initial = case.category_id
-            self.fields["priority"].initial = case.priority
-        wanted = {"version", "note", "public", *self.FIELDS.get(action.name, ())}
-        for name in list(self.fields):
-            if name not in wanted:
-                del self.fields[name]
+        self.fields["note"].required = action.needs_note
+        self.fields["public"].initial = action.public
+        for name in action.asks:
+            self.fields[name] = ASKED[name](self)
 
-    def clean(self):
-        data = super().clean()
-        name = self.action.name
-        if name == "dispatch" and not data.get("department"):
-            self.add_error("department", _("Choose the department."))
-        if name == "extend":
-            due = data.get("due_at")
-            if not due:
-                self.add_error("due_at", _("Give the new deadline."))
-            elif due <= timezone.now() or (self.case.due_at and due <= self.case.due_at):
-                self.add_error("due_at", _("The new deadline must be later than the current one."))
-        if name in ("close", "settle"):
-            if not data.get("close_reason"):
-                self.add_error("close_reason", _("Choose why the case is closed."))
-            number = (data.get("duplicate_of") or "").strip()
-            if data.get("close_reason") == CloseReason.DUPLICATE:
-                original = case_scope.cases(self.user).filter(number__iexact=number).exclude(pk=self.case.pk).first()
-                if original is None:
-                    self.add_error("duplicate_of", _("No case with this number that you can see."))
-                data["duplicate_of"] = original
-            else:
-                data["duplicate_of"] = None
-        if name == "feedback" and not data.get("satisfaction"):
-            self.add_error("satisfaction", _("Record what the complainant said."))
-        return data
+    def clean_due_at(self):
+        due = self.cleaned_data["due_at"]
+        if due <= timezone.now() or (self.case.due_at and due <= self.case.due_at):
+            raise forms.ValidationError(_("The new deadline must be later than the current one."))
+        return due
+
+    def clean_duplicate_of(self):
+        """Closed as a duplicate: the case it repeats, by number, one this user sees (not itself)."""
+        if self.cleaned_data.get("close_reason") != CloseReason.DUPLICATE:
+            return None
+        number = self.cleaned_data["duplicate_of"].strip()
+        original = case_scope.cases(self.user).filter(number__iexact=number).exclude(pk=self.case.pk).first()
+        if original is None:
+            raise forms.ValidationError(_("No case with this number that you can see."))
+        return original
+
+    def change_fields(self):
+        """What was given, by the names of ``cases.services.Change``."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
 
 
 class MediationForm(forms.Form):
@@ -169,11 +210,7 @@ class MediationForm(forms.Form):
     def __init__(self, *args, case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parties"].queryset = scope.residents(user).filter(household__in=case.households.all())
-        self.fields["mediators"].queryset = (
-            get_user_model()
-            .objects.filter(Q(gridapp_roles__grid=case.grid_id) | Q(gridapp_roles__community=case.community_id))
-            .distinct()
-        )
+        self.fields["mediators"].queryset = case_scope.mediators(case)
         self.fields["mediators"].initial = [user.pk]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save mediation record"), css_class="btn-lg w-100"))
@@ -217,6 +254,15 @@ class BulkAssignForm(forms.Form):
         self.fields["assignee"].empty_label = _("Assign to…")
         self.fields["assignee"].label_from_instance = person
         self.fields["assignee"].widget.attrs.update({"class": "form-select", "aria-label": _("Assign to")})
+
+    def clean(self):
+        """``versions``: each chosen case's version as the queue showed it (``version-<id>``)."""
+        data = super().clean()
+        versions = {case.pk: id_param(self.data.get(f"version-{case.pk}")) for case in data.get("cases") or ()}
+        if None in versions.values():
+            raise forms.ValidationError(_("Choose the cases and whom to assign them to."))
+        data["versions"] = versions
+        return data
 
 
 # A deadline beyond a year is a typing slip; far larger ones cannot even be put on a calendar.

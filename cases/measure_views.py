@@ -20,7 +20,8 @@ from django.views.decorators.http import require_safe
 from gridapp import scope
 
 from . import measures
-from .models import OPEN_STATES, Category, Department, State
+from . import scope as case_scope
+from .models import OPEN_STATES, Category, State
 
 PERIODS = {
     "this_month": gettext_lazy("This month"),
@@ -129,9 +130,7 @@ class NarrowForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(
-            town__in=scope.communities(user).values("town")
-        ).order_by("name")
+        self.fields["department"].queryset = case_scope.departments(user)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -220,31 +219,17 @@ def _share(rate):
     return None if rate is None else round(rate * 100, 1)
 
 
-def _fraction(part, whole):
-    return f"{part} / {whole}"
+def _rate_card(label, rate, part, whole, key):
+    """A rate's card: the percentage, the two counts it divides, and how it is counted."""
+    return Card(label, percent(rate), f"{part} / {whole}", definition=DEFINITIONS[key])
 
 
 def headline(m):
     return [
-        Card(_("Closing rate"), percent(m.closing_rate), _fraction(m.closed, m.due), definition=DEFINITIONS["closing"]),
-        Card(
-            _("Closed on time"),
-            percent(m.on_time_rate),
-            _fraction(m.closed_on_time, m.due),
-            definition=DEFINITIONS["on_time"],
-        ),
-        Card(
-            _("Rework rate"),
-            percent(m.rework_rate),
-            _fraction(m.reworked, m.resolved),
-            definition=DEFINITIONS["rework"],
-        ),
-        Card(
-            _("Satisfaction"),
-            percent(m.satisfaction_rate),
-            _fraction(m.satisfied, m.feedback),
-            definition=DEFINITIONS["satisfaction"],
-        ),
+        _rate_card(_("Closing rate"), m.closing_rate, m.closed, m.due, "closing"),
+        _rate_card(_("Closed on time"), m.on_time_rate, m.closed_on_time, m.due, "on_time"),
+        _rate_card(_("Rework rate"), m.rework_rate, m.reworked, m.resolved, "rework"),
+        _rate_card(_("Satisfaction"), m.satisfaction_rate, m.satisfied, m.feedback, "satisfaction"),
         Card(
             _("Mean time to resolve"),
             duration(m.mean_time_to_resolve),
@@ -252,17 +237,13 @@ def headline(m):
             % {"count": m.resolved_cases},
             definition=DEFINITIONS["time"],
         ),
-        Card(
-            _("Solved in the grid"),
-            percent(m.grid_level_share),
-            _fraction(m.closed_at_grid, m.closed_in_period),
-            definition=DEFINITIONS["grid"],
-        ),
-        Card(
+        _rate_card(_("Solved in the grid"), m.grid_level_share, m.closed_at_grid, m.closed_in_period, "grid"),
+        _rate_card(
             _("Solved in the community"),
-            percent(m.community_level_share),
-            _fraction(m.closed_in_community, m.closed_in_period),
-            definition=DEFINITIONS["community"],
+            m.community_level_share,
+            m.closed_in_community,
+            m.closed_in_period,
+            "community",
         ),
         Card(_("Open now"), str(m.open), definition=DEFINITIONS["open"]),
         Card(_("Overdue now"), str(m.overdue), alert=m.overdue > 0, definition=DEFINITIONS["overdue"]),

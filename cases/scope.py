@@ -9,7 +9,7 @@ from django.db.models import Q
 from gridapp import scope
 from gridapp.models import Role
 
-from .models import Case
+from .models import Case, Department
 
 
 def department_ids(user):
@@ -56,4 +56,20 @@ def assignable_users(user):
             | Q(community_id__in=user_scope.staff_community_ids)
             | Q(community__grids__in=grid_ids)
         )
+    return get_user_model().objects.filter(pk__in=roles.values("user_id"), is_active=True)
+
+
+def departments(user):
+    """The departments the user may choose (to dispatch to, or to narrow a list by): those of
+    the towns of the user's communities, and the user's own."""
+    return Department.objects.filter(
+        # Subqueries, not ids read first: the choice costs no query of its own.
+        Q(town__in=scope.communities(user).values("town")) | Q(pk__in=user.departments.values("pk"))
+    )
+
+
+def mediators(case):
+    """Who may be named as a mediator of the case: the active users with a role in its grid or
+    its community (helpers without an account are named in words)."""
+    roles = Role.objects.filter(Q(grid=case.grid_id) | Q(community=case.community_id))
     return get_user_model().objects.filter(pk__in=roles.values("user_id"), is_active=True)

@@ -1,6 +1,8 @@
-"""The writes of cases. Every state change goes through ``perform``, which checks the lifecycle
-table, updates the case only if nobody changed it since the user loaded it (optimistic lock),
-and writes the timeline entry in the same transaction."""
+"""The writes of cases. Every state change goes through ``perform``, one path for every action:
+it checks the action's row of the lifecycle table (``cases.workflow``), updates the case as the
+row says only if nobody changed it since the user loaded it (optimistic lock), writes the
+history and the timeline entry in the same transaction, and tells the people the row names.
+Assignments and mediation records write their timeline entries through the same ``_write``."""
 
 import datetime
 from dataclasses import dataclass
@@ -17,7 +19,7 @@ from gridapp.core import history
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
 
-from . import workflow
+from . import effects, workflow
 from .models import OPEN_STATES, Case, CaseCounter, CaseEvent, CasePhoto, MediationRecord, State, default_due_at
 
 
@@ -38,8 +40,37 @@ def _next_number(community, year):
     return f"{community.code}-{year}-{counter.last:06d}"
 
 
+def _write(case, *, by, action, reason, updates=None, version=None, note="", public=True, satisfaction="", now=None):
+    """Set ``updates`` on ``case`` with a new version, record the change in its history and write
+    its timeline entry; returns the entry. With ``version``, only if the case is still at that
+    version (else CaseChanged). Call it inside a transaction."""
+    updates = updates or {}
+    from_state = case.state
+    expected = {} if version is None else {"version": version}
+    if Case.objects.filter(pk=case.pk, **expected).update(version=F("version") + 1, **updates) != 1:
+        raise CaseChanged(Case.objects.get(pk=case.pk), version)
+    case.refresh_from_db()
+    history.record_changes([case], by=by, reason=reason)
+    return CaseEvent.objects.create(
+        case=case,
+        action=action,
+        # A write that keeps the state names the state the case is in now.
+        from_state=from_state if "state" in updates else case.state,
+        to_state=case.state,
+        level=case.level,
+        actor=by,
+        public=public,
+        note=note,
+        satisfaction=satisfaction,
+        created_at=now or timezone.now(),
+        version=case.version,
+    )
+
+
 @transaction.atomic
-def case_report(*, by, grid, title, description, category, priority, channel, households=(), shops=(), **fields):
+def case_report(
+    *, by, grid, title, description, category, priority, channel, households=(), shops=(), photos=(), **fields
+):
     """Record a new case (intake). Returns the case, in state "reported"."""
     now = timezone.now()
     case = Case(
@@ -60,6 +91,8 @@ def case_report(*, by, grid, title, description, category, priority, channel, ho
     case.save(force_insert=True)
     case.households.set(households)
     case.shops.set(shops)
+    for photo in photos:
+        case.photos.create(image=photo)
     CaseEvent.objects.create(
         case=case, action="report", to_state=State.REPORTED, level=case.level, actor=by, note="", version=1
     )
@@ -68,10 +101,10 @@ def case_report(*, by, grid, title, description, category, priority, channel, ho
 
 @dataclass
 class Change:
-    """What an action may set besides the state."""
+    """What an action may be given besides its name: the note, and the fields its form asks."""
 
     note: str = ""
-    public: bool = True
+    public: bool | None = None  # None: as the action's row says
     department: object = None
     due_at: datetime.datetime | None = None
     close_reason: str = ""
@@ -82,24 +115,10 @@ class Change:
     priority: str = ""
 
 
-_STAMP = {
-    State.REGISTERED: "registered_at",
-    State.ESCALATED: "escalated_at",
-    State.DISPATCHED: "dispatched_at",
-    State.RESOLVED: "resolved_at",
-    State.VERIFIED: "verified_at",
-    State.CLOSED: "closed_at",
-    State.FEEDBACK: "feedback_at",
-}
-
-
-def _when(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
-
-
 def perform(*, case, action_name, by, version, change=None):
-    """Take ``action_name`` on ``case`` as ``by``; raises PermissionDenied if the table does not
-    allow it, CaseChanged if the case moved on since ``version``."""
+    """Take ``action_name`` on ``case`` as ``by``, as its row of the lifecycle table says; raises
+    PermissionDenied if the table does not allow it, CaseChanged if the case moved on since
+    ``version``."""
     change = change or Change()
     if not workflow.allowed(by, case, action_name):
         raise PermissionDenied(_("You cannot do this on this case now."))
@@ -107,106 +126,75 @@ def perform(*, case, action_name, by, version, change=None):
     if action.needs_note and not change.note.strip():
         raise ValueError("note required")
     now = timezone.now()
-    from_state = case.state
-    to_state = workflow.target_state(action, case)
-    updates = {"state": to_state, "version": F("version") + 1}
-    if stamp := _STAMP.get(to_state):
-        updates[stamp] = now
-    if action.level:
-        updates["level"] = action.level
-    if action_name == "dispatch":
-        updates["department"] = change.department
-    if action_name == "return":
-        updates["department"] = None
-    if action_name in ("escalate", "return"):
-        updates["assignee"] = None  # the community office has it now and decides who handles it
-    note = change.note
-    if action_name == "extend":
-        updates["due_at"] = change.due_at
-        updates["overdue_flagged_at"] = None  # the new deadline is flagged again if it is missed
-        note = _("Deadline moved from %(old)s to %(new)s.") % {"old": _when(case.due_at), "new": _when(change.due_at)}
-        note = f"{note}\n{change.note}"
-    if action_name == "resolve":
-        updates["resolved_from"] = case.state
-        updates["resolved_by"] = by
-    if action_name == "rework":
-        updates["rework_count"] = F("rework_count") + 1
-        updates["resolved_at"] = None
-    if action_name in ("close", "settle"):
-        updates["close_reason"] = change.close_reason or "fixed"
-        updates["duplicate_of"] = change.duplicate_of
-        if action_name == "settle":
-            updates["resolved_at"] = now
-            updates["resolved_by"] = by
-    if action_name == "feedback":
-        updates["satisfaction"] = change.satisfaction
-    if action_name == "register":
-        # Registration confirms the category and priority; the deadline counts from the report.
-        category = change.category or case.category
-        priority = change.priority or case.priority
-        updates.update(
-            category=category, priority=priority, due_at=default_due_at(category, priority, case.reported_at)
-        )
-    if action_name == "reopen":
-        # Back to registered with a fresh deadline: the old one has usually passed.
-        updates["due_at"] = default_due_at(case.category, case.priority, now)
-        for field in ("resolved_at", "verified_at", "closed_at", "feedback_at"):
-            updates[field] = None
-        updates.update(close_reason="", duplicate_of=None, satisfaction="", overdue_flagged_at=None)
-    if action_name in ("take", "settle") and case.assignee_id is None:
-        updates["assignee"] = by
+    updates = action.changes(case, change, by=by, now=now)
     with transaction.atomic():
-        if Case.objects.filter(pk=case.pk, version=version).update(**updates) != 1:
-            raise CaseChanged(Case.objects.get(pk=case.pk), version)
-        case.refresh_from_db()
-        history.record_changes([case], by=by, reason=history.action_reason(action_name))
-        event = CaseEvent.objects.create(
-            case=case,
+        event = _write(
+            case,
+            by=by,
             action=action_name,
-            from_state=from_state,
-            to_state=case.state,
-            level=case.level,
-            actor=by,
-            public=change.public,
-            note=note,
-            satisfaction=change.satisfaction if action_name == "feedback" else "",
-            created_at=now,
-            version=case.version,
+            reason=history.action_reason(action_name),
+            version=version,
+            note=action.note(case, change),
+            public=action.public if change.public is None else change.public,
+            # What the complainant said, on a feedback entry (``CaseEvent.satisfaction`` says why).
+            satisfaction=updates.get("satisfaction", ""),
+            now=now,
+            updates=updates,
         )
         for photo in change.photos:
             CasePhoto.objects.create(case=case, event=event, image=photo)
-        _notify(case, action_name, by)
+        _tell(case, action, by)
     return case
 
 
-@transaction.atomic
-def case_assign(*, cases, assignee, by):
-    """Assign cases (bulk from the queue); each gets a timeline entry, none changes state."""
-    for case in cases:
-        Case.objects.filter(pk=case.pk).update(assignee=assignee, version=F("version") + 1)
-        case.refresh_from_db()
-        CaseEvent.objects.create(
-            case=case,
-            action="assign",
-            from_state=case.state,
-            to_state=case.state,
-            level=case.level,
-            actor=by,
-            public=False,
-            note=_("Assigned to %(name)s") % {"name": person(assignee)},
-            version=case.version,
+class CasesChanged(Exception):
+    """Some of the cases changed since the user chose them; nothing was saved."""
+
+    def __init__(self, changes):
+        super().__init__(", ".join(changed.case.number for changed in changes))
+        self.changes = changes
+
+
+class NotAssignable(Exception):
+    """Closed and rejected cases are not assigned; nothing was saved."""
+
+    def __init__(self, cases):
+        numbers = ", ".join(case.number for case in cases)
+        super().__init__(
+            _("Closed and rejected cases are not assigned: %(numbers)s. Nothing was assigned.") % {"numbers": numbers}
         )
-    history.record_changes(cases, by=by, reason=history.REASON_ASSIGN)
+        self.cases = cases
+
+
+@transaction.atomic
+def case_assign(*, cases, assignee, by, versions=None):
+    """Assign cases (bulk, from the queue); each gets an internal timeline entry, none changes state.
+
+    ``versions`` maps each case's id to the version the user chose it at; if any case changed
+    since, CasesChanged. None (scripts) assigns the cases as they are. A closed or rejected
+    case is refused (NotAssignable). Either way, nothing is assigned."""
+    locked = Case.objects.select_for_update().filter(pk__in=[case.pk for case in cases]).order_by("pk")
+    current = {case.pk: case for case in locked}
+    if versions is not None:
+        stale = [CaseChanged(current[pk], versions[pk]) for pk in current if current[pk].version != versions[pk]]
+        if stale:
+            raise CasesChanged(stale)
+    if closed := [case for case in current.values() if not case.is_open]:
+        raise NotAssignable(closed)
+    note = _("Assigned to %(name)s") % {"name": person(assignee)}
+    for case in cases:
+        _write(
+            case,
+            by=by,
+            action="assign",
+            reason=history.REASON_ASSIGN,
+            public=False,
+            note=note,
+            updates={"assignee": assignee},
+        )
     notify.send_many(
         [
-            notify.Message(
-                recipient_id=assignee.pk,
-                kind="case_assigned",
-                subject=_("Case %(number)s assigned to you") % {"number": case.number},
-                body=case.title,
-                link=case.get_absolute_url(),
-                community_id=case.community_id,
-            )
+            _message(case, assignee.pk, "case_assigned", _("Case %(number)s assigned to you") % {"number": case.number})
             for case in cases
         ]
     )
@@ -225,19 +213,8 @@ def record_mediation(*, case, by, held_on, parties, other_parties, mediators, ot
     )
     record.parties.set(parties)
     record.mediators.set(mediators)
-    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
-    case.refresh_from_db()
-    history.record_changes([case], by=by, reason=history.REASON_MEDIATION)
-    CaseEvent.objects.create(
-        case=case,
-        action="mediation",
-        from_state=case.state,
-        to_state=case.state,
-        level=case.level,
-        actor=by,
-        note=_("Mediation: %(outcome)s") % {"outcome": record.get_outcome_display()},
-        version=case.version,
-    )
+    note = _("Mediation: %(outcome)s") % {"outcome": record.get_outcome_display()}
+    _write(case, by=by, action="mediation", reason=history.REASON_MEDIATION, note=note)
     return record
 
 
@@ -246,48 +223,30 @@ def record_mediation_follow_up(*, record, by, kept, followed_up_on):
     """Whether a mediation agreement held when the worker went back; a timeline entry says so."""
     record.kept, record.followed_up_on = kept, followed_up_on
     record.save(update_fields=["kept", "followed_up_on"])
-    case = record.case
-    Case.objects.filter(pk=case.pk).update(version=F("version") + 1)
-    case.refresh_from_db()
-    history.record_changes([case], by=by, reason=history.REASON_MEDIATION)
-    CaseEvent.objects.create(
-        case=case,
-        action="mediation_follow_up",
-        from_state=case.state,
-        to_state=case.state,
-        level=case.level,
-        actor=by,
-        note=_("Agreement kept: %(answer)s") % {"answer": yesno(kept)},
-        version=case.version,
-    )
+    note = _("Agreement kept: %(answer)s") % {"answer": yesno(kept)}
+    _write(record.case, by=by, action="mediation_follow_up", reason=history.REASON_MEDIATION, note=note)
     return record
 
 
-def _notify(case, action_name, by):
-    """Tell whoever is responsible now: the department when dispatched, staff when escalated."""
-    recipients = set()
-    if action_name == "dispatch" and case.department_id:
-        recipients |= set(case.department.members.values_list("pk", flat=True))
-    if action_name in ("escalate", "return"):
-        recipients |= set(
-            Role.objects.filter(kind=RoleKind.COMMUNITY_STAFF, community=case.community_id).values_list(
-                "user_id", flat=True
-            )
-        )
-    if action_name == "resolve" and case.assignee_id:
-        recipients.add(case.assignee_id)
-    recipients.discard(by.pk)
+def _message(case, user_id, kind, subject, body=None):
+    """A notification about ``case``: its title unless told otherwise, and a link to its page."""
+    return notify.Message(
+        recipient_id=user_id,
+        kind=kind,
+        subject=subject,
+        body=case.title if body is None else body,
+        link=case.get_absolute_url(),
+        community_id=case.community_id,
+    )
+
+
+def _tell(case, action, by):
+    """Tell the people the action's row names (never the one who took it)."""
+    subject = f"{case.number} · {case.get_state_display()}"
     notify.send_many(
         [
-            notify.Message(
-                recipient_id=user_id,
-                kind=f"case_{action_name}",
-                subject=f"{case.number} · {case.get_state_display()}",
-                body=case.title,
-                link=case.get_absolute_url(),
-                community_id=case.community_id,
-            )
-            for user_id in recipients
+            _message(case, user_id, f"case_{action.name}", subject)
+            for user_id in effects.recipients(action.tells, case, by)
         ]
     )
 
@@ -317,16 +276,8 @@ def flag_overdue(now=None):
                 recipients.add(case.assignee_id)
             if case.state == State.DISPATCHED and case.department_id:
                 recipients |= {member.pk for member in case.department.members.all()}
-            messages += [
-                notify.Message(
-                    recipient_id=user_id,
-                    kind="case_overdue",
-                    subject=_("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title},
-                    body=_("Due %(due)s") % {"due": _when(case.due_at)},
-                    link=case.get_absolute_url(),
-                    community_id=case.community_id,
-                )
-                for user_id in recipients
-            ]
+            subject = _("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title}
+            body = _("Due %(due)s") % {"due": effects.when(case.due_at)}
+            messages += [_message(case, user_id, "case_overdue", subject, body) for user_id in recipients]
         notify.send_many(messages)
     return len(ids)

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
 from gridapp.core.forms import id_param, posted
+from gridapp.core.views import edit_settings_row
 from visits import scope as visit_scope
 
 from . import scope as case_scope
 from . import services, workflow
 from .filters import CaseFilter
 from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
-from .models import OPEN_STATES, CasePhoto, Category, Channel, MediationRecord, State
+from .models import OPEN_STATES, CasePhoto, Category, MediationRecord, State
 
 PAGE_SIZE = 30
 
@@ -31,37 +32,10 @@ def case_create(request):
     """Intake at the office, or "raise a case" from a visit (prefilled from it)."""
     initial = {}
     if (visit_id := id_param(request.GET.get("visit"))) is not None:
-        visit = visit_scope.get_visit(request.user, visit_id)
-        initial = {
-            "grid": visit.grid_id,
-            "channel": Channel.VISIT,
-            "description": visit.notes,
-            "households": [visit.household_id] if visit.household_id else [],
-            "shops": [visit.shop_id] if visit.shop_id else [],
-            "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
-        }
+        initial = CaseIntakeForm.from_visit(visit_scope.get_visit(request.user, visit_id))
     form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        case = services.case_report(
-            by=request.user,
-            grid=data["grid"],
-            title=data["title"],
-            description=data["description"],
-            category=data["category"],
-            priority=data["priority"],
-            channel=data["channel"],
-            households=data["households"],
-            shops=data["shops"],
-            building=data["building"],
-            complainant=data["complainant"],
-            complainant_name=data["complainant_name"],
-            complainant_phone=data["complainant_phone"],
-            anonymous=data["anonymous"],
-            visit_id=visit_id,
-        )
-        for photo in data["photos"]:
-            case.photos.create(image=photo)
+        case = services.case_report(by=request.user, visit_id=visit_id, **form.cleaned_data)
         messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
         return redirect(case)
     return render(request, "gridapp/form.html", {"form": form, "title": _("Record a case")})
@@ -84,20 +58,22 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
     ]
     # After a conflict, a form whose action the change made impossible is still shown, read-only.
     unsent = [(workflow.ACTIONS[name], form) for name, form in forms.items() if name not in {a.name for a in actions}]
+    # The grid's worker or the community's staff: they mediate and open the register's pages.
+    grid_side = bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT})
     return render(
         request,
         "cases/case_detail.html",
         {
             "case": case,
+            "responsible": workflow.responsible(case),
             "action_forms": action_forms,
             "events": case.events.select_related("actor"),
             "mediations": case.mediations.prefetch_related("parties", "mediators"),
             "photos": case.photos.all(),
             "conflict": conflict,
             "unsent": unsent if conflict else [],
-            # The grid's worker or the community's staff: they mediate and open the register's pages.
-            "can_mediate": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
-            "sees_register": bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT}),
+            "can_mediate": grid_side,
+            "sees_register": grid_side,
         },
         status=status,
     )
@@ -118,21 +94,11 @@ def case_act(request, pk, action):
         raise PermissionDenied(_("You cannot do this on this case now."))
     if not form.is_valid():
         return _case_page(request, pk, forms={action: form}, status=400)
-    data = form.cleaned_data
-    change = services.Change(
-        note=data.get("note", ""),
-        public=data.get("public", False),
-        department=data.get("department"),
-        due_at=data.get("due_at"),
-        close_reason=data.get("close_reason", ""),
-        duplicate_of=data.get("duplicate_of"),
-        satisfaction=data.get("satisfaction", ""),
-        photos=tuple(data.get("photos") or ()),
-        category=data.get("category"),
-        priority=data.get("priority", ""),
-    )
+    change = services.Change(**form.change_fields())
     try:
-        services.perform(case=case, action_name=action, by=request.user, version=data["version"], change=change)
+        services.perform(
+            case=case, action_name=action, by=request.user, version=form.cleaned_data["version"], change=change
+        )
     except services.CaseChanged as changed:
         return _changed(request, pk, action, form, changed)
     messages.success(request, _("Done: %(action)s.") % {"action": workflow.ACTIONS[action].label})
@@ -187,37 +153,59 @@ def mediation_follow_up(request, pk):
 @require_safe
 def case_queue(request):
     """All cases the user may see, filtered and sorted; staff assign in bulk."""
+    return _queue_page(request)
+
+
+def _queue_page(request, *, assign_form=None, conflict=None, status=200):
+    """The queue; after a stale assignment, the cases chosen (as they are now, still chosen),
+    whom they were to go to, and what changed meanwhile."""
     data = request.GET.copy()
     data.setdefault("state", "open")
     filterset = CaseFilter(data, queryset=case_scope.cases(request.user), user=request.user)
-    cases = filterset.qs if filterset.is_valid() else case_scope.cases(request.user).filter(state__in=OPEN_STATES)
+    if conflict:
+        cases = assign_form.cleaned_data["cases"]
+    elif filterset.is_valid():
+        cases = filterset.qs
+    else:
+        cases = case_scope.cases(request.user).filter(state__in=OPEN_STATES)
     if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     can_assign = scope.can_manage_register(request.user)
     return render(
         request,
         "cases/case_queue.html",
         {
             "filter": filterset,
-            "page": page,
+            "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_assign": can_assign,
-            "assign_form": BulkAssignForm(user=request.user) if can_assign else None,
+            "assign_form": assign_form or (BulkAssignForm(user=request.user) if can_assign else None),
+            "chosen": set(assign_form.cleaned_data["versions"]) if conflict else set(),
+            "conflict": conflict,
         },
+        status=status,
     )
 
 
 @require_POST
 def case_bulk_assign(request):
+    """Assign the cases chosen on the queue; chosen on a queue that is out of date, nothing is
+    assigned and the queue comes back with the choice kept and what changed."""
     scope.require_manage(request.user)
     form = BulkAssignForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("Choose the cases and whom to assign them to."))
         return redirect("case_queue")
-    services.case_assign(
-        cases=list(form.cleaned_data["cases"]), assignee=form.cleaned_data["assignee"], by=request.user
-    )
-    messages.success(request, _("%(n)d cases assigned.") % {"n": len(form.cleaned_data["cases"])})
+    cases = list(form.cleaned_data["cases"])
+    try:
+        services.case_assign(
+            cases=cases, assignee=form.cleaned_data["assignee"], by=request.user, versions=form.cleaned_data["versions"]
+        )
+    except services.CasesChanged as changed:
+        return _queue_page(request, assign_form=form, conflict=changed, status=409)
+    except services.NotAssignable as refused:
+        messages.error(request, str(refused))
+        return redirect("case_queue")
+    messages.success(request, _("%(n)d cases assigned.") % {"n": len(cases)})
     return redirect("case_queue")
 
 
@@ -251,11 +239,5 @@ def category_list(request):
 
 def category_form(request, pk=None):
     scope.require_manage(request.user)
-    category = get_object_or_404(Category, pk=pk) if pk else None
-    form = CategoryForm(posted(request), instance=category)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Category saved."))
-        return redirect("category_list")
-    title = _("Edit category") if pk else _("New category")
-    return render(request, "gridapp/form.html", {"form": form, "title": title})
+    title, saved = _("Edit category") if pk else _("New category"), _("Category saved.")
+    return edit_settings_row(request, CategoryForm, pk=pk, title=title, saved=saved, done="category_list")

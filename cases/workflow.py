@@ -1,52 +1,132 @@
-"""The case lifecycle as one table: which action moves a case from which states to which, and
-who may take it. The case page asks ``available_actions``; ``cases.services.perform`` enforces
-``allowed``. Nothing else decides a case's state.
+"""The case lifecycle as one table. Each row (``Action``) says everything about one action: from
+which states, to which state, who may take it, the level the case reaches, what its form asks,
+what it sets on the case, what it writes on the timeline and who is told. The case page asks
+``available_actions``; ``cases.services.perform`` checks ``allowed`` and applies the row.
+Nothing else decides a case's state.
 
 Roles are relative to the case: ``worker`` is a grid worker of the case's grid, ``staff`` the
 staff of its community (or an admin), ``department`` a member of the department it was
-dispatched to.
+dispatched to. Reaching a state stamps its time (``STAMPS``) whatever the action.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
+from gridapp.core.display import person
 
+from . import effects as fx
 from . import scope as case_scope
 from .models import Level, State
 
 WORKER, STAFF, DEPARTMENT = "worker", "staff", "department"
+GRID_SIDE = frozenset({WORKER, STAFF})  # the grid worker, and the community office above them
+OFFICE = frozenset({STAFF})
+# Handling: the grid worker; escalated: the community, which owns its deadline now; dispatched:
+# the department, and the office may still step in.
+HANDLERS = {State.HANDLING: GRID_SIDE, State.ESCALATED: OFFICE, State.DISPATCHED: frozenset({DEPARTMENT, STAFF})}
+
+STAMPS = {
+    State.REGISTERED: "registered_at",
+    State.ESCALATED: "escalated_at",
+    State.DISPATCHED: "dispatched_at",
+    State.RESOLVED: "resolved_at",
+    State.VERIFIED: "verified_at",
+    State.CLOSED: "closed_at",
+    State.FEEDBACK: "feedback_at",
+}
+
+
+def stays(case):
+    """The state the case is in: the action does not move it (the timeline still records it)."""
+    return case.state
+
+
+def back_to_where_resolved(case):
+    """A failed verification sends the case back to whoever resolved it."""
+    return case.resolved_from or State.HANDLING
+
+
+def anyone(user, case):
+    return True
+
+
+def not_their_own_resolution(user, case):
+    """Nobody verifies their own resolution (and a department never verifies: it holds no role then)."""
+    return case.resolved_by_id != user.pk
 
 
 @dataclass(frozen=True)
 class Action:
     name: str
     label: str
-    sources: tuple
-    target: str | None  # None: back to where the case was resolved from (a failed verification)
-    roles: frozenset
-    needs_note: bool = False
+    sources: tuple  # the states it may be taken from
+    target: str | Callable  # the state it leads to, or a function of the case that says it
+    roles: frozenset | dict  # who may take it: the same in every source state, or {state: roles}
     level: str | None = None  # the level the case reaches, if the action changes it
+    asks: tuple = ()  # the form's fields besides the note and its visibility (cases.forms.ASKED)
+    needs_note: bool = False
+    effects: tuple = ()  # what it sets besides the state, its stamp and the level (cases.effects)
+    note: Callable = fx.as_typed  # the timeline entry's note, from the case and the change
+    public: bool = True  # whether its timeline entry starts out visible to the complainant
+    tells: tuple = ()  # the kinds of people told (cases.effects.RECIPIENTS), never the actor
+    guard: Callable = anyone  # a rule beyond the roles: guard(user, case)
     style: str = "outline-primary"
+
+    def roles_in(self, state):
+        return self.roles.get(state, frozenset()) if isinstance(self.roles, dict) else self.roles
+
+    def target_state(self, case):
+        return self.target(case) if callable(self.target) else self.target
+
+    def changes(self, case, change, *, by, now):
+        """The fields taking this action sets on ``case``."""
+        state = self.target_state(case)
+        updates = {"state": state}
+        if stamp := STAMPS.get(state):
+            updates[stamp] = now
+        if self.level:
+            updates["level"] = self.level
+        for effect in self.effects:
+            updates.update(effect(case, change, by, now))
+        return updates
 
 
 ACTIONS = {
     a.name: a
     for a in (
-        Action("register", _("Register"), (State.REPORTED,), State.REGISTERED, frozenset({WORKER, STAFF})),
         Action(
-            "reject", _("Reject"), (State.REPORTED,), State.REJECTED, frozenset({STAFF}), True, style="outline-danger"
+            "register",
+            _("Register"),
+            (State.REPORTED,),
+            State.REGISTERED,
+            GRID_SIDE,  # staff, or a worker for their own grid
+            asks=("category", "priority"),
+            effects=(fx.confirm_category,),
         ),
-        Action("take", _("Start handling"), (State.REGISTERED,), State.HANDLING, frozenset({WORKER, STAFF})),
+        Action(
+            "reject", _("Reject"), (State.REPORTED,), State.REJECTED, OFFICE, needs_note=True, style="outline-danger"
+        ),
+        Action(
+            "take",
+            _("Start handling"),
+            (State.REGISTERED,),
+            State.HANDLING,
+            GRID_SIDE,
+            effects=(fx.assign_actor,),
+        ),
         # 自行处置: the grid worker settles a small matter and closes it at once.
         Action(
             "settle",
             _("Settle and close"),
             (State.REGISTERED, State.HANDLING),
             State.CLOSED,
-            frozenset({WORKER, STAFF}),
-            True,
+            GRID_SIDE,
+            asks=("close_reason", "duplicate_of", "photos"),
+            needs_note=True,
+            effects=(fx.close_with_reason, fx.resolve_on_the_spot, fx.assign_actor),
             style="success",
         ),
         Action(
@@ -54,18 +134,22 @@ ACTIONS = {
             _("Escalate to the community"),
             (State.HANDLING,),
             State.ESCALATED,
-            frozenset({WORKER, STAFF}),
-            True,
-            Level.COMMUNITY,
+            GRID_SIDE,
+            level=Level.COMMUNITY,
+            needs_note=True,
+            effects=(fx.clear_assignee,),
+            tells=(fx.COMMUNITY_STAFF,),
         ),
         Action(
             "dispatch",
             _("Dispatch to a department"),
             (State.REGISTERED, State.ESCALATED),
             State.DISPATCHED,
-            frozenset({STAFF}),
-            False,
-            Level.TOWN,
+            OFFICE,
+            level=Level.TOWN,
+            asks=("department",),
+            effects=(fx.set_department,),
+            tells=(fx.DEPARTMENT_MEMBERS,),
         ),
         Action(
             "return",
@@ -73,57 +157,88 @@ ACTIONS = {
             (State.DISPATCHED,),
             State.ESCALATED,
             frozenset({DEPARTMENT}),
-            True,
-            Level.COMMUNITY,
+            level=Level.COMMUNITY,
+            needs_note=True,
+            effects=(fx.clear_department, fx.clear_assignee),
+            tells=(fx.COMMUNITY_STAFF,),
             style="outline-danger",
         ),
         Action(
             "extend",
             _("Ask for more time"),
-            (State.HANDLING, State.ESCALATED, State.DISPATCHED),
-            None,
-            frozenset({WORKER, STAFF, DEPARTMENT}),
-            True,
+            tuple(HANDLERS),
+            stays,
+            HANDLERS,
+            asks=("due_at",),
+            needs_note=True,
+            effects=(fx.move_deadline,),
+            note=fx.deadline_moved,
             style="outline-secondary",
         ),
         Action(
             "resolve",
             _("Mark resolved"),
-            (State.HANDLING, State.ESCALATED, State.DISPATCHED),
+            tuple(HANDLERS),
             State.RESOLVED,
-            frozenset({WORKER, STAFF, DEPARTMENT}),
-            True,
+            HANDLERS,
+            asks=("photos",),
+            needs_note=True,
+            effects=(fx.record_resolver,),
+            tells=(fx.ASSIGNEE,),
             style="success",
         ),
-        # Checked by someone other than a department handler (and not by who resolved it).
+        # Checked by someone other than a department handler, and not by who resolved it.
         Action(
-            "verify", _("Verify: fixed"), (State.RESOLVED,), State.VERIFIED, frozenset({WORKER, STAFF}), style="success"
+            "verify",
+            _("Verify: fixed"),
+            (State.RESOLVED,),
+            State.VERIFIED,
+            GRID_SIDE,
+            guard=not_their_own_resolution,
+            style="success",
         ),
         Action(
             "rework",
             _("Verify: not fixed"),
             (State.RESOLVED,),
-            None,
-            frozenset({WORKER, STAFF}),
-            True,
+            back_to_where_resolved,
+            GRID_SIDE,
+            needs_note=True,
+            effects=(fx.count_rework,),
+            guard=not_their_own_resolution,
             style="outline-danger",
         ),
-        Action("close", _("Close"), (State.VERIFIED,), State.CLOSED, frozenset({WORKER, STAFF}), style="success"),
-        Action("feedback", _("Record feedback"), (State.CLOSED,), State.FEEDBACK, frozenset({WORKER, STAFF})),
+        Action(
+            "close",
+            _("Close"),
+            (State.VERIFIED,),
+            State.CLOSED,
+            GRID_SIDE,
+            asks=("close_reason", "duplicate_of"),
+            effects=(fx.close_with_reason,),
+            style="success",
+        ),
+        Action(
+            "feedback",
+            _("Record feedback"),
+            (State.CLOSED,),
+            State.FEEDBACK,
+            GRID_SIDE,
+            asks=("satisfaction",),
+            effects=(fx.record_satisfaction,),
+        ),
         Action(
             "reopen",
             _("Reopen"),
             (State.CLOSED, State.FEEDBACK),
             State.REGISTERED,
-            frozenset({STAFF}),
-            True,
+            OFFICE,
+            needs_note=True,
+            effects=(fx.start_afresh,),
             style="outline-danger",
         ),
     )
 }
-
-# Taking these does not change the state (the timeline still records them).
-STATE_KEEPING = {"extend"}
 
 # Timeline entries that are not actions of the table.
 OTHER_ENTRIES = {
@@ -163,26 +278,20 @@ def allowed(user, case, action_name):
     if case.state != State.DISPATCHED:
         # A department acts on a case only while it is dispatched to it (not after a reopen).
         held.discard(DEPARTMENT)
-    if not held & action.roles:
-        return False
-    if action.name in ("verify", "rework"):
-        # A department never verifies its own work, and nobody verifies their own resolution.
-        return case.resolved_by_id != user.pk and bool(held - {DEPARTMENT})
-    if action.name in ("resolve", "extend", "return") and case.state == State.DISPATCHED:
-        # Once dispatched, the department handles it; staff may still step in.
-        return bool(held & {DEPARTMENT, STAFF})
-    if action.name in ("resolve", "extend") and case.state == State.ESCALATED:
-        return STAFF in held  # escalated: the community handles it now, and owns its deadline
-    return True
+    return bool(held & action.roles_in(case.state)) and action.guard(user, case)
 
 
 def available_actions(user, case):
     return [action for name, action in ACTIONS.items() if allowed(user, case, name)]
 
 
-def target_state(action, case):
-    if action.name in STATE_KEEPING:
-        return case.state
-    if action.target is None:  # rework: back to whoever resolved it
-        return case.resolved_from or State.HANDLING
-    return action.target
+def responsible(case):
+    """Who has the case now, in words: the department it is dispatched to, else whoever it is
+    assigned to, else the community office while it is escalated, else the grid's worker."""
+    if case.state == State.DISPATCHED:
+        return str(case.department)
+    if case.assignee_id:
+        return person(case.assignee)
+    if case.state == State.ESCALATED:
+        return _("Community staff")
+    return _("Grid worker")

@@ -253,10 +253,15 @@ def managed_buildings(user):
     return qs if scope.is_admin else qs.filter(community_id__in=scope.staff_community_ids)
 
 
-def _archived_only_for_managers(user, obj, community_id, archived):
-    """An archived record is open to those who manage its community, and 404 to anyone else."""
-    if archived and not manages(user, community_id):
+def _get_archivable(user, listing, pk, *, write, grid_of, archived):
+    """A household, resident or shop the user may see: an archived one (``archived(obj)``) only
+    for those who manage its community, 404 for anyone else; ``write`` needs the right to manage."""
+    obj = get_or_404(listing(user, include_archived=for_user(user).can_manage_register), pk)
+    community_id = grid_of(obj).community_id
+    if archived(obj) and not manages(user, community_id):
         raise Http404(f"No {obj._meta.model_name} {obj.pk!r} in scope (archived)")
+    if write:
+        require_manage(user, community_id)
     return obj
 
 
@@ -272,36 +277,27 @@ def get_building(user, pk, *, write=False):
 
 
 def get_household(user, pk, *, write=False):
-    """A household the user may see (archived ones only for those who manage the register)."""
-    scope = for_user(user)
-    obj = get_or_404(households(user, include_archived=scope.can_manage_register), pk)
-    community_id = obj.grid.community_id
-    _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
-    if write:
-        require_manage(user, community_id)
-    return obj
+    return _get_archivable(
+        user, households, pk, write=write, grid_of=lambda h: h.grid, archived=lambda h: h.archived_at is not None
+    )
 
 
 def get_resident(user, pk, *, write=False, contact_only=False):
     """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's worker."""
-    scope = for_user(user)
-    obj = get_or_404(residents(user, include_archived=scope.can_manage_register), pk)
-    community_id = obj.household.grid.community_id
-    archived = obj.archived_at is not None or obj.household.archived_at is not None
-    _archived_only_for_managers(user, obj, community_id, archived)
-    if write and not contact_only:
-        require_manage(user, community_id)
-    return obj
+    return _get_archivable(
+        user,
+        residents,
+        pk,
+        write=write and not contact_only,
+        grid_of=lambda r: r.household.grid,
+        archived=lambda r: r.archived_at is not None or r.household.archived_at is not None,
+    )
 
 
 def get_shop(user, pk, *, write=False):
-    scope = for_user(user)
-    obj = get_or_404(shops(user, include_archived=scope.can_manage_register), pk)
-    community_id = obj.grid.community_id
-    _archived_only_for_managers(user, obj, community_id, obj.archived_at is not None)
-    if write:
-        require_manage(user, community_id)
-    return obj
+    return _get_archivable(
+        user, shops, pk, write=write, grid_of=lambda s: s.grid, archived=lambda s: s.archived_at is not None
+    )
 
 
 def can_manage_register(user):

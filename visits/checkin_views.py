@@ -1,13 +1,14 @@
 """Check-in pages: who is due, care levels, a resident's level."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gridapp import scope
 from gridapp.core.forms import id_param, posted
+from gridapp.core.views import edit_settings_row
 
 from . import checkins
 from .forms import CareAssignmentForm, CareLevelForm
@@ -51,14 +52,9 @@ def care_level_list(request):
 
 def care_level_form(request, pk=None):
     scope.require_manage(request.user)
-    level = get_object_or_404(CareLevel, pk=pk) if pk else None
-    form = CareLevelForm(posted(request), instance=level)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Care level saved. Due dates follow the new cadence at once."))
-        return redirect("care_level_list")
     title = _("Edit care level") if pk else _("New care level")
-    return render(request, "gridapp/form.html", {"form": form, "title": title})
+    saved = _("Care level saved. Due dates follow the new cadence at once.")
+    return edit_settings_row(request, CareLevelForm, pk=pk, title=title, saved=saved, done="care_level_list")
 
 
 def resident_care(request, pk):

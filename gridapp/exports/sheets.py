@@ -19,6 +19,7 @@ from gridapp.core.display import mask_id, mask_phone, person
 from gridapp.models import Grid, Household, HouseholdTag, PersonCategory, Resident
 from visits import scope as visit_scope
 from visits.models import Condition, Visit
+from visits.selectors import last_visit_at
 
 from .xlsx import Sheet
 
@@ -57,13 +58,17 @@ def _joined(labels):
     return "、".join(str(label) for label in labels)
 
 
-def register(workbook, title, *, user, where, full_phones):
-    """Two sheets: the households, and their residents. Returns the number of data rows."""
+def register(workbook, title, *, user, where, full_phones, search=None):
+    """Two sheets: the households, and their residents; with ``search`` (a valid
+    ``HouseholdSearch``), the households it finds and their residents. Returns the number of
+    data rows."""
+    households = narrow(scope.households(user), where, "grid")
+    residents = narrow(scope.residents(user), where, "household__grid")
+    if search is not None:
+        households = search.filter_queryset(households.alias(last_visited=last_visit_at("household")))
+        residents = residents.filter(household__in=households.values("pk"))
     households = (
-        narrow(scope.households(user), where, "grid")
-        .select_related("grid", "building")
-        .prefetch_related("tags")
-        .order_by("grid__number", "address", "pk")
+        households.select_related("grid", "building").prefetch_related("tags").order_by("grid__number", "address", "pk")
     )
     sheet = Sheet(
         workbook,
@@ -94,8 +99,7 @@ def register(workbook, title, *, user, where, full_phones):
             ]
         )
     residents = (
-        narrow(scope.residents(user), where, "household__grid")
-        .select_related("household__grid")
+        residents.select_related("household__grid")
         .prefetch_related("categories")
         .order_by("household__grid__number", "household__address", "household_id", "-is_head", "date_of_birth")
     )

@@ -19,6 +19,7 @@ from gridapp.accounts import privacy, security
 from gridapp.core.display import person
 from gridapp.core.forms import id_param, posted
 from gridapp.models import Grid
+from gridapp.register.filters import EXPORT_PREFIX, HouseholdSearch
 
 from . import roster, sheets, xlsx
 from .forms import ExportForm, RosterForm
@@ -75,31 +76,75 @@ def _download(request, form, *, what, ascii_what, write, subject):
     )
 
 
-@require_http_methods(["GET", "HEAD", "POST"])
-def export(request):
-    """GET: choose what and where, and say why. POST: the .xlsx (400 with the form's errors)."""
+def _form(request, form_class):
+    """The export's or the roster's form: bound to a POST; on GET, set to the grid or community
+    of the link that led here."""
     _require_permission(request.user)
     initial = _initial_where(request) if request.method != "POST" else {}
-    form = ExportForm(posted(request), user=request.user, initial=initial)
-    if request.method != "POST" or not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return render(request, "exports/export_form.html", {"form": form}, status=status)
+    return form_class(posted(request), user=request.user, initial=initial)
+
+
+def _form_page(request, template, context):
+    """The form again: with its errors (400) after a POST, else to fill in."""
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+def _households_search(request):
+    """The grid page's households search (``gridapp.register.filters``): posted with the form, or
+    given by the grid page's link."""
+    return HouseholdSearch(request.POST if request.method == "POST" else request.GET, prefix=EXPORT_PREFIX)
+
+
+def _searched(search):
+    """What the households search asked for, for the access log: "人员类别：独居老人", or ""."""
+    form, asked = search.form, []
+    for name, value in form.cleaned_data.items():
+        if value:
+            field = form.fields[name]
+            asked.append(f"{field.label}：{dict(getattr(field, 'choices', ())).get(value, value)}")
+    return "；".join(asked)
+
+
+def _register(data, search, common, place):
+    searched = _searched(search)
+    write = partial(sheets.register, **common, full_phones=data["full_phones"], search=search if searched else None)
+    subject = f"{place} · {_('Households')}、{_('Residents')}" + (f" · {searched}" if searched else "")
+    return _("Households"), "register", write, subject
+
+
+def _visits(data, common, place):
+    what = _("Visits")
+    write = partial(sheets.visits, **common, start=data["start"], end=data["end"])
+    return what, "visits", write, f"{place} · {what} {data['start']:%Y-%m-%d}–{data['end']:%Y-%m-%d}"
+
+
+def _cases(data, common, place):
+    what = _("Cases")
+    filters = {name: data[name] for name in ("start", "end", "state", "category", "overdue", "full_phones")}
+    return what, "cases", partial(sheets.cases, **common, **filters), f"{place} · {what}"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def export(request):
+    """GET: choose what and where, and say why. POST: the .xlsx (400 with the form's errors). The
+    register can be narrowed by the grid page's households search."""
+    form = _form(request, ExportForm)
+    search = _households_search(request)
+    if (
+        request.method != "POST"
+        or not form.is_valid()
+        or (form.cleaned_data["what"] == ExportForm.REGISTER and not search.is_valid())
+    ):
+        return _form_page(request, "exports/export_form.html", {"form": form, "search": search})
     data = form.cleaned_data
     common = {"user": request.user, "where": form.where}
     place = _place_name(form.where)
     if data["what"] == ExportForm.REGISTER:
-        what, ascii_what = _("Households"), "register"
-        write = partial(sheets.register, **common, full_phones=data["full_phones"])
-        subject = f"{place} · {_('Households')}、{_('Residents')}"
+        what, ascii_what, write, subject = _register(data, search, common, place)
     elif data["what"] == ExportForm.VISITS:
-        what, ascii_what = _("Visits"), "visits"
-        write = partial(sheets.visits, **common, start=data["start"], end=data["end"])
-        subject = f"{place} · {what} {data['start']:%Y-%m-%d}–{data['end']:%Y-%m-%d}"
+        what, ascii_what, write, subject = _visits(data, common, place)
     else:
-        what, ascii_what = _("Cases"), "cases"
-        filters = {name: data[name] for name in ("start", "end", "state", "category", "overdue", "full_phones")}
-        write = partial(sheets.cases, **common, **filters)
-        subject = f"{place} · {what}"
+        what, ascii_what, write, subject = _cases(data, common, place)
     if data["full_phones"] and data["what"] != ExportForm.VISITS:
         subject += _(" (with full phone numbers)")
     return _download(request, form, what=what, ascii_what=ascii_what, write=write, subject=subject)
@@ -109,12 +154,9 @@ def export(request):
 def typhoon_roster(request):
     """Story 6. GET: where and why (typhoon preparation already chosen). POST: the print-ready
     roster page, or with ``format=xlsx`` the same as a workbook; each writes an access-log entry."""
-    _require_permission(request.user)
-    initial = _initial_where(request) if request.method != "POST" else {}
-    form = RosterForm(posted(request), user=request.user, initial=initial)
+    form = _form(request, RosterForm)
     if request.method != "POST" or not form.is_valid():
-        status = 400 if request.method == "POST" else 200
-        return render(request, "exports/roster_form.html", {"form": form}, status=status)
+        return _form_page(request, "exports/roster_form.html", {"form": form})
     place = _place_name(form.where)
     what = _("Typhoon roster")
     if request.POST.get("format") == "xlsx":

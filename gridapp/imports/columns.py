@@ -29,6 +29,23 @@ def _len(model, field):
     return model._meta.get_field(field).max_length
 
 
+def _road_and_building(model, road_help, building_help):
+    """The address columns both kinds of file share: the road (or the whole address), then the
+    building number."""
+    return (
+        Column(
+            "road", "地址", ("address", "road", "street"), road_help, required=True, max_length=_len(model, "address")
+        ),
+        Column(
+            "building",
+            "幢",
+            ("building", "building number", "bldg"),
+            building_help,
+            max_length=_len(Household, "unit"),
+        ),
+    )
+
+
 HOUSEHOLD_COLUMNS = (
     Column(
         "head_name",
@@ -37,20 +54,10 @@ HOUSEHOLD_COLUMNS = (
         _("Name of the head of household; if left out, the resident whose relation is 本人."),
         max_length=_len(Household, "head_name"),
     ),
-    Column(
-        "road",
-        "地址",
-        ("address", "road", "street"),
+    *_road_and_building(
+        Household,
         _("The road, e.g. 临江路; without a building number, the whole address, e.g. 峙山北路后排平房3号."),
-        required=True,
-        max_length=_len(Household, "address"),
-    ),
-    Column(
-        "building",
-        "幢",
-        ("building", "building number", "bldg"),
         _("The building number before 幢, e.g. 4. The building is created in the chosen grid if it is new."),
-        max_length=_len(Household, "unit"),
     ),
     Column("unit", "单元", ("unit",), _("Unit, e.g. 2."), max_length=_len(Household, "unit")),
     Column("room", "室", ("room", "flat"), _("Room, e.g. 302."), max_length=_len(Household, "room")),
@@ -139,20 +146,10 @@ SHOP_COLUMNS = (
         required=True,
         max_length=_len(Shop, "name"),
     ),
-    Column(
-        "road",
-        "地址",
-        ("address", "road", "street"),
+    *_road_and_building(
+        Shop,
         _("The road, or the whole address, e.g. 临江路8号."),
-        required=True,
-        max_length=_len(Shop, "address"),
-    ),
-    Column(
-        "building",
-        "幢",
-        ("building", "building number"),
         _("The building number, if the shop is in a building of the register."),
-        max_length=_len(Household, "unit"),
     ),
     Column(
         "room",

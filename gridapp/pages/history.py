@@ -91,20 +91,23 @@ def _entries(audited, obj):
     entries = []
     previous = None
     for row in rows:
-        entries.append(
-            Entry(
-                when=row.history_date,
-                who=person(row.history_user) if row.history_user else _("system"),
-                what=_type_label(row.history_type),
-                why=_reason(row.history_change_reason),
-                changes=_diff(previous, row, labels),
-            )
-        )
+        entries.append(_entry(row, _diff(previous, row, labels)))
         previous = row
     for (model, fk), model_rows in zip(audited.related, related, strict=True):
         entries += _related_entries(model, fk, model_rows, labels)
     entries.sort(key=lambda entry: entry.when, reverse=True)
     return entries
+
+
+def _entry(row, changes):
+    """One line of the page: a version of the record or of a related one, and what it changed."""
+    return Entry(
+        when=row.history_date,
+        who=person(row.history_user) if row.history_user else _("system"),
+        what=_type_label(row.history_type),
+        why=_reason(row.history_change_reason),
+        changes=changes,
+    )
 
 
 def _tracked(row):
@@ -146,15 +149,7 @@ def _related_entries(model, owner, rows, labels):
         else:
             change = Change(label, last.get(row.id, "—"), text)
         last[row.id] = text
-        entries.append(
-            Entry(
-                when=row.history_date,
-                who=person(row.history_user) if row.history_user else _("system"),
-                what=_type_label(row.history_type),
-                why=_reason(row.history_change_reason),
-                changes=[change],
-            )
-        )
+        entries.append(_entry(row, [change]))
     return entries
 
 

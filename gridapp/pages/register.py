@@ -2,22 +2,22 @@
 the apps above the register — visits (last visited, visit history) and check-ins (a resident's
 next due date) — so they live at the top; the register's own forms are ``gridapp.register.views``."""
 
-import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
 from gridapp.accounts import privacy, security
-from gridapp.models import Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
-from gridapp.register.forms import RegisterSearchForm, RevealIdForm
+from gridapp.models import Household, Resident, Shop
+from gridapp.register.filters import EXPORT_PREFIX, BuildingFilter, HouseholdFilter, HouseholdSearch, ShopFilter
+from gridapp.register.forms import RevealIdForm
 from visits import scope as visit_scope
 from visits.checkins import with_due_dates
 from visits.models import CareAssignment
@@ -56,77 +56,74 @@ def _paginate(request, queryset):
     return Paginator(queryset, settings.GRIDAPP_PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _search_households(user, grid, filters):
-    archived = filters.get("archived") and scope.manages(user, grid.community_id)
-    qs = scope.households(user, include_archived=True).filter(grid=grid, archived_at__isnull=not archived)
-    if q := filters.get("q", "").strip():
-        resident_match = Resident.objects.filter(
-            Q(name__icontains=q) | Q(mobile__contains=q), household=OuterRef("pk"), archived_at__isnull=True
+def _households(user, grid, data, can_manage):
+    households = (
+        scope.households(user, include_archived=True)
+        .filter(grid=grid)
+        .annotate(
+            resident_count=_count(Resident, "household", archived_at__isnull=True),
+            last_visited=last_visit_at("household"),
         )
-        qs = qs.filter(
-            Q(address__icontains=q) | Q(head_name__icontains=q) | Q(phone__contains=q) | Exists(resident_match)
-        )
-    if category := filters.get("category"):
-        qs = qs.filter(
-            Exists(
-                ResidentCategoryLink.objects.filter(
-                    category=category, resident__household=OuterRef("pk"), resident__archived_at__isnull=True
-                )
-            )
-        )
-    if tag := filters.get("tag"):
-        qs = qs.filter(Exists(HouseholdTagLink.objects.filter(tag=tag, household=OuterRef("pk"))))
-    qs = qs.annotate(
-        resident_count=_count(Resident, "household", archived_at__isnull=True),
-        last_visited=last_visit_at("household"),
-    ).prefetch_related("tags")
-    if days := filters.get("not_visited_days"):
-        # Longest unvisited first: the list a worker plans the day's walk from.
-        return _not_visited_since(qs, days).order_by(F("last_visited").asc(nulls_first=True), "address")
-    return qs.order_by("address")
+        .prefetch_related("tags")
+        .order_by("address")
+    )
+    return HouseholdFilter(data, households, can_manage=can_manage)
 
 
-def _not_visited_since(qs, days):
-    cutoff = timezone.now() - datetime.timedelta(days=days)
-    return qs.filter(Q(last_visited__isnull=True) | Q(last_visited__lt=cutoff))
+def _shops(user, grid, data, can_manage):
+    shops = (
+        scope.shops(user, include_archived=True)
+        .filter(grid=grid)
+        .annotate(last_visited=last_visit_at("shop"))
+        .order_by("address", "name")
+    )
+    return ShopFilter(data, shops, can_manage=can_manage)
+
+
+def _buildings(user, grid, data, can_manage):
+    buildings = (
+        scope.buildings(user)
+        .filter(grid=grid)
+        .annotate(household_count=_count(Household, "building", archived_at__isnull=True))
+        .order_by("road", "number")
+    )
+    return BuildingFilter(data, buildings)
+
+
+# The grid page's tabs: ?tab= → the search of that tab (gridapp.register.filters).
+TABS = {"households": _households, "shops": _shops, "buildings": _buildings}
+
+
+def _export_query(search):
+    """The households search as the register export's parameters, so that the export covers the
+    households the page lists (``gridapp.exports`` reads them with the same filter set)."""
+    if not isinstance(search, HouseholdSearch) or not search.is_valid():
+        return ""
+    data = search.form.cleaned_data
+    return urlencode({f"{EXPORT_PREFIX}-{name}": data[name] for name in HouseholdSearch.base_filters if data.get(name)})
 
 
 @require_safe
 def grid_detail(request, pk):
-    """One grid: its households (searchable, filterable), shops and buildings, one tab each."""
+    """One grid: its households, shops and buildings, one tab each, searchable and filterable.
+    Invalid filters (an unknown category, an over-long search) are shown as errors and ignored."""
     grid = scope.get_grid(request.user, pk)
     tab = request.GET.get("tab", "households")
-    if tab not in {"households", "shops", "buildings"}:
+    if tab not in TABS:
         tab = "households"
-    form = RegisterSearchForm(request.GET)
-    # Invalid filters (an unknown category, an over-long search) are shown as errors and ignored.
-    filters = form.cleaned_data if form.is_valid() else {}
-    context = {"grid": grid, "tab": tab, "form": form, "can_manage": scope.manages(request.user, grid.community_id)}
-    q = filters.get("q", "").strip()
-    if tab == "households":
-        context["page"] = _paginate(request, _search_households(request.user, grid, filters))
-    elif tab == "shops":
-        archived = filters.get("archived") and context["can_manage"]
-        shops = (
-            scope.shops(request.user, include_archived=True)
-            .filter(grid=grid, archived_at__isnull=not archived)
-            .annotate(last_visited=last_visit_at("shop"))
-        )
-        if days := filters.get("not_visited_days"):
-            shops = _not_visited_since(shops, days)
-        if q:
-            shops = shops.filter(
-                Q(name__icontains=q) | Q(address__icontains=q) | Q(phone__contains=q) | Q(operator_name__icontains=q)
-            )
-        context["page"] = _paginate(request, shops.order_by("address", "name"))
-    else:
-        buildings = scope.buildings(request.user).filter(grid=grid)
-        if q:
-            buildings = buildings.filter(Q(road__icontains=q) | Q(name__icontains=q) | Q(number=q))
-        buildings = buildings.annotate(household_count=_count(Household, "building", archived_at__isnull=True))
-        context["page"] = _paginate(request, buildings.order_by("road", "number"))
-    context["querystring"] = request.GET.copy()
-    context["querystring"].pop("page", None)
+    can_manage = scope.manages(request.user, grid.community_id)
+    search = TABS[tab](request.user, grid, request.GET, can_manage)
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    context = {
+        "grid": grid,
+        "tab": tab,
+        "form": search.form,
+        "can_manage": can_manage,
+        "page": _paginate(request, search.qs),
+        "querystring": querystring,
+        "export_query": _export_query(search),
+    }
     return render(request, "gridapp/grid_detail.html", context)
 
 
@@ -154,30 +151,36 @@ def building_detail(request, pk):
     )
 
 
+def _place_page(request, template, place, **context):
+    """A household's or a shop's page, with what both show: the latest visits, the last one, the
+    latest changes, and whether the user manages the register there."""
+    visits = _visit_history(request.user, **{place._meta.model_name: place})
+    context |= {
+        "visits": visits,
+        "last_visit": visits[0] if visits else None,
+        "history": place.history.select_related("history_user")[:10],
+        "can_manage": scope.manages(request.user, place.grid.community_id),
+    }
+    return render(request, template, context)
+
+
 @require_safe
 def household_detail(request, pk):
     """A household and its residents."""
     household = scope.get_household(request.user, pk)
-    can_manage = scope.manages(request.user, household.grid.community_id)
     residents = (
-        scope.residents(request.user, include_archived=can_manage)
+        scope.residents(request.user, include_archived=scope.manages(request.user, household.grid.community_id))
         .filter(household=household)
         .prefetch_related("categories")
         .order_by("archived_at", "-is_head", "date_of_birth")
     )
-    visits = _visit_history(request.user, household=household)
-    return render(
+    return _place_page(
         request,
         "gridapp/household_detail.html",
-        {
-            "household": household,
-            "residents": residents,
-            "can_manage": can_manage,
-            "visits": visits,
-            "last_visit": visits[0] if visits else None,
-            "history": household.history.select_related("history_user")[:10],
-            "sees_health_notes": scope.can_see_health_notes(request.user, household.grid),
-        },
+        household,
+        household=household,
+        residents=residents,
+        sees_health_notes=scope.can_see_health_notes(request.user, household.grid),
     )
 
 
@@ -209,18 +212,7 @@ def resident_page(request, resident, *, reveal_form=None, revealed_id=None, stat
 @require_safe
 def shop_detail(request, pk):
     shop = scope.get_shop(request.user, pk)
-    visits = _visit_history(request.user, shop=shop)
-    return render(
-        request,
-        "gridapp/shop_detail.html",
-        {
-            "shop": shop,
-            "visits": visits,
-            "last_visit": visits[0] if visits else None,
-            "can_manage": scope.manages(request.user, shop.grid.community_id),
-            "history": shop.history.select_related("history_user")[:10],
-        },
-    )
+    return _place_page(request, "gridapp/shop_detail.html", shop, shop=shop)
 
 
 @never_cache

@@ -7,11 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
-from gridapp.core.display import mask_id
 from gridapp.core.forms import BaseModelForm, VersionField
-from gridapp.core.validators import normalize_id_number, validate_id_matches_birth_date
 from gridapp.models import Building, Household, HouseholdTag, PersonCategory, Resident, Shop
 
+from .id_numbers import IdNumberFormMixin
 from .services import CONTACT_FIELDS
 
 
@@ -92,7 +91,7 @@ class HouseholdForm(GridChoiceForm):
         return data
 
 
-class ResidentForm(RegisterForm):
+class ResidentForm(IdNumberFormMixin, RegisterForm):
     """The full resident form, for community staff and admins."""
 
     categories = forms.MultipleChoiceField(
@@ -126,15 +125,8 @@ class ResidentForm(RegisterForm):
         self.household = household
         super().__init__(*args, **kwargs)
         self.instance.household = household
-        self.fields["id_number"].widget.attrs.update({"autocomplete": "off", "maxlength": 18})
         if self.instance.pk:
             self.initial["categories"] = self.instance.category_values()
-        if self.instance.id_number:
-            # The page source never carries the full number (PIPL): blank keeps it, a new one replaces it.
-            self.initial["id_number"] = ""
-            self.fields["id_number"].help_text = _(
-                "Registered: %(masked)s. Leave blank to keep it; type the full number to replace it."
-            ) % {"masked": mask_id(self.instance.id_number)}
         if not show_health_notes:
             del self.fields["health_notes"]  # see scope.can_see_health_notes
 
@@ -145,23 +137,6 @@ class ResidentForm(RegisterForm):
         if born and born.year < 1880:
             raise forms.ValidationError(_("Enter a date of birth after 1880."))
         return born
-
-    def clean_id_number(self):
-        value = normalize_id_number(self.cleaned_data.get("id_number"))
-        if not value and self.instance.pk:
-            return self.instance.id_number  # left blank: keep the registered number
-        if value and Resident.objects.filter(id_number=value).exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("A resident with this ID number is already registered."))
-        return value
-
-    def clean(self):
-        data = super().clean()
-        if data.get("id_number") and data.get("date_of_birth") and "id_number" not in self.errors:
-            try:
-                validate_id_matches_birth_date(data["id_number"], data["date_of_birth"])
-            except forms.ValidationError as exc:
-                self.add_error("date_of_birth", exc)
-        return data
 
 
 class ResidentContactForm(RegisterForm):
@@ -220,28 +195,6 @@ class BuildingForm(GridChoiceForm):
         if year is not None and not 1800 <= year <= 2100:
             raise forms.ValidationError(_("Enter a year between 1800 and 2100."))
         return year
-
-
-class RegisterSearchForm(forms.Form):
-    """Search and filters on the grid page."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    category = forms.ChoiceField(label=_("Person category"), required=False)
-    tag = forms.ChoiceField(label=_("Household tag"), required=False)
-    archived = forms.BooleanField(label=_("Archived"), required=False)
-    not_visited_days = forms.TypedChoiceField(
-        label=_("Not visited in"),
-        required=False,
-        coerce=int,
-        empty_value=None,
-        choices=[("", _("Any time")), *((d, _("%(d)d days") % {"d": d}) for d in (7, 14, 30, 90))],
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"placeholder": _("Name, address or phone"), "type": "search"})
-        self.fields["category"].choices = [("", _("Any person category")), *PersonCategory.choices]
-        self.fields["tag"].choices = [("", _("Any household tag")), *HouseholdTag.choices]
 
 
 class RevealIdForm(forms.Form):

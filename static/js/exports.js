@@ -15,11 +15,11 @@ document.querySelectorAll("form[data-download]").forEach((form) => {
 // The export form: show only the fields that apply to what is exported (all of them
 // without JavaScript; the server ignores those that do not apply).
 const FIELDS_FOR = {
-  register: ["full_phones"],
+  register: ["full_phones", "register-search"],
   visits: ["start", "end"],
   cases: ["start", "end", "state", "category", "overdue", "full_phones"],
 };
-const OPTIONAL = ["start", "end", "state", "category", "overdue", "full_phones"];
+const OPTIONAL = ["start", "end", "state", "category", "overdue", "full_phones", "register-search"];
 function showFieldsFor(what) {
   const shown = FIELDS_FOR[what] || OPTIONAL;
   OPTIONAL.forEach((name) => {

@@ -164,3 +164,13 @@ def local_input(value):
 
 def fresh(case):
     return Case.objects.get(pk=case.pk)
+
+
+def queue_choice(cases, assignee, *, shown=None):
+    """What the queue's assign form sends: the cases ticked, each at the version the queue showed
+    (``shown``: the queue page the user had; default: as the cases are now), and whom to."""
+    versions = {case.pk: case.version for case in shown.context["page"]} if shown else {}
+    data = {"cases": [case.pk for case in cases], "assignee": assignee.pk}
+    for case in cases:
+        data[f"version-{case.pk}"] = versions.get(case.pk) or fresh(case).version
+    return data

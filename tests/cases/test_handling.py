@@ -7,8 +7,9 @@ import pytest
 from django.db import DatabaseError
 from django.urls import reverse
 
-from cases import services, workflow
-from cases.models import CaseEvent
+from cases import effects, services, workflow
+from cases.forms import ActionForm
+from cases.models import CaseEvent, State
 from gridapp.models import Notification
 
 from .conftest import act, fresh, local_input, post_action, report
@@ -279,6 +280,26 @@ def test_dispatching_tells_the_department_and_escalating_tells_the_office(case_i
     assert message.link == reverse("case_detail", args=[case.pk])
 
 
+def test_resolving_tells_whoever_handles_it_but_never_the_one_who_resolved_it(case_in, wu, staff):
+    mine, theirs = case_in("handling"), case_in("handling")  # Wu took both
+    act(mine, "resolve", wu, note="已修好")
+    act(theirs, "resolve", staff, note="社区已联系物业修好")
+    told = Notification.objects.filter(kind="case_resolve").values_list("recipient__username", "link")
+    assert list(told) == [("wu", theirs.get_absolute_url())]
+
+
+def test_each_kind_of_recipient_is_found_from_the_case(case_in, wu, staff, officer):
+    case = case_in("resolved")  # dispatched to the police station and resolved by Shen; nobody assigned
+    found = {kind: effects.recipients((kind,), case, wu) for kind in effects.RECIPIENTS}
+    assert found == {
+        effects.ASSIGNEE: set(),
+        effects.COMMUNITY_STAFF: {staff.pk},
+        effects.DEPARTMENT_MEMBERS: {officer.pk},
+        effects.RESOLVER: {officer.pk},
+    }
+    assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk}
+
+
 # --- the table's guarantees -------------------------------------------------------------------
 
 
@@ -307,3 +328,61 @@ def test_a_reopened_case_is_no_longer_the_old_departments_to_act_on(case_in, sta
     case = services.perform(case=case, action_name="take", by=staff, version=case.version)
     assert not workflow.allowed(officer, case, "resolve")
     assert not workflow.allowed(officer, case, "extend")
+
+
+# What each action's form asks besides the note and whether the complainant sees it.
+ASKS = {
+    "register": {"category", "priority"},
+    "settle": {"close_reason", "duplicate_of", "photos"},
+    "dispatch": {"department"},
+    "extend": {"due_at"},
+    "resolve": {"photos"},
+    "close": {"close_reason", "duplicate_of"},
+    "feedback": {"satisfaction"},
+}
+NEEDS_A_NOTE = {"reject", "settle", "escalate", "return", "extend", "resolve", "rework", "reopen"}
+
+
+@pytest.mark.parametrize("action", sorted(workflow.ACTIONS))
+def test_each_actions_form_asks_what_the_action_needs(case_in, staff, action):
+    form = ActionForm(action=workflow.ACTIONS[action], case=case_in("registered"), user=staff)
+    assert set(form.fields) == {"version", "note", "public", *ASKS.get(action, ())}
+    assert form.fields["note"].required is (action in NEEDS_A_NOTE)
+    assert form["public"].value() is True
+
+
+def test_a_new_row_of_the_table_is_a_new_action(monkeypatch, as_user, case_in, wu, staff):
+    """Adding an action is adding its row: the page offers it, the service takes it, the timeline
+    and the inbox show it (here an internal call for help that leaves the case where it is)."""
+    row = workflow.Action(
+        "ask_help",
+        "Ask the office for help",
+        (State.HANDLING,),
+        workflow.stays,
+        workflow.GRID_SIDE,
+        needs_note=True,
+        public=False,
+        tells=(effects.COMMUNITY_STAFF,),
+    )
+    monkeypatch.setitem(workflow.ACTIONS, "ask_help", row)
+    case = case_in("handling")
+    client = as_user(wu)
+    page = client.get(case.get_absolute_url())
+    [form] = [form for action, form in page.context["action_forms"] if action.name == "ask_help"]
+    assert set(form.fields) == {"version", "note", "public"} and form["public"].value() is False
+
+    act(case, "ask_help", wu, note="房东联系不上，请社区出面")
+    event = fresh(case).events.last()
+    assert (event.action, event.from_state, event.to_state, event.actor, event.public) == (
+        "ask_help",
+        "handling",
+        "handling",
+        wu,
+        False,
+    )
+    told = Notification.objects.filter(kind="case_ask_help").values_list("recipient__username", flat=True)
+    assert list(told) == ["staff"]
+    assert (
+        "Ask the office for help · Handling (grid) → Handling (grid)"
+        in client.get(case.get_absolute_url()).content.decode()
+    )

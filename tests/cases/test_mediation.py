@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import MediationRecord
+from gridapp.models import RoleKind
 
-from ..factories import HouseholdFactory, ResidentFactory
+from ..factories import HouseholdFactory, ResidentFactory, UserFactory, give_role
 from .conftest import fresh
 
 
@@ -66,6 +67,16 @@ def test_parties_come_from_the_cases_households_and_mediators_from_its_grid(
     for data in (mediation([ren], [wu]), mediation(neighbours, [chen])):
         response = client.post(reverse("mediation_create", args=[dispute_case.pk]), data)
         assert response.status_code == 200 and response.context["form"].errors
+    assert not MediationRecord.objects.exists()
+
+
+def test_a_worker_who_has_left_is_never_offered_as_a_mediator(as_user, dispute_case, neighbours, wu, staff, grid1):
+    former = give_role(UserFactory(username="former", is_active=False), RoleKind.GRID_WORKER, grid=grid1)
+    client = as_user(wu)
+    form = client.get(reverse("mediation_create", args=[dispute_case.pk])).context["form"]
+    assert set(form.fields["mediators"].queryset) == {wu, staff}
+    response = client.post(reverse("mediation_create", args=[dispute_case.pk]), mediation(neighbours, [wu, former]))
+    assert response.status_code == 200 and "mediators" in response.context["form"].errors
     assert not MediationRecord.objects.exists()
 
 

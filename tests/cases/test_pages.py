@@ -196,6 +196,21 @@ def test_an_escalated_case_is_the_community_offices_not_the_workers(as_user, cas
     assert "吴佳栋" not in responsible
 
 
+@pytest.mark.parametrize(
+    ("state", "responsible"),
+    [
+        ("reported", "Grid worker"),
+        ("handling", "吴佳栋"),  # he took it
+        ("escalated", "Community staff"),
+        ("dispatched", "临浦派出所"),
+        ("resolved", "Grid worker"),  # resolved by the police station: the grid worker checks it
+    ],
+)
+def test_the_case_page_says_who_is_responsible_now(as_user, case_in, staff, state, responsible):
+    page = as_user(staff).get(case_in(state).get_absolute_url()).content.decode()
+    assert page.split("Responsible", 1)[1].split("</dd>", 1)[0].endswith(f">{responsible}")
+
+
 def test_the_case_page_shows_the_mediation_records(as_user, case_in, wu, ren):
     case = case_in("handling")
     record = MediationRecord.objects.create(

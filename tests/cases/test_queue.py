@@ -8,10 +8,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CaseEvent
+from cases import services
+from cases.models import CaseEvent, Department
 from gridapp.models import Notification
 
-from .conftest import act, fresh, report
+from ..factories import TownFactory
+from .conftest import act, fresh, queue_choice, report
 
 NOW = timezone.now()
 
@@ -95,7 +97,7 @@ def test_staff_sort_the_queue_by_age_and_by_deadline(as_user, office, staff, ord
 def test_staff_assign_cases_in_bulk(as_user, office, staff, chen):
     picked = [office["dispute_in_grid2"], office["overdue"]]
     client = as_user(staff)
-    response = client.post(reverse("case_bulk_assign"), {"cases": [c.pk for c in picked], "assignee": chen.pk})
+    response = client.post(reverse("case_bulk_assign"), queue_choice(picked, chen))
     assert response.status_code == 302
     assert all(fresh(case).assignee == chen for case in picked)
     assert CaseEvent.objects.filter(action="assign", actor=staff).count() == 2
@@ -129,3 +131,103 @@ def test_a_grid_worker_does_not_assign_cases(as_user, office, wu):
     response = as_user(wu).post(reverse("case_bulk_assign"), {"cases": [case.pk], "assignee": wu.pk})
     assert response.status_code == 403
     assert fresh(case).assignee is None
+
+
+# --- assigning from a queue that is out of date, or a case that is over --------------------------
+
+
+def assigned(cases):
+    return {case.pk: (fresh(case).assignee_id, fresh(case).version) for case in cases}
+
+
+def test_staff_assigning_from_an_old_queue_are_told_what_changed_and_keep_their_choice(
+    as_user, office, staff, chen, wu
+):
+    picked = [office["dispute_in_grid2"], office["overdue"]]
+    client = as_user(staff)
+    shown = client.get(reverse("case_queue"))
+    act(picked[0], "take", chen)  # meanwhile Chen starts handling the dispute himself
+    before = assigned(picked)
+
+    response = client.post(reverse("case_bulk_assign"), queue_choice(picked, wu, shown=shown))
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Some of these cases changed while you were choosing. Nothing was assigned" in page
+    notice = page[page.index('id="conflict"') : page.index("<form", page.index('id="conflict"'))]
+    assert f"{picked[0].number} 邻里争吵" in notice and "chen: Start handling → Handling (grid)" in notice
+    assert picked[1].number not in notice
+    # Nothing was assigned, nobody was told.
+    assert assigned(picked) == before
+    assert not CaseEvent.objects.filter(action="assign").exists()
+    assert not Notification.objects.filter(kind="case_assigned").exists()
+    # The choice is still on the page: the same cases ticked, Wu still chosen.
+    for case in picked:
+        assert f'value="{case.pk}" aria-label="{case.number}" checked>' in page
+    assert response.context["assign_form"]["assignee"].value() == str(wu.pk)
+
+    # Having read what changed, staff send it again as it now stands.
+    response = client.post(reverse("case_bulk_assign"), queue_choice(picked, wu, shown=response))
+    assert response.status_code == 302
+    assert all(fresh(case).assignee == wu for case in picked)
+
+
+def test_the_out_of_date_queue_is_answered_in_chinese(client, office, staff, chen, wu):
+    picked = [office["dispute_in_grid2"]]
+    client.force_login(staff)
+    shown = client.get(reverse("case_queue"))
+    act(picked[0], "take", chen)
+    response = client.post(reverse("case_bulk_assign"), queue_choice(picked, wu, shown=shown))
+    assert response.status_code == 409
+    assert "未分派任何事件" in response.content.decode()
+
+
+@pytest.mark.parametrize("over", ["closed", "rejected"])
+def test_a_closed_or_rejected_case_is_not_assigned(as_user, office, staff, zhao, wu, grid1, over):
+    if over == "closed":
+        finished = office["closed"]
+    else:
+        finished = fresh(act(reported(1, wu, grid1, title="重复上报"), "reject", staff, note="重复上报"))
+    picked = [office["overdue"], finished]
+    before = assigned(picked)
+
+    client = as_user(staff)
+    response = client.post(reverse("case_bulk_assign"), queue_choice(picked, wu))
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert f"Closed and rejected cases are not assigned: {finished.number}. Nothing was assigned." in page
+    assert assigned(picked) == before
+    assert not CaseEvent.objects.filter(action="assign").exists()
+    assert not Notification.objects.filter(kind="case_assigned").exists()
+
+
+def test_the_service_refuses_an_assignment_chosen_at_an_old_version(office, staff, chen, wu):
+    case = office["dispute_in_grid2"]
+    chosen_at = case.version
+    act(case, "take", chen)
+    with pytest.raises(services.CasesChanged) as changed:
+        services.case_assign(cases=[fresh(case)], assignee=wu, by=staff, versions={case.pk: chosen_at})
+    [what] = changed.value.changes
+    assert [event.action for event in what.events] == ["take"]
+    assert fresh(case).assignee == chen
+    with pytest.raises(services.NotAssignable):
+        services.case_assign(cases=[office["closed"]], assignee=wu, by=staff)
+    assert fresh(office["closed"]).assignee == wu  # settled by Wu, who took it
+
+
+# --- one way to choose a department ------------------------------------------------------------
+
+
+def test_departments_are_offered_the_same_way_on_every_page(as_user, case_in, staff, officer, police, construction):
+    Department.objects.create(town=TownFactory(name="义桥镇"), name="义桥派出所", kind="police")
+    client = as_user(staff)
+    towns = {police, construction}
+    [dispatch] = [
+        f
+        for a, f in client.get(case_in("registered").get_absolute_url()).context["action_forms"]
+        if a.name == "dispatch"
+    ]
+    assert set(dispatch.fields["department"].queryset) == towns
+    assert set(client.get(reverse("case_queue")).context["filter"].filters["department"].queryset) == towns
+    assert set(client.get(reverse("case_measures")).context["narrow"].fields["department"].queryset) == towns
+    # A department's own staff filter by their own department.
+    assert set(as_user(officer).get(reverse("case_queue")).context["filter"].filters["department"].queryset) == {police}

@@ -1,10 +1,13 @@
 """Staff export the households and residents of a grid or their community: masked, scoped, logged."""
 
+import re
+
 from django.urls import reverse
 from django.utils import translation
 
-from gridapp.models import DataAccess, DataAccessLog
+from gridapp.models import DataAccess, DataAccessLog, PersonCategory
 
+from ..factories import HouseholdFactory
 from .conftest import REN_ID, REN_MOBILE, post_export, rows, text, workbook
 
 
@@ -82,3 +85,51 @@ def test_header_row_is_frozen_and_repeats_when_printed(client, staff, register, 
     assert ws.freeze_panes == "A3"
     assert ws.print_title_rows == "$2:$2"
     assert int(ws.page_setup.paperSize) == 9  # A4
+
+
+# --- the grid page's search, reused (gridapp.register.filters.HouseholdSearch) -------------------
+
+
+def _export_link(page):
+    return re.search(r'href="(/exports/\?[^"]*)"', page).group(1).replace("&amp;", "&")
+
+
+def test_the_grid_pages_export_link_carries_its_households_search(client, staff, register, grid1):
+    client.force_login(staff)
+    page = client.get(reverse("grid_detail", args=[grid1.pk]), {"q": "任", "category": "elderly_alone"}).text
+    link = _export_link(page)
+    assert link == f"/exports/?grid={grid1.pk}&register-q=%E4%BB%BB&register-category=elderly_alone"
+    search = client.get(link).context["search"].form
+    assert (search["q"].value(), search["category"].value()) == ("任", "elderly_alone")
+
+
+def test_an_unfiltered_grid_page_links_to_the_whole_grid(client, staff, register, grid1):
+    client.force_login(staff)
+    page = client.get(reverse("grid_detail", args=[grid1.pk]), {"category": "astronaut"}).text
+    assert _export_link(page) == f"/exports/?grid={grid1.pk}"
+
+
+def test_a_search_narrows_the_export_to_the_households_it_finds_and_says_so(client, staff, register, dongluchi):
+    HouseholdFactory(grid=register["ren"].household.grid, address="临江路4幢1单元401室", head_name="任家邻居")
+    client.force_login(staff)
+    search = {"register-category": "elderly_alone", "register-not_visited_days": "30"}
+    wb = workbook(post_export(client, what="register", community=dongluchi.pk, **search))
+    households, residents = (rows(ws) for ws in wb.worksheets)
+    assert [r[1] for r in households[2:]] == ["临江路4幢1单元302室"]
+    assert [r[2] for r in residents[2:]] == ["任爱香"]
+    entry = DataAccessLog.objects.get()
+    assert entry.row_count == 2
+    with translation.override("zh-hans"):
+        asked = [
+            f"{translation.gettext('Person category')}：{PersonCategory.ELDERLY_ALONE.label}",
+            f"{translation.gettext('Not visited in')}：{translation.gettext('%(d)d days') % {'d': 30}}",
+        ]
+    assert entry.subject == f"东麓池社区 · 住户、居民 · {'；'.join(asked)}"
+
+
+def test_an_unknown_search_value_refuses_the_register_export(client, staff, register, grid1):
+    client.force_login(staff)
+    response = post_export(client, what="register", grid=grid1.pk, **{"register-tag": "astronaut"})
+    assert response.status_code == 400
+    assert response.context["search"].form.has_error("tag", "invalid_choice")
+    assert not DataAccessLog.objects.exists()

@@ -44,10 +44,10 @@ from gridapp.models import (
     Webhook,
 )
 from gridapp.notify.forms import WebhookForm
+from gridapp.register.filters import BuildingFilter, HouseholdFilter, ShopFilter
 from gridapp.register.forms import (
     BuildingForm,
     HouseholdForm,
-    RegisterSearchForm,
     ResidentContactForm,
     ResidentForm,
     RevealIdForm,
@@ -233,7 +233,7 @@ REGISTER = [
         "wu",
         "GET",
         kwargs=lambda w: {"pk": w.grid1.pk},
-        forms=lambda w: [RegisterSearchForm()],
+        forms=lambda w: [HouseholdFilter(), ShopFilter(), BuildingFilter()],
         names=("tab", "page"),
         valid=lambda w: {"q": "任", "tab": "households", "category": "elderly_alone", "not_visited_days": "7"},
     ),
@@ -243,7 +243,7 @@ REGISTER = [
         "staff",
         "GET",
         kwargs=lambda w: {"pk": w.grid1.pk},
-        forms=lambda w: [RegisterSearchForm()],
+        forms=lambda w: [HouseholdFilter(), ShopFilter(), BuildingFilter()],
         names=("tab", "page"),
         valid=lambda w: {"q": "临江", "tab": "shops", "archived": "on", "tag": "rented"},
     ),
@@ -736,7 +736,12 @@ CASES = [
         "case_bulk_assign",
         "staff",
         forms=lambda w: [BulkAssignForm(user=w.staff)],
-        valid=lambda w: {"cases": [w.case.pk, w.grid2_case.pk], "assignee": w.wu.pk},
+        # As the queue sends it: each case ticked at the version the queue showed.
+        valid=lambda w: {
+            "cases": [w.case.pk, w.grid2_case.pk],
+            "assignee": w.wu.pk,
+            **{f"version-{c.pk}": Case.objects.get(pk=c.pk).version for c in (w.case, w.grid2_case)},
+        },
         pages=lambda w: [*case_pages(w, w.case), ("chen", u("case_queue"))],
     ),
     Target(

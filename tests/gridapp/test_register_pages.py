@@ -462,3 +462,15 @@ def test_resident_born_in_the_future_is_not_saved(as_user, staff, ren_household)
     assert response.status_code == 200
     assert "The date of birth is in the future." in response.text
     assert Resident.objects.count() == before
+
+
+def test_the_not_visited_choices_are_in_the_readers_language(as_user, wu, ren):
+    response = grid_page(as_user(wu), ren.household.grid, not_visited_days="30")
+    assert "Not visited in 30 days" in response.text
+
+
+def test_the_search_goes_with_the_export_link_only_on_the_households_tab(as_user, staff, ren):
+    households = grid_page(as_user(staff), ren.household.grid, q="爱香").text
+    shops = grid_page(as_user(staff), ren.household.grid, q="爱香", tab="shops").text
+    assert "register-q=" in households
+    assert "register-q=" not in shops

@@ -20,7 +20,7 @@ from gridapp.models import (
     Shop,
 )
 
-from ..factories import HouseholdFactory, ResidentFactory
+from ..factories import HouseholdFactory, ResidentFactory, make_id_number
 from .conftest import commit, csv_bytes, rows, xlsx_bytes
 
 
@@ -184,6 +184,14 @@ def test_each_bad_row_is_an_error_by_row_and_column(upload, column, cells, messa
     assert f"Row 4, {column}: " in page
     assert "Import now" not in page
     assert reverse("import_commit", args=[batch.pk]) not in page
+
+
+def test_an_id_number_giving_another_birth_date_says_so_as_the_resident_form_does(upload):
+    row = _bad(身份证号=make_id_number(datetime.date(1940, 5, 12)), 出生日期="1941-05-12")
+    _response, batch = upload(xlsx_bytes([row]))
+    assert [(e["column"], e["message"]) for e in batch.errors] == [
+        ("出生日期", "The ID number gives a date of birth of 1940-05-12, but the date of birth entered is 1941-05-12.")
+    ]
 
 
 def test_commit_is_refused_while_there_are_errors(upload, staff_client):

@@ -8,7 +8,7 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from gridapp.imports import xlsx
-from gridapp.imports.plan import cell_text
+from gridapp.imports.cells import cell_text
 
 
 def _openpyxl_rows(path):

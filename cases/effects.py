@@ -1,0 +1,132 @@
+"""What an action of the lifecycle table does besides moving the state: the named effects its
+row lists, the note it writes on the timeline, and who is told.
+
+An effect is ``effect(case, change, by, now) -> {field: value}``: the fields it sets on the case,
+read from the case as the user saw it (``case``) and what the form or a script gave
+(``change``, a ``cases.services.Change``). ``cases.services.perform`` applies them all in one
+conditional UPDATE.
+"""
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridapp.models import Role, RoleKind
+
+from .models import CloseReason, default_due_at
+
+
+def when(moment):
+    """A deadline as notes and messages quote it: local time, to the minute."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else "—"
+
+
+# --- effects -------------------------------------------------------------------------------------
+
+
+def confirm_category(case, change, by, now):
+    """Registration confirms the category and priority (left blank: as intake recorded them); the
+    deadline counts from the report."""
+    category = change.category or case.category
+    priority = change.priority or case.priority
+    return {"category": category, "priority": priority, "due_at": default_due_at(category, priority, case.reported_at)}
+
+
+def assign_actor(case, change, by, now):
+    """Whoever takes an unassigned case handles it."""
+    return {} if case.assignee_id else {"assignee": by}
+
+
+def clear_assignee(case, change, by, now):
+    """The community office has it now and decides who handles it."""
+    return {"assignee": None}
+
+
+def set_department(case, change, by, now):
+    return {"department": change.department}
+
+
+def clear_department(case, change, by, now):
+    return {"department": None}
+
+
+def move_deadline(case, change, by, now):
+    """The new deadline is flagged again if it is missed."""
+    return {"due_at": change.due_at, "overdue_flagged_at": None}
+
+
+def record_resolver(case, change, by, now):
+    """Where a failed verification sends the case back to, and who may not verify it."""
+    return {"resolved_from": case.state, "resolved_by": by}
+
+
+def resolve_on_the_spot(case, change, by, now):
+    """自行处置: settled and closed in one step, so resolved by the one who settled it."""
+    return {"resolved_at": now, "resolved_by": by}
+
+
+def count_rework(case, change, by, now):
+    return {"rework_count": F("rework_count") + 1, "resolved_at": None}
+
+
+def close_with_reason(case, change, by, now):
+    return {"close_reason": change.close_reason or CloseReason.FIXED, "duplicate_of": change.duplicate_of}
+
+
+def record_satisfaction(case, change, by, now):
+    return {"satisfaction": change.satisfaction}
+
+
+def start_afresh(case, change, by, now):
+    """Reopened: a fresh deadline (the old one has usually passed) and nothing left of the close."""
+    return {
+        "due_at": default_due_at(case.category, case.priority, now),
+        **dict.fromkeys(("resolved_at", "verified_at", "closed_at", "feedback_at", "overdue_flagged_at")),
+        "close_reason": "",
+        "duplicate_of": None,
+        "satisfaction": "",
+    }
+
+
+# --- timeline notes ------------------------------------------------------------------------------
+
+
+def as_typed(case, change):
+    return change.note
+
+
+def deadline_moved(case, change):
+    """The timeline keeps the deadline before and after, then the reason."""
+    moved = _("Deadline moved from %(old)s to %(new)s.") % {"old": when(case.due_at), "new": when(change.due_at)}
+    return f"{moved}\n{change.note}"
+
+
+# --- who is told ---------------------------------------------------------------------------------
+# A row's ``tells`` names kinds of recipients; each kind is found from the case as it is after
+# the action. Nobody is told of their own action.
+
+ASSIGNEE, COMMUNITY_STAFF, DEPARTMENT_MEMBERS, RESOLVER = "assignee", "community_staff", "department", "resolver"
+
+
+def _community_staff(case):
+    return Role.objects.filter(kind=RoleKind.COMMUNITY_STAFF, community=case.community_id).values_list(
+        "user_id", flat=True
+    )
+
+
+def _department_members(case):
+    return case.department.members.values_list("pk", flat=True) if case.department_id else ()
+
+
+RECIPIENTS = {
+    ASSIGNEE: lambda case: [case.assignee_id],
+    COMMUNITY_STAFF: _community_staff,
+    DEPARTMENT_MEMBERS: _department_members,
+    RESOLVER: lambda case: [case.resolved_by_id],
+}
+
+
+def recipients(kinds, case, by):
+    """The ids of the users of these kinds on ``case``, without ``by``."""
+    told = {user_id for kind in kinds for user_id in RECIPIENTS[kind](case)}
+    return told - {None, by.pk}
