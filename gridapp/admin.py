@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin
 from django.http import Http404
 from django.urls import resolve, reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -28,6 +27,7 @@ from .models import (
     Town,
     WorkerHeartbeat,
 )
+from .register import services as register_services
 from .register.forms import ResidentForm
 from .register.id_numbers import IdNumberFormMixin
 
@@ -83,27 +83,22 @@ class ScopedAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
 class ArchiveActions:
     """Households, residents and shops are archived and restored, never deleted: there is no
     delete permission (AdminOnly), hence no delete page or action, and these two actions instead.
-    Each record is saved on its own, so its history records the change."""
+    They go through the register's services, one record at a time, so each record's history
+    names the admin."""
 
     actions = ["archive_selected", "restore_selected"]
 
-    def _set_archived(self, request, queryset, archived_at):
-        count = 0
-        for obj in queryset.filter(archived_at__isnull=archived_at is not None):
-            obj.archived_at = archived_at
-            obj.save(update_fields=["archived_at", "updated_at"])
-            count += 1
-        return count
-
     @admin.action(description=_("Archive the selected records (they can be restored)"), permissions=["change"])
     def archive_selected(self, request, queryset):
-        count = self._set_archived(request, queryset, timezone.now())
+        archive = register_services.archive
+        count = sum(archive(record=obj, by=request.user) for obj in queryset.filter(archived_at=None))
         message = ngettext("%(count)d record archived.", "%(count)d records archived.", count)
         self.message_user(request, message % {"count": count})
 
     @admin.action(description=_("Restore the selected records from the archive"), permissions=["change"])
     def restore_selected(self, request, queryset):
-        count = self._set_archived(request, queryset, None)
+        restore = register_services.restore
+        count = sum(restore(record=obj, by=request.user) for obj in queryset.exclude(archived_at=None))
         message = ngettext("%(count)d record restored.", "%(count)d records restored.", count)
         self.message_user(request, message % {"count": count})
 

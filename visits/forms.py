@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
-from gridapp.core.forms import MultipleImageField
+from gridapp.core.forms import MultipleImageField, VersionField
 
 from . import scope as visit_scope
 from .models import Campaign, CampaignTarget, CareLevel, Condition, Purpose
@@ -108,6 +108,7 @@ class VisitForm(forms.Form):
                 del self.fields[name]
             self.fields["purposes"].initial = [p.purpose for p in visit.purposes.all()]
             self.fields["notes"].initial = visit.notes
+            self.fields["version"] = VersionField(initial=visit.version)
         self.helper = FormHelper()
         self.helper.form_tag = False
 

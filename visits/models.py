@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from gridapp.models import Grid, Household, Resident, Shop
+from gridapp.models import Grid, Household, Resident, Shop, Versioned
 
 
 class Purpose(models.TextChoices):
@@ -77,7 +77,7 @@ class Campaign(models.Model):
         return self.starts_on <= day <= self.ends_on
 
 
-class Visit(models.Model):
+class Visit(Versioned):
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("visited by")
     )

@@ -1,4 +1,5 @@
-"""The writes of visits: log a visit, edit it, close a follow-up. Each is atomic."""
+"""The writes of visits: log a visit, correct it (if nobody did since the user loaded it), close a
+follow-up. Each is atomic."""
 
 import datetime
 from dataclasses import dataclass
@@ -7,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
+
+from gridapp.core import versions
 
 from .checkins import refresh_last_seen
 from .models import FollowUp, Purpose, ResidentSeen, Visit, VisitPhoto, VisitPurpose
@@ -97,36 +100,46 @@ def log_visit(
     return visit, True
 
 
+# Rows kept in the visit's history: a purpose added or a resident's condition is a change of it.
+VISIT_LINKS = ((VisitPurpose, "visit_id"), (ResidentSeen, "visit_id"))
+
+
 @transaction.atomic
-def update_visit(*, visit, visited_at, purposes, conditions, notes, residents=None):
-    """Correct a visit; the previous version stays in its history.
+def update_visit(*, visit, by, version, visited_at, purposes, conditions, notes, residents=None):
+    """Correct a visit; the previous version stays in its history. Raises ``Changed`` (nothing
+    saved) if someone corrected it since ``version``, the one the user loaded.
 
     ``residents`` are those the edit form listed (default: everyone the visit recorded); a
     resident not listed (say, one archived since) keeps what was recorded about them.
     """
-    visit.visited_at = visited_at
-    visit.notes = notes
-    visit.save(update_fields=["visited_at", "notes", "updated_at"])
-    visit.purposes.exclude(purpose__in=purposes).delete()
+    versions.save_if_unchanged(visit, by=by, version=version, related=VISIT_LINKS, visited_at=visited_at, notes=notes)
+    for dropped in visit.purposes.exclude(purpose__in=purposes):
+        _remove(dropped, by)
     have = set(visit.purposes.values_list("purpose", flat=True))
-    # The editing user comes from the request (simple_history's middleware), as for visit.save().
     # A purpose ticked twice (a form can post it twice) is saved once, as when the visit was logged.
     wanted = [p for p in dict.fromkeys(purposes) if p not in have]
-    bulk_create_with_history([VisitPurpose(visit=visit, purpose=p) for p in wanted], VisitPurpose)
+    bulk_create_with_history([VisitPurpose(visit=visit, purpose=p) for p in wanted], VisitPurpose, default_user=by)
     seen = {s.resident_id: s for s in visit.residents_seen.all()}
     for resident, condition in conditions.items():
         record = seen.pop(resident.pk, None)
         if record is None:
-            ResidentSeen.objects.create(visit=visit, resident=resident, condition=condition)
-        elif record.condition != condition:
-            record.condition = condition
-            record.save(update_fields=["condition"])
+            record = ResidentSeen(visit=visit, resident=resident)
+        elif record.condition == condition:
+            continue
+        record.condition = condition
+        record._history_user = by
+        record.save()
     listed = set(seen) if residents is None else {resident.pk for resident in residents}
     for resident_id, record in seen.items():
         if resident_id in listed:
-            record.delete()  # set back to "not recorded"
+            _remove(record, by)  # set back to "not recorded"
     refresh_last_seen({*(resident.pk for resident in conditions), *seen})
     return visit
+
+
+def _remove(row, by):
+    row._history_user = by  # the history names who, in a request or not
+    row.delete()
 
 
 def complete_follow_up(*, follow_up, by, outcome, visit=None):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gridapp import scope
+from gridapp.core import versions
 from gridapp.core.forms import id_param, posted
 
 from . import scope as visit_scope
@@ -107,30 +108,34 @@ def visit_photo(request, pk):
 
 
 def visit_edit(request, pk):
-    """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both."""
+    """Correct a visit: the worker within 24 hours, staff at any time; the history keeps both. A
+    correction of an older copy than the saved one changes nothing and answers 409."""
     visit = visit_scope.get_visit(request.user, pk, write=True)
     form = VisitForm(posted(request), user=request.user, household=visit.household, shop=visit.shop, visit=visit)
+    page = {
+        "form": form,
+        "target": visit.target,
+        "title": _("Edit visit"),
+        "sees_health_notes": scope.can_see_health_notes(request.user, visit.grid),
+    }
     if request.method == "POST" and form.is_valid():
-        services.update_visit(
-            visit=visit,
-            visited_at=form.cleaned_data["visited_at"],
-            purposes=form.cleaned_data["purposes"],
-            residents=form.listed_residents(),
-            conditions=form.conditions(),
-            notes=form.cleaned_data["notes"],
-        )
+        try:
+            services.update_visit(
+                visit=visit,
+                by=request.user,
+                version=form.cleaned_data["version"],
+                visited_at=form.cleaned_data["visited_at"],
+                purposes=form.cleaned_data["purposes"],
+                residents=form.listed_residents(),
+                conditions=form.conditions(),
+                notes=form.cleaned_data["notes"],
+            )
+        except versions.Changed as changed:
+            versions.keep_typed(form, changed)
+            return render(request, "visits/visit_form.html", {**page, "changed": changed}, status=409)
         messages.success(request, _("Visit updated."))
         return redirect(visit)
-    return render(
-        request,
-        "visits/visit_form.html",
-        {
-            "form": form,
-            "target": visit.target,
-            "title": _("Edit visit"),
-            "sees_health_notes": scope.can_see_health_notes(request.user, visit.grid),
-        },
-    )
+    return render(request, "visits/visit_form.html", page)
 
 
 def follow_up_detail(request, pk):

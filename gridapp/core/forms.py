@@ -1,5 +1,6 @@
 """Form plumbing every app uses: binding to a POST, reading an id parameter, the crispy helper
-with one submit button and normalised phones, several photos in one input."""
+with one submit button and normalised phones, the hidden version of an edit, several photos in
+one input."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -24,6 +25,20 @@ def id_param(value):
     if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record an edit form was loaded with, sent back hidden: a save based on
+    an older one is refused (``gridapp.core.versions``)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        outdated = _("This form is out of date: open it again.")
+        kwargs.setdefault("error_messages", dict.fromkeys(("required", "invalid", "min_value", "max_value"), outdated))
+        # The column's range: a larger number is no version, and SQLite cannot even compare it.
+        kwargs.setdefault("label", _("Version"))
+        super().__init__(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
 _PHONE_FIELDS = ("phone", "landlord_phone", "mobile", "emergency_contact_phone")

@@ -69,7 +69,7 @@ class Writer:
         for i in range(0, len(rows), BATCH):
             batch = rows[i : i + BATCH]
             new = [h for h in batch if h.pk is None]
-            changed = [h for h in batch if h.pk is not None and h.changes]
+            changed = [h for h in batch if h.pk is not None and (h.changes or h.add_tags or h.remove_tags)]
             objs = [
                 Household(
                     grid=plan.grid,
@@ -93,10 +93,14 @@ class Writer:
             self._step(len(batch))
 
     def _apply(self, model, rows, fields):
-        """Set each row's changes on the current objects and write them with their history."""
+        """Set each row's changes on the current objects and write them with their history.
+
+        Each gets a new version, tags or categories alone changed too: an edit form loaded
+        before the import is then refused instead of undoing it (gridapp.core.versions). The
+        rows are locked so that an edit saved meanwhile is not overwritten with its version."""
         if not rows:
             return
-        objs = model.objects.in_bulk([r.pk for r in rows])
+        objs = model.objects.select_for_update().in_bulk([r.pk for r in rows])
         changed_fields = set()
         for row in rows:
             obj = objs[row.pk]
@@ -104,7 +108,8 @@ class Writer:
                 setattr(obj, name, value)
                 changed_fields.add(name)
             obj.updated_at = self.now
-        self._update(model, list(objs.values()), sorted(changed_fields & set(fields)))
+            obj.version += 1
+        self._update(model, list(objs.values()), [*sorted(changed_fields & set(fields)), "version"])
 
     def _links(self, model, owner, name, changes):
         """Tags and categories: add the missing links, delete the dropped ones (with history)."""
@@ -130,7 +135,9 @@ class Writer:
         for i in range(0, len(pairs), BATCH):
             batch = pairs[i : i + BATCH]
             new = [(h, r) for h, r in batch if r.pk is None]
-            matched = [(h, r) for h, r in batch if r.pk is not None and r.changes]
+            matched = [
+                (h, r) for h, r in batch if r.pk is not None and (r.changes or r.add_categories or r.remove_categories)
+            ]
             objs = [Resident(household_id=h.pk, **r.fields(plan.resident_fields)) for h, r in new]
             for (_h, resident), obj in zip(new, self._create(Resident, objs), strict=True):
                 resident.pk = obj.pk

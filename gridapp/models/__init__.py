@@ -2,7 +2,7 @@
 from here (``from gridapp.models import Household``)."""
 
 from .accounts import DataAccess, DataAccessLog, SecurityPolicy, UserSession
-from .base import Archivable, TimeStamped
+from .base import Archivable, TimeStamped, Versioned
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .notifications import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind, WorkerHeartbeat
 from .places import Building, Community, Grid, Town
@@ -23,6 +23,7 @@ from .roles import Role, RoleKind
 __all__ = [
     "TimeStamped",
     "Archivable",
+    "Versioned",
     "Town",
     "Community",
     "Grid",

@@ -1,4 +1,4 @@
-"""Abstract bases: timestamps, and archiving instead of deleting."""
+"""Abstract bases: timestamps, archiving instead of deleting, and a version for edits."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +21,13 @@ class Archivable(models.Model):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+
+class Versioned(models.Model):
+    """A record people edit from forms: every write bumps ``version``, and an edit based on an older
+    one is refused (``gridapp.core.versions``), so two people saving at once cannot both win."""
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import TimeStamped
+from .base import TimeStamped, Versioned
 
 
 class Town(TimeStamped):
@@ -65,7 +65,7 @@ class Grid(TimeStamped):
         return reverse("grid_detail", args=[self.pk])
 
 
-class Building(TimeStamped):
+class Building(TimeStamped, Versioned):
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("community")
     )

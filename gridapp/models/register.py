@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from gridapp.core.validators import validate_id_number, validate_mobile, validate_phone
 
-from .base import Archivable, TimeStamped
+from .base import Archivable, TimeStamped, Versioned
 from .places import Building, Grid
 
 
@@ -32,7 +32,7 @@ class Tenure(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Household(TimeStamped, Archivable):
+class Household(TimeStamped, Archivable, Versioned):
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="households", verbose_name=_("grid"))
     building = models.ForeignKey(
         Building,
@@ -132,7 +132,7 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class Resident(TimeStamped, Archivable):
+class Resident(TimeStamped, Archivable, Versioned):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
     )
@@ -228,7 +228,7 @@ class BusinessType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Shop(TimeStamped, Archivable):
+class Shop(TimeStamped, Archivable, Versioned):
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="shops", verbose_name=_("grid"))
     building = models.ForeignKey(
         Building, on_delete=models.PROTECT, null=True, blank=True, related_name="shops", verbose_name=_("building")

@@ -1,27 +1,53 @@
-"""The register's forms. Choice fields take their querysets from ``gridapp.scope``."""
+"""The register's forms. They validate only: the views hand ``changes()`` to ``services``. Choice
+fields take their querysets from ``gridapp.scope``; an edit form carries the version it was
+loaded with."""
 
 from django import forms
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
-from gridapp.core.forms import BaseModelForm
-from gridapp.models import (
-    Building,
-    Household,
-    HouseholdTag,
-    HouseholdTagLink,
-    PersonCategory,
-    Resident,
-    ResidentCategoryLink,
-    Shop,
-)
+from gridapp.core.forms import BaseModelForm, VersionField
+from gridapp.models import Building, Household, HouseholdTag, PersonCategory, Resident, Shop
 
 from .id_numbers import IdNumberFormMixin
+from .services import CONTACT_FIELDS
 
 
-class HouseholdForm(BaseModelForm):
+class RegisterForm(BaseModelForm):
+    """A register record's form: an edit carries the version it was loaded with."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"] = VersionField(initial=self.instance.version)
+
+    def changes(self):
+        """What the service is given: every field the form has, but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class GridChoiceForm(RegisterForm):
+    """A building, household or shop: its grid, and building if it has one, chosen among the
+    user's; the building must be in the grid chosen."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = scope.managed_grids(user)
+        if "building" in self.fields:
+            self.fields["building"].queryset = scope.managed_buildings(user)
+
+    def clean(self):
+        data = super().clean()
+        building, grid = data.get("building"), data.get("grid")
+        if building and grid and building.grid_id != grid.id:
+            self.add_error(
+                "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
+            )
+        return data
+
+
+class HouseholdForm(GridChoiceForm):
     tags = forms.MultipleChoiceField(
         label=_("Tags"), choices=HouseholdTag.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -44,21 +70,15 @@ class HouseholdForm(BaseModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.managed_grids(user)
-        self.fields["building"].queryset = scope.managed_buildings(user)
         self.fields["address"].required = False
         if self.instance.pk:
             self.initial["tags"] = self.instance.tag_values()
 
     def clean(self):
         data = super().clean()
-        building, grid = data.get("building"), data.get("grid")
-        if building and grid and building.grid_id != grid.id:
-            self.add_error(
-                "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
-            )
+        building = data.get("building")
         if building:
             # The address of a flat is derived from its building, unit and room.
             self.instance.building = building
@@ -70,18 +90,8 @@ class HouseholdForm(BaseModelForm):
             self.add_error("landlord_name", _("A rented household needs its landlord's name."))
         return data
 
-    @transaction.atomic
-    def save(self, commit=True):
-        household = super().save()
-        wanted = set(self.cleaned_data["tags"])
-        household.tags.exclude(tag__in=wanted).delete()
-        have = set(household.tags.values_list("tag", flat=True))
-        for tag in sorted(wanted - have):  # one save each, so each lands in the history with its author
-            HouseholdTagLink.objects.create(household=household, tag=tag)
-        return household
 
-
-class ResidentForm(IdNumberFormMixin, BaseModelForm):
+class ResidentForm(IdNumberFormMixin, RegisterForm):
     """The full resident form, for community staff and admins."""
 
     categories = forms.MultipleChoiceField(
@@ -128,35 +138,17 @@ class ResidentForm(IdNumberFormMixin, BaseModelForm):
             raise forms.ValidationError(_("Enter a date of birth after 1880."))
         return born
 
-    @transaction.atomic
-    def save(self, commit=True):
-        resident = super().save(commit=False)
-        resident.household = self.household
-        resident.save()
-        wanted = set(self.cleaned_data["categories"])
-        resident.categories.exclude(category__in=wanted).delete()
-        have = set(resident.categories.values_list("category", flat=True))
-        for category in sorted(wanted - have):  # one save each, so each lands in the history with its author
-            ResidentCategoryLink.objects.create(resident=resident, category=category)
-        return resident
 
-
-class ResidentContactForm(BaseModelForm):
+class ResidentContactForm(RegisterForm):
     """What a grid worker may change: contact details and health notes."""
 
     class Meta:
         model = Resident
-        fields = [
-            "mobile",
-            "health_notes",
-            "emergency_contact_name",
-            "emergency_contact_phone",
-            "emergency_contact_relation",
-        ]
+        fields = list(CONTACT_FIELDS)
         widgets = {"health_notes": forms.Textarea(attrs={"rows": 3})}
 
 
-class ShopForm(BaseModelForm):
+class ShopForm(GridChoiceForm):
     class Meta:
         model = Shop
         fields = [
@@ -173,30 +165,12 @@ class ShopForm(BaseModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.managed_grids(user)
-        self.fields["building"].queryset = scope.managed_buildings(user)
 
-    def clean(self):
-        data = super().clean()
-        building, grid = data.get("building"), data.get("grid")
-        if building and grid and building.grid_id != grid.id:
-            self.add_error(
-                "building", _("This building belongs to %(grid)s, not the grid chosen.") % {"grid": building.grid}
-            )
-        return data
-
-
-class BuildingForm(BaseModelForm):
+class BuildingForm(GridChoiceForm):
     class Meta:
         model = Building
         fields = ["grid", "road", "number", "name", "year_built", "floors", "notes"]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["grid"].queryset = scope.managed_grids(user)
 
     def clean(self):
         data = super().clean()

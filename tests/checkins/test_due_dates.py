@@ -128,7 +128,7 @@ def test_correcting_a_visit_to_not_at_home_moves_the_due_date_back(client, wu, r
     client.force_login(wu)
     response = client.post(
         reverse("visit_edit", args=[visit.pk]),
-        visit_form(visited_at=visit.visited_at, **{f"resident_{ren.pk}": "not_home"}),
+        visit_form(visited_at=visit.visited_at, version=visit.version, **{f"resident_{ren.pk}": "not_home"}),
     )
     assert response.status_code == 302
     assert due_dates()["任爱香"] == (days_ago(10), days_ago(3))

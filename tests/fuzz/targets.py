@@ -262,7 +262,12 @@ REGISTER = [
         "staff",
         kwargs=lambda w: {"pk": w.building.pk},
         forms=lambda w: [BuildingForm(user=w.staff, instance=w.building)],
-        valid=lambda w: {**building_valid(w), "road": w.building.road, "number": w.building.number},
+        valid=lambda w: {
+            **building_valid(w),
+            "road": w.building.road,
+            "number": w.building.number,
+            "version": w.building.version,
+        },
         pages=building_pages,
     ),
     Target(
@@ -280,7 +285,7 @@ REGISTER = [
         "staff",
         kwargs=lambda w: {"pk": w.household.pk},
         forms=lambda w: [HouseholdForm(user=w.staff, instance=w.household)],
-        valid=household_valid,
+        valid=lambda w: {**household_valid(w), "version": w.household.version},
         pages=household_pages,
     ),
     Target(
@@ -316,7 +321,12 @@ REGISTER = [
         "staff",
         kwargs=lambda w: {"pk": w.resident.pk},
         forms=lambda w: [ResidentForm(household=w.household, instance=w.resident)],
-        valid=lambda w: {**resident_valid(w), "name": w.resident.name, "date_of_birth": "1940-05-12"},
+        valid=lambda w: {
+            **resident_valid(w),
+            "name": w.resident.name,
+            "date_of_birth": "1940-05-12",
+            "version": w.resident.version,
+        },
         pages=resident_pages,
     ),
     Target(
@@ -325,7 +335,7 @@ REGISTER = [
         "wu",
         kwargs=lambda w: {"pk": w.resident.pk},
         forms=lambda w: [ResidentContactForm(instance=w.resident)],
-        valid=contact_valid,
+        valid=lambda w: {**contact_valid(w), "version": w.resident.version},
         pages=resident_pages,
     ),
     Target(
@@ -352,7 +362,7 @@ REGISTER = [
         "staff",
         kwargs=lambda w: {"pk": w.shop.pk},
         forms=lambda w: [ShopForm(user=w.staff, instance=w.shop)],
-        valid=shop_valid,
+        valid=lambda w: {**shop_valid(w), "version": w.shop.version},
         pages=shop_pages,
     ),
     Target(
@@ -529,6 +539,7 @@ VISITS = [
             "purposes": ["routine", "safety"],
             "notes": "更正：呼吸机已修好",
             f"resident_{w.resident.pk}": "well",
+            "version": w.visit.version,
         },
         pages=visit_pages,
     ),

@@ -54,6 +54,7 @@ def test_a_purpose_posted_twice_when_correcting_a_visit_is_saved_once(client, wo
         "visited_at": timezone.localtime(visit.visited_at).strftime("%Y-%m-%dT%H:%M"),
         "purposes": ["safety", "safety", "routine"],
         "notes": "更正",
+        "version": visit.version,
     }
     response = client.post(reverse("visit_edit", args=[visit.pk]), data)
     assert response.status_code == 302

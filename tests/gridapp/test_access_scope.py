@@ -508,7 +508,7 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
     g1 = places["G1"]
 
     household = g1["household"]
-    before = _snapshot(household, skip={"head_name"})
+    before = _snapshot(household, skip={"head_name", "version"})
     response = _post_with_extras(
         client,
         reverse("household_edit", args=[household.pk]),
@@ -518,15 +518,17 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
             "head_name": "新户主",
             "phone": household.phone,
             "tenure": household.tenure,
+            "version": household.version,
         },
         {k: v for k, v in extra.items() if k != "grid"},
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert Household.objects.get(pk=household.pk).head_name == "新户主"
-    assert _snapshot(household, skip={"head_name"}) == before
+    assert _snapshot(household, skip={"head_name", "version"}) == before
+    assert Household.objects.get(pk=household.pk).version == household.version + 1  # the edit's, not "99"
 
     resident = g1["resident"]
-    before = _snapshot(resident, skip={"emergency_contact_name"})
+    before = _snapshot(resident, skip={"emergency_contact_name", "version"})
     data = {
         "name": resident.name,
         "sex": resident.sex,
@@ -536,10 +538,13 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
         "relation_to_head": "",
         "emergency_contact_name": "儿子",
     }
-    response = _post_with_extras(client, reverse("resident_edit", args=[resident.pk]), data, extra)
+    response = _post_with_extras(
+        client, reverse("resident_edit", args=[resident.pk]), {**data, "version": resident.version}, extra
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert Resident.objects.get(pk=resident.pk).emergency_contact_name == "儿子"
-    assert _snapshot(resident, skip={"emergency_contact_name"}) == before
+    assert _snapshot(resident, skip={"emergency_contact_name", "version"}) == before
+    assert Resident.objects.get(pk=resident.pk).version == resident.version + 1
 
     # A new resident belongs to the household of the URL, whatever "household" says.
     response = _post_with_extras(
@@ -553,7 +558,7 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
     assert created.household_id == household.pk and created.archived_at is None
 
     shop = g1["shop"]
-    before = _snapshot(shop, skip={"operator_name"})
+    before = _snapshot(shop, skip={"operator_name", "version"})
     response = _post_with_extras(
         client,
         reverse("shop_edit", args=[shop.pk]),
@@ -564,14 +569,16 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
             "business_type": shop.business_type,
             "street_front": "on",
             "operator_name": "店主",
+            "version": shop.version,
         },
         {k: v for k, v in extra.items() if k != "grid"},
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
-    assert _snapshot(shop, skip={"operator_name"}) == before
+    assert _snapshot(shop, skip={"operator_name", "version"}) == before
+    assert Shop.objects.get(pk=shop.pk).version == shop.version + 1
 
     building = g1["building"]
-    before = _snapshot(building, skip={"floors"})
+    before = _snapshot(building, skip={"floors", "version"})
     response = _post_with_extras(
         client,
         reverse("building_edit", args=[building.pk]),
@@ -581,11 +588,13 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
             "number": building.number,
             "year_built": building.year_built,
             "floors": "6",
+            "version": building.version,
         },
         {k: v for k, v in extra.items() if k != "grid"},
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
-    assert _snapshot(building, skip={"floors"}) == before
+    assert _snapshot(building, skip={"floors", "version"}) == before
+    assert Building.objects.get(pk=building.pk).version == building.version + 1
 
     response = _post_with_extras(
         client,
@@ -617,12 +626,12 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
 def test_a_worker_changes_only_contact_details(client, places, marked, far):
     client.force_login(marked["users"]["wu"])
     resident = places["G1"]["resident"]
-    before = _snapshot(resident, skip={"mobile"})
+    before = _snapshot(resident, skip={"mobile", "version"})
     flags = _flags()
     response = _post_with_extras(
         client,
         reverse("resident_edit", args=[resident.pk]),
-        {"mobile": "13900001111"},
+        {"mobile": "13900001111", "version": resident.version},
         {
             **EXTRA,
             **far,
@@ -635,7 +644,8 @@ def test_a_worker_changes_only_contact_details(client, places, marked, far):
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert Resident.objects.get(pk=resident.pk).mobile == "13900001111"
-    assert _snapshot(resident, skip={"mobile"}) == before
+    assert _snapshot(resident, skip={"mobile", "version"}) == before
+    assert Resident.objects.get(pk=resident.pk).version == resident.version + 1
     assert _flags() == flags
 
 
@@ -644,7 +654,7 @@ def test_visit_and_follow_up_forms_change_only_their_own_fields(client, places, 
     client.force_login(wu)
     visit = Visit.objects.filter(worker=wu).latest("pk")
     Visit.objects.filter(pk=visit.pk).update(created_at=timezone.now())  # within Wu's 24 hours
-    before = _snapshot(visit, skip={"notes", "created_at"})
+    before = _snapshot(visit, skip={"notes", "created_at", "version"})
     response = _post_with_extras(
         client,
         reverse("visit_edit", args=[visit.pk]),
@@ -652,12 +662,14 @@ def test_visit_and_follow_up_forms_change_only_their_own_fields(client, places, 
             "visited_at": timezone.localtime(visit.visited_at).strftime("%Y-%m-%dT%H:%M"),
             "purposes": ["routine"],
             "notes": "更正",
+            "version": visit.version,
         },
         {**EXTRA, **far, "shop": str(places["PN"]["shop"].pk), "campaign": str(places["PN"]["campaign"].pk)},
     )
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert Visit.objects.get(pk=visit.pk).notes == "更正"
-    assert _snapshot(visit, skip={"notes", "created_at"}) == before
+    assert _snapshot(visit, skip={"notes", "created_at", "version"}) == before
+    assert Visit.objects.get(pk=visit.pk).version == visit.version + 1
 
     follow_up = FollowUp.objects.get(visit=visit)
     before = _snapshot(follow_up, skip={"done_at", "done_by", "outcome"})

@@ -98,6 +98,7 @@ def _edit_post(resident, **fields):
         "mobile": resident.mobile,
         "health_notes": resident.health_notes,
         "is_head": "on" if resident.is_head else "",
+        "version": resident.version,
     }
     data.update(fields)
     return data

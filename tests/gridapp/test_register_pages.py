@@ -199,6 +199,7 @@ def test_staff_moves_household_and_address_follows_the_building(as_user, staff, 
             unit="2",
             room="502",
             address=ren_household.address,
+            version=ren_household.version,
         ),
     )
     ren_household.refresh_from_db()
@@ -352,6 +353,7 @@ def test_wu_edits_only_contact_details_even_if_more_is_posted(as_user, wu, ren):
             "id_number": make_id_number(datetime.date(1990, 1, 1)),
             "date_of_birth": "1990-01-01",
             "sex": "M",
+            "version": ren.version,
         },
     )
     assert response.status_code == 302

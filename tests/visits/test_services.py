@@ -77,6 +77,8 @@ def test_update_visit_changes_purposes_conditions_and_keeps_the_old_notes(wu, re
     visit = log(wu, household=ren.household, notes="呼吸机坏了", conditions={ren: "well"}, purposes=["routine"])
     services.update_visit(
         visit=visit,
+        by=wu,
+        version=visit.version,
         visited_at=visit.visited_at - datetime.timedelta(hours=1),
         purposes=["routine", "safety"],
         conditions={ren: "needs_help"},
@@ -91,5 +93,13 @@ def test_update_visit_changes_purposes_conditions_and_keeps_the_old_notes(wu, re
 
 def test_update_visit_drops_a_resident_no_longer_recorded(wu, ren):
     visit = log(wu, household=ren.household, conditions={ren: "well"})
-    services.update_visit(visit=visit, visited_at=visit.visited_at, purposes=["routine"], conditions={}, notes="")
+    services.update_visit(
+        visit=visit,
+        by=wu,
+        version=visit.version,
+        visited_at=visit.visited_at,
+        purposes=["routine"],
+        conditions={},
+        notes="",
+    )
     assert not visit.residents_seen.exists()

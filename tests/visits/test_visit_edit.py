@@ -22,6 +22,7 @@ def edit_form(visit, **fields):
         "visited_at": local_input(visit.visited_at),
         "purposes": [p.purpose for p in visit.purposes.all()],
         "notes": visit.notes,
+        "version": visit.version,
     }
     data.update(fields)
     return data

@@ -1,0 +1,150 @@
+"""The register's writes: buildings, households, residents and shops created, edited, archived and
+restored. Forms validate; the register's pages and the admin call these.
+
+Each is keyword-only and atomic, and its history names ``by`` whether it runs in a request or
+not. An edit names the version the user loaded and raises ``Changed`` (who changed what since)
+when someone saved the record in between: nothing is written then (``gridapp.core.versions``).
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from gridapp.core import versions
+from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+
+Changed = versions.Changed
+
+# What the grid's worker may change of a resident (scope.get_resident(contact_only=True)).
+CONTACT_FIELDS = (
+    "mobile",
+    "health_notes",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relation",
+)
+# Rows kept in the record's history: a tag added is a change of the household.
+HOUSEHOLD_LINKS = ((HouseholdTagLink, "household_id"),)
+RESIDENT_LINKS = ((ResidentCategoryLink, "resident_id"),)
+
+
+def _insert(obj, by):
+    obj._history_user = by  # simple-history reads it before the request's user
+    obj.save(force_insert=True)
+    return obj
+
+
+def _set_links(model, owner, name, wanted, by):
+    """Tags or person categories: add the missing links, remove the others, one row at a time so
+    each lands in the history with its author."""
+    owner_field, owner_obj = owner
+    links = model.objects.filter(**{owner_field: owner_obj})
+    wanted = set(wanted)
+    for link in links.exclude(**{f"{name}__in": wanted}):
+        link._history_user = by
+        link.delete()
+    have = set(links.values_list(name, flat=True))
+    for value in sorted(wanted - have):
+        _insert(model(**{owner_field: owner_obj, name: value}), by)
+
+
+# --- buildings ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def building_create(*, by, grid, **fields):
+    return _insert(Building(community_id=grid.community_id, grid=grid, **fields), by)
+
+
+@transaction.atomic
+def building_update(*, building, by, version, **changes):
+    if "grid" in changes:
+        changes["community_id"] = changes["grid"].community_id  # a building is in its grid's community
+    versions.save_if_unchanged(building, by=by, version=version, **changes)
+    return building
+
+
+# --- households --------------------------------------------------------------------------------
+
+
+def _address(*, building, unit="", room="", address=""):
+    """A flat's address is derived from its building, unit and room; a place without a building
+    keeps the one written out."""
+    if building is None:
+        return address
+    return Household(building=building, unit=unit, room=room).compose_address()
+
+
+@transaction.atomic
+def household_create(*, by, tags=(), **fields):
+    household = Household(**fields)
+    household.address = _address(
+        building=household.building, unit=household.unit, room=household.room, address=household.address
+    )
+    _insert(household, by)
+    _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    return household
+
+
+@transaction.atomic
+def household_update(*, household, by, version, tags=None, **changes):
+    """Edit a household; ``tags`` None leaves its tags as they are."""
+    place = {name: changes.get(name, getattr(household, name)) for name in ("building", "unit", "room", "address")}
+    changes["address"] = _address(**place)
+    versions.save_if_unchanged(household, by=by, version=version, related=HOUSEHOLD_LINKS, **changes)
+    if tags is not None:
+        _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    return household
+
+
+# --- residents ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resident_create(*, household, by, categories=(), **fields):
+    resident = _insert(Resident(household=household, **fields), by)
+    _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    return resident
+
+
+@transaction.atomic
+def resident_update(*, resident, by, version, categories=None, **changes):
+    """Edit a resident (community staff, admins); ``categories`` None leaves them as they are."""
+    versions.save_if_unchanged(resident, by=by, version=version, related=RESIDENT_LINKS, **changes)
+    if categories is not None:
+        _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    return resident
+
+
+def resident_update_contact(*, resident, by, version, **contact):
+    """The grid worker's edit: contact details and health notes, nothing else."""
+    if unknown := set(contact) - set(CONTACT_FIELDS):
+        raise TypeError(f"not a contact detail: {sorted(unknown)}")
+    return resident_update(resident=resident, by=by, version=version, **contact)
+
+
+# --- shops -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shop_create(*, by, **fields):
+    return _insert(Shop(**fields), by)
+
+
+@transaction.atomic
+def shop_update(*, shop, by, version, **changes):
+    versions.save_if_unchanged(shop, by=by, version=version, **changes)
+    return shop
+
+
+# --- archive and restore -----------------------------------------------------------------------
+
+
+def archive(*, record, by):
+    """Archive a household, resident or shop: it stays in the register and can be restored.
+    Returns False if it was archived already."""
+    return versions.update_where(record, by=by, where={"archived_at__isnull": True}, archived_at=timezone.now())
+
+
+def restore(*, record, by):
+    """Bring an archived household, resident or shop back; False if it was not archived."""
+    return versions.update_where(record, by=by, where={"archived_at__isnull": False}, archived_at=None)
