@@ -25,6 +25,7 @@ from .models import (
     ResidentCategoryLink,
     Shop,
     Town,
+    Versioned,
     WorkerHeartbeat,
 )
 from .register import services as register_services
@@ -78,6 +79,24 @@ class ScopedAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
         if db_field.related_model in _SCOPED:
             kwargs["queryset"] = _SCOPED[db_field.related_model](request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # An admin's save is Django's own (the admin keeps no copy of its own to check), but it moves
+    # the record on: a page opened elsewhere before it is then told what changed (409), as after
+    # any other edit.
+    def save_model(self, request, obj, form, change):
+        _bump_version(obj, change)
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for inline_form in formset.forms:
+            if inline_form.instance.pk and inline_form.has_changed():
+                _bump_version(inline_form.instance, True)
+        super().save_formset(request, form, formset, change)
+
+
+def _bump_version(obj, change):
+    if change and isinstance(obj, Versioned):
+        obj.version += 1
 
 
 class ArchiveActions:

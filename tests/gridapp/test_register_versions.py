@@ -272,3 +272,33 @@ def test_of_two_saves_of_the_same_copy_at_once_only_the_first_wins():
     assert [edit.who for edit in outcomes["admin"].edits] == [staff]
     saved = Household.objects.get(pk=household.pk)
     assert (saved.notes, saved.phone, saved.version) == ("楼道漏水", household.phone, 2)
+
+
+# --- the Django admin ----------------------------------------------------------------------------
+
+
+def test_an_admin_save_in_the_django_admin_makes_an_open_edit_stale(browser, staff, admin_user, ren_household):
+    url = reverse("household_edit", args=[ren_household.pk])
+    staffs = browser(staff)
+    seen = loaded(staffs, url)
+    admin_page = reverse("admin:gridapp_household_change", args=[ren_household.pk])
+    form = browser(admin_user).get(admin_page).context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields}
+    data |= {"phone": "13905710009", **_inline_management(browser(admin_user).get(admin_page))}
+    assert browser(admin_user).post(admin_page, data).status_code == 302
+    assert Household.objects.get(pk=ren_household.pk).version == int(seen) + 1
+
+    warning = conflict(staffs.post(url, household_post(ren_household, version=seen, notes="楼道漏水")))
+    assert "phone" in warning
+    assert Household.objects.get(pk=ren_household.pk).notes == ""
+
+
+def _inline_management(response):
+    """The admin page's inline formsets as an untouched browser sends them back."""
+    data = {}
+    for formset in response.context["inline_admin_formsets"]:
+        management = formset.formset.management_form
+        data |= {management.add_prefix(name): management[name].value() for name in management.fields}
+        for inline in formset.formset.forms:
+            data |= {inline.add_prefix(name): inline[name].value() or "" for name in inline.fields}
+    return data
