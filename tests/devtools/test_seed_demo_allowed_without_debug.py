@@ -47,7 +47,9 @@ def test_with_the_flag_the_published_password_does_not_log_in(client, seeded_wit
     assert not client.session.get("_auth_user_id")
 
 
-def test_with_the_flag_the_summary_prints_no_password(seeded_without_debug):
+def test_with_the_flag_the_summary_prints_no_password(seeded_without_debug, db):
+    # ``db`` keeps it among the database tests: pytest-django runs tests without one last, after
+    # the transactional tests have emptied the tables the migrations filled (the case categories).
     assert accounts.DEMO_PASSWORD not in seeded_without_debug
     assert "(unusable; manage.py changepassword)" in seeded_without_debug
 
