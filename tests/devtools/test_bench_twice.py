@@ -31,11 +31,17 @@ def bench_database(db):
         cursor.execute(f"DROP DATABASE IF EXISTS {SMOKE_DB} WITH (FORCE)")
 
 
-def manage(database_url, *args):
+def manage(database_url, var_dir, *args):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_ROOT,
-        env={"PATH": "/usr/bin:/bin", "DEBUG": "true", "DATABASE_URL": database_url, "HOME": "/tmp"},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DEBUG": "true",
+            "DATABASE_URL": database_url,
+            "HOME": str(var_dir),
+            "GRIDAPP_VAR_DIR": str(var_dir),
+        },
         capture_output=True,
         text=True,
         timeout=600,
@@ -43,8 +49,8 @@ def manage(database_url, *args):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_benchmarks_run_twice_in_a_row_on_the_same_database(bench_database):
-    migrated = manage(bench_database, "migrate", "--noinput")
+def test_the_benchmarks_run_twice_in_a_row_on_the_same_database(bench_database, tmp_path):
+    migrated = manage(bench_database, tmp_path, "migrate", "--noinput")
     assert migrated.returncode == 0, migrated.stderr
     runs = (
         ("bench_import", "--rows", "300", "--format", "csv", "--max-seconds", "600", "--max-mb", "10000"),
@@ -52,5 +58,5 @@ def test_the_benchmarks_run_twice_in_a_row_on_the_same_database(bench_database):
     )
     for attempt in (1, 2):
         for command in runs:
-            result = manage(bench_database, *command)
+            result = manage(bench_database, tmp_path, *command)
             assert result.returncode == 0, f"run {attempt} of {command[0]}:\n{result.stdout}\n{result.stderr}"
