@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, views
+from . import checkin_views, follow_up_views, views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
+    path("follow-ups/", follow_up_views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
     path("checkins/", checkin_views.checkin_list, name="checkins"),
     path("care-levels/", checkin_views.care_level_list, name="care_level_list"),

@@ -502,7 +502,12 @@ def visit_pages(w):
         *admin_pages(Visit, visit),
     ]
     if follow_up := latest(FollowUp, visit=visit):
-        pages += [("wu", follow_up.get_absolute_url()), *admin_pages(FollowUp, follow_up)]
+        pages += [
+            ("wu", follow_up.get_absolute_url()),
+            ("wu", u("follow_ups", when="open")),
+            ("staff", u("follow_ups", when="open")),
+            *admin_pages(FollowUp, follow_up),
+        ]
     pages += [("wu", reverse("visit_photo", args=[p.pk])) for p in VisitPhoto.objects.filter(visit=visit)]
     return pages
 
@@ -556,7 +561,9 @@ VISITS = [
             *admin_pages(FollowUp, w.follow_up),
         ],
     ),
-    Target("check-ins", "checkins", "staff", "GET", names=("grid",), valid=lambda w: {"grid": w.grid1.pk}),
+    Target("check-ins", "checkins", "staff", "GET", names=("grid", "page"), valid=lambda w: {"grid": w.grid1.pk}),
+    Target("follow-ups", "follow_ups", "wu", "GET", names=("when", "page"), valid=lambda w: {"when": "due"}),
+    Target("all follow-ups", "follow_ups", "staff", "GET", names=("when", "page"), valid=lambda w: {"when": "open"}),
     Target(
         "new care level",
         "care_level_create",

@@ -83,6 +83,8 @@ MATRIX = {
     "visit_edit": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
     "visit_weekly": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
     "follow_up_detail": (lambda o: {"pk": o["follow_up"].pk}, {"GET": READ, "POST": READ}),
+    # Each worker's own follow-ups; staff and admins those of the grids they run.
+    "follow_ups": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "campaign_detail": (lambda o: {"pk": o["campaign"].pk}, {"GET": READ}),

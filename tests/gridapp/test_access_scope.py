@@ -183,6 +183,8 @@ def _pages(marked, role):
         reverse("department_queue"),
         reverse("inbox"),
         reverse("checkins"),
+        reverse("follow_ups"),
+        reverse("follow_ups") + "?when=open",
         reverse("campaign_list"),
         reverse("campaign_detail", args=[marked["both"].pk]),
         reverse("visit_weekly"),
