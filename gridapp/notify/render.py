@@ -108,7 +108,10 @@ def _card(kind, notification, title, items=CARD_ITEMS):
         shown += len(rows)
     total = sum(len(section["rows"]) for section in notification.sections)
     more = _("All %(n)d items") % {"n": total} if total > shown else _("Open in gridapp")
-    lines.append(f"[{md(more)}]({page_url(notification)})")
+    # The card is read by the whole group: its link opens the shared list (the check-ins due,
+    # which each member sees within their own scope), not the recipient's personal inbox entry.
+    shared = absolute(notification.link) if notification.link else page_url(notification)
+    lines.append(f"[{md(more)}]({shared})")
     text = newline.join(lines)
     if len(text.encode()) > CARD_MAX_BYTES and items > 1:
         return _card(kind, notification, title, items - 1)

@@ -136,7 +136,8 @@ def test_the_wecom_robot_gets_a_markdown_card_with_the_first_items_and_a_link(ro
     ren_form = f"{SITE}{reverse('visit_household', args=[morning['ren'].household.pk])}"
     assert content.index(f"[回访呼吸机维修情况]({ren_form})") < content.index(f"[任爱香]({ren_form})")
     assert "李阿公" not in content  # the sixth item: the card shows five
-    assert f"[查看全部 6 项]({SITE}{reverse('notification_detail', args=[digest.pk])})" in content
+    # The whole group reads the card: "all" opens the shared check-in list, not wu's own inbox entry.
+    assert f"[查看全部 6 项]({SITE}{reverse('checkins')})" in content
     assert '<font color="warning">已超期 2 天</font>' in content
     assert len(content.encode()) <= 4096
 
