@@ -17,7 +17,7 @@ from visits import scope as visit_scope
 
 from . import scope as case_scope
 from . import services, workflow
-from .filters import CaseFilter
+from .filters import CaseFilter, active_filter, saved_filters
 from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
 from .models import OPEN_STATES, CasePhoto, Category, MediationRecord, State
 
@@ -171,11 +171,14 @@ def _queue_page(request, *, assign_form=None, conflict=None, status=200):
     if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
     can_assign = scope.can_manage_register(request.user)
+    chips = saved_filters(request.user)
     return render(
         request,
         "cases/case_queue.html",
         {
             "filter": filterset,
+            "saved_filters": chips,
+            "active_filter": active_filter(request.GET, chips),
             "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_assign": can_assign,
             "assign_form": assign_form or (BulkAssignForm(user=request.user) if can_assign else None),
