@@ -84,7 +84,7 @@ class Target:
     names: tuple = ()  # further names the view reads from the submission
     query: tuple = ()  # GET parameters a POST view reads (e.g. ?campaign=)
     valid: Callable = lambda w: {}  # a submission the view accepts
-    pages: Callable = lambda w: []  # (user, url): where stored values are shown afterwards
+    pages: Callable = lambda w: []  # (user, url[, "POST"]): where stored values are shown afterwards
     setup: Callable | None = None  # extra objects this target needs, put on the world
     succeeded: Callable = redirected  # whether the submission was accepted (and may have stored)
     scoped: bool = True  # check that nothing outside the user's grids changed
@@ -639,6 +639,7 @@ def case_pages(w, case=None):
     return [
         ("staff", case.get_absolute_url()),
         ("wu", case.get_absolute_url()),
+        ("staff", u("case_sheet", case.pk), "POST"),
         ("staff", u("case_queue")),
         ("wu", u("case_queue", state="all")),
         ("wu", u("home")),
@@ -776,6 +777,20 @@ CASES = [
         forms=lambda w: [MediationFollowUpForm(instance=w.mediation)],
         valid=lambda w: {"kept": "true", "followed_up_on": w.today.isoformat()},
         pages=lambda w: case_pages(w, w.case),
+    ),
+    Target(
+        "print a case sheet",
+        "case_sheet",
+        "wu",
+        kwargs=lambda w: {"pk": w.case.pk},
+        # His grid's case, Grid 2's (404), and ids that are no case.
+        vary=lambda w: st.fixed_dictionaries({"pk": st.sampled_from([w.case.pk, w.grid2_case.pk, 0, 2**63 - 1])}),
+        valid=lambda w: {},
+        # The sheet is the answer; what it writes is the access-log entry, not anything sent.
+        succeeded=lambda response: response.status_code == 200,
+        stores=False,
+        pages=lambda w: [("staff", u("access_log"))],
+        weight=0.25,  # one URL argument, no field: a few examples cover it
     ),
     Target(
         "new category",

@@ -115,6 +115,8 @@ MATRIX = {
     "department_queue": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "case_measures": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
     "case_detail": (lambda o: {"pk": o["case"].pk}, {"GET": READ}),
+    # The case sheet prints on a POST (each print is in the access log), for anyone who sees the case.
+    "case_sheet": (lambda o: {"pk": o["case"].pk}, {"POST": READ}),
     # An empty POST of an allowed action is a form error (400), never a change.
     "case_act": (
         lambda o: {"pk": o["case"].pk, "action": "register"},

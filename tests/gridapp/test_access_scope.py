@@ -209,6 +209,7 @@ def _pages(marked, role):
             reverse("checkins") + f"?grid={grid}",
             reverse("campaign_detail", args=[objs["campaign"].pk]),
             reverse("case_detail", args=[objs["case"].pk]),
+            (reverse("case_sheet", args=[objs["case"].pk]), {}),
             reverse("mediation_create", args=[objs["case"].pk]),
             reverse("visit_household", args=[objs["household"].pk]),
             reverse("household_detail", args=[objs["household"].pk]),
