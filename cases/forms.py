@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 from gridapp.core.display import person
 from gridapp.core.forms import BaseModelForm, MultipleImageField, id_param
+from gridapp.core.validators import validate_phone, validate_visible_text
 
 from . import scope as case_scope
 from .models import (
@@ -32,8 +33,12 @@ class CaseIntakeForm(forms.Form):
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
     channel = forms.ChoiceField(label=_("Channel"), choices=[])
     complainant = forms.ModelChoiceField(label=_("Complainant (registered resident)"), queryset=None, required=False)
-    complainant_name = forms.CharField(label=_("or complainant's name"), max_length=50, required=False)
-    complainant_phone = forms.CharField(label=_("Complainant's phone"), max_length=20, required=False)
+    complainant_name = forms.CharField(
+        label=_("or complainant's name"), max_length=50, required=False, validators=[validate_visible_text]
+    )
+    complainant_phone = forms.CharField(
+        label=_("Complainant's phone"), max_length=20, required=False, validators=[validate_phone]
+    )
     anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
     households = forms.ModelMultipleChoiceField(label=_("Households concerned"), queryset=None, required=False)
     shops = forms.ModelMultipleChoiceField(label=_("Shops concerned"), queryset=None, required=False)
@@ -195,12 +200,18 @@ class MediationForm(forms.Form):
     parties = forms.ModelMultipleChoiceField(
         label=_("Parties"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    other_parties = forms.CharField(label=_("Other parties"), max_length=200, required=False)
+    other_parties = forms.CharField(
+        label=_("Other parties"), max_length=200, required=False, validators=[validate_visible_text]
+    )
     mediators = forms.ModelMultipleChoiceField(
         label=_("Mediators"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
     other_mediators = forms.CharField(
-        label=_("Other mediators"), max_length=200, required=False, help_text=_("e.g. Old Li, grid party group leader")
+        label=_("Other mediators"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Old Li, grid party group leader"),
+        validators=[validate_visible_text],
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MediationOutcome.choices, widget=forms.RadioSelect)
     agreement = forms.CharField(

@@ -18,14 +18,18 @@ Rules (see docs/security.md):
 - community staff: every grid of their community (read and write);
 - department staff: only the cases referred to their department (``cases.scope``);
 - grid worker: their grid(s); reads the register, edits residents' contact details and
-  health notes, never creates or archives households, residents or shops; logs visits to
-  households and shops of their grid(s) and edits their own visits for 24 hours.
+  health notes, adds the households, residents and shops they meet (pending until the
+  community's staff confirm them, ``awaiting_confirmation``) and marks residents moved out or
+  deceased (``can_record``), never edits, archives or restores households, residents or shops
+  otherwise; logs visits to households and shops of their grid(s) and edits their own visits
+  for 24 hours.
 
 Each role applies to its own grid or community (``manages``, ``managed_grids``): staff of one
 community who also work a grid of another are only a grid worker there.
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
@@ -33,6 +37,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from .models import (
+    PENDING,
     Building,
     Community,
     DataAccessLog,
@@ -265,8 +270,12 @@ def _get_archivable(user, listing, pk, *, write, grid_of, archived):
     return obj
 
 
-def get_grid(user, pk):
-    return get_or_404(grids(user), pk)
+def get_grid(user, pk, *, record=False):
+    """A grid; ``record``: one the user adds to (``require_record``)."""
+    grid = get_or_404(grids(user), pk)
+    if record:
+        require_record(user, grid)
+    return grid
 
 
 def get_building(user, pk, *, write=False):
@@ -276,22 +285,30 @@ def get_building(user, pk, *, write=False):
     return obj
 
 
-def get_household(user, pk, *, write=False):
-    return _get_archivable(
+def get_household(user, pk, *, write=False, record=False):
+    """A household; ``record``: one the user adds residents to (``require_record``)."""
+    household = _get_archivable(
         user, households, pk, write=write, grid_of=lambda h: h.grid, archived=lambda h: h.archived_at is not None
     )
+    if record:
+        require_record(user, household.grid)
+    return household
 
 
-def get_resident(user, pk, *, write=False, contact_only=False):
-    """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's worker."""
-    return _get_archivable(
+def get_resident(user, pk, *, write=False, contact_only=False, record=False):
+    """A resident; ``contact_only`` writes (contact details, health notes) are open to the grid's
+    worker, and so is ``record`` (marking them moved out or deceased, ``require_record``)."""
+    resident = _get_archivable(
         user,
         residents,
         pk,
-        write=write and not contact_only,
+        write=write and not contact_only and not record,
         grid_of=lambda r: r.household.grid,
         archived=lambda r: r.archived_at is not None or r.household.archived_at is not None,
     )
+    if record:
+        require_record(user, resident.household.grid)
+    return resident
 
 
 def get_shop(user, pk, *, write=False):
@@ -302,6 +319,54 @@ def get_shop(user, pk, *, write=False):
 
 def can_manage_register(user):
     return for_user(user).can_manage_register
+
+
+def can_record(user, grid):
+    """Whether the user records who lives and trades in this grid as they meet them: adds
+    households, residents and shops and marks residents moved out or deceased. Its grid
+    worker(s) do (what they add waits for the community's staff), and its community's staff
+    and admins (what they add is confirmed as it is written). A role that reads a grid without
+    working it would not."""
+    return grid.pk in for_user(user).worker_grid_ids or manages(user, grid.community_id)
+
+
+def require_record(user, grid):
+    if not can_record(user, grid):
+        raise PermissionDenied("Only the grid's worker, its community's staff and admins add to its register.")
+
+
+# --- what grid workers added, for the community's staff to confirm ----------------------------
+
+
+@dataclass(frozen=True)
+class Awaiting:
+    """Records grid workers added that the community's staff have not confirmed yet, by kind."""
+
+    households: Any
+    residents: Any
+    shops: Any
+
+
+def awaiting_confirmation(user):
+    """What grid workers added in the communities the user runs (staff: theirs; admins: all) and
+    nobody has confirmed yet; archived records no longer wait. The staff's list of records to
+    confirm, its count on their home page and (issue 14) their desk read it."""
+    run = managed_grids(user).values("pk")
+    return Awaiting(
+        households=households(user).filter(PENDING, grid__in=run),
+        residents=residents(user).filter(PENDING, household__grid__in=run),
+        shops=shops(user).filter(PENDING, grid__in=run),
+    )
+
+
+def awaiting_confirmation_count(user):
+    """How many records wait for the user to confirm them, in one query (0 for anyone who
+    confirms nothing, without a query)."""
+    if not for_user(user).can_manage_register:
+        return 0
+    waiting = awaiting_confirmation(user)
+    pks = [qs.order_by().values("pk") for qs in (waiting.households, waiting.residents, waiting.shops)]
+    return pks[0].union(*pks[1:], all=True).count()
 
 
 def can_see_health_notes(user, grid):

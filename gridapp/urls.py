@@ -9,6 +9,7 @@ from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
 from gridapp.pages import history, home
 from gridapp.pages import register as pages
+from gridapp.register import additions
 from gridapp.register import views as register
 
 urlpatterns = [
@@ -19,6 +20,13 @@ urlpatterns = [
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp_verify"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("grids/<int:pk>/", pages.grid_detail, name="grid_detail"),
+    # What a grid worker adds at the door, and the community staff's confirmation of it.
+    path("grids/<int:grid_pk>/households/add/", additions.household_add, name="household_add"),
+    path("grids/<int:grid_pk>/shops/add/", additions.shop_add, name="shop_add"),
+    path("households/<int:household_pk>/residents/add/", additions.resident_add, name="resident_add"),
+    path("residents/<int:pk>/departure/", additions.resident_depart, name="resident_depart"),
+    path("register/to-confirm/", additions.awaiting_confirmation, name="awaiting_confirmation"),
+    path("register/to-confirm/<slug:kind>/<int:pk>/", additions.confirm, name="register_confirm"),
     path("buildings/new/", register.building_form, name="building_create"),
     path("buildings/<int:pk>/", pages.building_detail, name="building_detail"),
     path("buildings/<int:pk>/edit/", register.building_form, name="building_edit"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 from gridapp.core.forms import MultipleImageField, VersionField
+from gridapp.core.validators import validate_visible_lines
 
 from . import scope as visit_scope
 from .models import Campaign, CampaignTarget, CareLevel, Condition, Purpose
@@ -49,6 +50,7 @@ class VisitForm(forms.Form):
         required=False,
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("e.g. the ventilator is broken; arranged a repair")}),
+        validators=[validate_visible_lines],  # names appear in notes: nothing hidden in them
     )
     photos = MultipleImageField(label=_("Photos"), required=False)
     follow_up_what = forms.CharField(
@@ -56,6 +58,7 @@ class VisitForm(forms.Form):
         required=False,
         max_length=300,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. check the ventilator repair")}),
+        validators=[validate_visible_lines],
     )
     follow_up_in_days = forms.TypedChoiceField(
         label=_("Due in"),
@@ -164,7 +167,13 @@ class VisitForm(forms.Form):
 
 
 class FollowUpCloseForm(forms.Form):
-    outcome = forms.CharField(label=_("Outcome"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), strip=True)
+    outcome = forms.CharField(
+        label=_("Outcome"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        strip=True,
+        validators=[validate_visible_lines],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -17,6 +17,7 @@ REASON_ASSIGN = "assign"
 REASON_MEDIATION = "mediation"
 REASON_OVERDUE = "overdue"
 REASON_BULK = "bulk"
+REASON_CONFIRMED = "confirmed"  # community staff confirmed what a grid worker added
 
 
 def action_reason(action_name):

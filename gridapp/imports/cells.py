@@ -8,13 +8,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from gridapp.core.validators import normalize_phone
+from gridapp.core.validators import normalize_phone, validate_visible_lines, validate_visible_text
 
 from . import columns as cols
 from .reader import FileRejected, open_rows
 from .records import RESIDENT_COLUMNS
 
 PROGRESS_EVERY = 1000  # rows between progress reports and cancel checks
+# Free text keeps its line breaks; every other cell (names, phones, addresses …) is one line.
+# Either refuses characters nobody can see, as the register's forms do.
+_FREE_TEXT = frozenset({"health_notes", "notes"})
 _DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
@@ -86,7 +89,17 @@ class RowReader:
                 value = ""
             elif column.required and not value:
                 self.fail(column.key, _("Empty, but this column is required."))
+            elif not self._visible(column.key, value):
+                value = ""  # reported once: not again as a phone or a choice
             self.text[column.key] = value
+
+    def _visible(self, key, value):
+        try:
+            (validate_visible_lines if key in _FREE_TEXT else validate_visible_text)(value)
+        except ValidationError as e:
+            self.fail(key, " ".join(e.messages))
+            return False
+        return True
 
     def get(self, key):
         return self.text.get(key, "")
@@ -135,9 +148,15 @@ class RowReader:
         return value
 
 
+def is_sample(cells):
+    """The template's example row (``columns.SAMPLE_MARK``), which a file may still carry."""
+    return any(isinstance(c, str) and c.strip().startswith(cols.SAMPLE_MARK) for c in cells)
+
+
 def read_file(plan, path, file_format, encoding, read_row, report, expected_rows):
-    """Stream the file: the header, then ``read_row(reader)`` for each non-empty data row,
-    reporting progress against the rows expected (estimated when the file was uploaded)."""
+    """Stream the file: the header, then ``read_row(reader)`` for each non-empty data row but
+    the template's examples, reporting progress against the rows expected (estimated when the
+    file was uploaded)."""
     max_rows = settings.GRIDAPP_IMPORT_MAX_ROWS
     with open_rows(path, file_format, encoding) as rows:
         header = None
@@ -152,6 +171,9 @@ def read_file(plan, path, file_format, encoding, read_row, report, expected_rows
                 continue
             if not any(cell_text(c) for c in cells):
                 continue
+            if is_sample(cells):
+                plan.sample_rows.append(number - header_row + 1)
+                continue
             plan.total_rows += 1
             if plan.total_rows > max_rows:
                 raise FileRejected(
@@ -162,5 +184,13 @@ def read_file(plan, path, file_format, encoding, read_row, report, expected_rows
                 report("checking", plan.total_rows, max(expected_rows, plan.total_rows))
     if header is None:
         raise FileRejected(_("The file is empty."))
+    if plan.total_rows == 0 and plan.sample_rows:
+        raise FileRejected(
+            _(
+                "The file holds only the template's example (the row marked %(mark)s), which is never "
+                "imported. Write your rows below it or in its place, and upload the file again."
+            )
+            % {"mark": cols.SAMPLE_MARK}
+        )
     if plan.total_rows == 0:
         raise FileRejected(_("The file has a header but no rows to import."))

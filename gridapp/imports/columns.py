@@ -188,6 +188,10 @@ COLUMNS = {"households": HOUSEHOLD_COLUMNS, "shops": SHOP_COLUMNS}
 
 LIST_SEPARATORS = re.compile(r"[、,，;；/]+")
 
+# The template's example row starts with this; a row with a cell that starts with it is never
+# imported (``cells.read_file``), so a template uploaded as downloaded changes nothing.
+SAMPLE_MARK = "【示例】"
+
 
 def header_key(text):
     return re.sub(r"[\s_]+", "", str(text or "")).rstrip("*").lower()

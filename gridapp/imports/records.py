@@ -132,6 +132,7 @@ class Plan:
     counts: dict = field(default_factory=dict)
     labels: dict = field(default_factory=dict)  # column key → its header in the file
     resident_fields: tuple = ()  # the optional resident fields the file has columns for
+    sample_rows: list = field(default_factory=list)  # the template's example rows, skipped
 
     def label(self, key):
         return self.labels.get(key) or next(c.header for c in cols.COLUMNS[self.kind] if c.key == key)

@@ -20,9 +20,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from gridapp.models import ImportBatch, ImportStatus
 
+from .columns import SAMPLE_MARK
 from .plan import Cancelled, build_plan
 from .reader import FileRejected, estimate_rows, sniff
 from .writer import Writer
@@ -222,8 +224,22 @@ def check(batch_id):
         errors=plan.errors,
         error_count=plan.error_count,
         checked_at=timezone.now(),
+        message=_samples_skipped(plan),
     )
     logger.info("import %s checked: %s rows, %s errors", batch_id, plan.total_rows, plan.error_count)
+
+
+def _samples_skipped(plan):
+    """Say which rows were the template's example, so a row left marked by mistake is noticed."""
+    if not plan.sample_rows:
+        return ""
+    rows = "、".join(str(row) for row in plan.sample_rows[:10])
+    message = ngettext(
+        "Row %(rows)s is an example (marked %(mark)s) and is not imported.",
+        "Rows %(rows)s are examples (marked %(mark)s) and are not imported.",
+        len(plan.sample_rows),
+    )
+    return (message % {"rows": rows, "mark": SAMPLE_MARK})[:500]
 
 
 # --- import ------------------------------------------------------------------------------------------

@@ -2,12 +2,14 @@
 from here (``from gridapp.models import Household``)."""
 
 from .accounts import DataAccess, DataAccessLog, SecurityPolicy, UserSession
-from .base import Archivable, TimeStamped, Versioned
+from .base import PENDING, Archivable, Confirmable, TimeStamped, Versioned
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .notifications import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind, WorkerHeartbeat
 from .places import Building, Community, Grid, Town
 from .register import (
+    Arrival,
     BusinessType,
+    Departure,
     Household,
     HouseholdTag,
     HouseholdTagLink,
@@ -24,6 +26,8 @@ __all__ = [
     "TimeStamped",
     "Archivable",
     "Versioned",
+    "Confirmable",
+    "PENDING",
     "Town",
     "Community",
     "Grid",
@@ -34,6 +38,8 @@ __all__ = [
     "HouseholdTagLink",
     "PersonCategory",
     "Sex",
+    "Arrival",
+    "Departure",
     "Resident",
     "ResidentCategoryLink",
     "BusinessType",

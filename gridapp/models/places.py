@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from gridapp.core.validators import validate_visible_lines, validate_visible_text
+
 from .base import TimeStamped, Versioned
 
 
@@ -70,12 +72,23 @@ class Building(TimeStamped, Versioned):
         Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("community")
     )
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("grid"))
-    road = models.CharField(_("road"), max_length=100)
-    number = models.CharField(_("building number"), max_length=20, help_text=_("The number before 幢, e.g. 4."))
-    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("Optional, e.g. an estate name."))
+    road = models.CharField(_("road"), max_length=100, validators=[validate_visible_text])
+    number = models.CharField(
+        _("building number"),
+        max_length=20,
+        help_text=_("The number before 幢, e.g. 4."),
+        validators=[validate_visible_text],
+    )
+    name = models.CharField(
+        _("name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Optional, e.g. an estate name."),
+        validators=[validate_visible_text],
+    )
     year_built = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, validators=[validate_visible_lines])
     history = HistoricalRecords()
 
     class Meta:

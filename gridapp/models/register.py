@@ -12,9 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from gridapp.core.validators import validate_id_number, validate_mobile, validate_phone
+from gridapp.core.validators import (
+    validate_id_number,
+    validate_mobile,
+    validate_phone,
+    validate_visible_lines,
+    validate_visible_text,
+)
 
-from .base import Archivable, TimeStamped, Versioned
+from .base import Archivable, Confirmable, TimeStamped, Versioned, confirmation_constraint, pending_index
 from .places import Building, Grid
 
 
@@ -32,7 +38,11 @@ class Tenure(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Household(TimeStamped, Archivable, Versioned):
+VISIBLE = [validate_visible_text]  # names and addresses (phones check it in their own validators)
+VISIBLE_LINES = [validate_visible_lines]  # notes
+
+
+class Household(TimeStamped, Archivable, Versioned, Confirmable):
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="households", verbose_name=_("grid"))
     building = models.ForeignKey(
         Building,
@@ -42,21 +52,22 @@ class Household(TimeStamped, Archivable, Versioned):
         related_name="households",
         verbose_name=_("building"),
     )
-    unit = models.CharField(_("unit"), max_length=20, blank=True)
-    room = models.CharField(_("room"), max_length=20, blank=True)
+    unit = models.CharField(_("unit"), max_length=20, blank=True, validators=VISIBLE)
+    room = models.CharField(_("room"), max_length=20, blank=True, validators=VISIBLE)
     address = models.CharField(
         _("address"),
         max_length=200,
         blank=True,
         help_text=_("Filled in from the building, unit and room; write it out for a place without a building."),
+        validators=VISIBLE,
     )
-    head_name = models.CharField(_("head of household"), max_length=50)
+    head_name = models.CharField(_("head of household"), max_length=50, validators=VISIBLE)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
     tenure = models.CharField(_("tenure"), max_length=10, choices=Tenure.choices, default=Tenure.OWNER)
-    landlord_name = models.CharField(_("landlord"), max_length=50, blank=True)
+    landlord_name = models.CharField(_("landlord"), max_length=50, blank=True, validators=VISIBLE)
     landlord_phone = models.CharField(_("landlord's phone"), max_length=20, blank=True, validators=[validate_phone])
-    landlord_address = models.CharField(_("landlord's address"), max_length=200, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    landlord_address = models.CharField(_("landlord's address"), max_length=200, blank=True, validators=VISIBLE)
+    notes = models.TextField(_("notes"), blank=True, validators=VISIBLE_LINES)
     history = HistoricalRecords()
 
     class Meta:
@@ -67,12 +78,14 @@ class Household(TimeStamped, Archivable, Versioned):
             # The grid page lists a grid's current households by address.
             models.Index(fields=["grid", "address"], name="household_grid_address_idx"),
             models.Index(fields=["phone"], name="household_phone_idx"),
+            pending_index("household_pending_idx"),
         ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(address=""),
                 name="household_address_not_empty",
             ),
+            confirmation_constraint("household_confirmed_by_someone"),
         ]
 
     def __str__(self):
@@ -132,27 +145,47 @@ class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
 
 
-class Resident(TimeStamped, Archivable, Versioned):
+class Arrival(models.TextChoices):
+    """Why a grid worker adds a resident to a household they visit."""
+
+    MOVED_IN = "moved_in", _("Moved in")
+    NEWBORN = "newborn", _("Newborn")
+    TENANT = "tenant", _("Tenant")
+
+
+class Departure(models.TextChoices):
+    """Why a resident left the register (archived, never deleted)."""
+
+    MOVED_OUT = "moved_out", _("Moved out")
+    DECEASED = "deceased", _("Deceased")
+
+
+class Resident(TimeStamped, Archivable, Versioned, Confirmable):
     household = models.ForeignKey(
         Household, on_delete=models.PROTECT, related_name="residents", verbose_name=_("household")
     )
-    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, validators=VISIBLE)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
     mobile = models.CharField(_("mobile"), max_length=20, blank=True, validators=[validate_mobile])
     is_head = models.BooleanField(_("head of household"), default=False)
-    relation_to_head = models.CharField(_("relation to head"), max_length=30, blank=True)
+    relation_to_head = models.CharField(_("relation to head"), max_length=30, blank=True, validators=VISIBLE)
     health_notes = models.TextField(
         _("health notes"),
         blank=True,
         help_text=_("What a visitor must know, e.g. depends on a home ventilator."),
+        validators=VISIBLE_LINES,
     )
-    emergency_contact_name = models.CharField(_("emergency contact"), max_length=50, blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact"), max_length=50, blank=True, validators=VISIBLE)
     emergency_contact_phone = models.CharField(
         _("emergency contact's phone"), max_length=20, blank=True, validators=[validate_phone]
     )
-    emergency_contact_relation = models.CharField(_("relation"), max_length=30, blank=True)
+    emergency_contact_relation = models.CharField(_("relation"), max_length=30, blank=True, validators=VISIBLE)
+    # Set by the register's services: why a grid worker added them, and why they left.
+    arrival = models.CharField(_("why added"), max_length=10, choices=Arrival.choices, blank=True, editable=False)
+    departure = models.CharField(_("why left"), max_length=10, choices=Departure.choices, blank=True, editable=False)
+    departed_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -171,11 +204,13 @@ class Resident(TimeStamped, Archivable, Versioned):
                 condition=~Q(id_number=""),
                 name="resident_unique_id_number",
             ),
+            confirmation_constraint("resident_confirmed_by_someone"),
         ]
         indexes = [
             models.Index(fields=["household"], name="resident_household_idx"),
             models.Index(Lower("name"), name="resident_name_idx"),
             models.Index(fields=["mobile"], name="resident_mobile_idx"),
+            pending_index("resident_pending_idx"),
         ]
 
     def __str__(self):
@@ -228,28 +263,32 @@ class BusinessType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Shop(TimeStamped, Archivable, Versioned):
+class Shop(TimeStamped, Archivable, Versioned, Confirmable):
     grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="shops", verbose_name=_("grid"))
     building = models.ForeignKey(
         Building, on_delete=models.PROTECT, null=True, blank=True, related_name="shops", verbose_name=_("building")
     )
-    name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200)
+    name = models.CharField(_("name"), max_length=100, validators=VISIBLE)
+    address = models.CharField(_("address"), max_length=200, validators=VISIBLE)
     business_type = models.CharField(
         _("business type"), max_length=20, choices=BusinessType.choices, default=BusinessType.RETAIL
     )
     street_front = models.BooleanField(_("street-front"), default=True)
-    operator_name = models.CharField(_("owner / operator"), max_length=50, blank=True)
+    operator_name = models.CharField(_("owner / operator"), max_length=50, blank=True, validators=VISIBLE)
     phone = models.CharField(_("phone"), max_length=20, blank=True, validators=[validate_phone])
-    licence_number = models.CharField(_("business licence number"), max_length=30, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    licence_number = models.CharField(_("business licence number"), max_length=30, blank=True, validators=VISIBLE)
+    notes = models.TextField(_("notes"), blank=True, validators=VISIBLE_LINES)
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("shop")
         verbose_name_plural = _("shops")
         ordering = ["address", "name"]
-        indexes = [models.Index(fields=["grid", "address"], name="shop_grid_address_idx")]
+        indexes = [
+            models.Index(fields=["grid", "address"], name="shop_grid_address_idx"),
+            pending_index("shop_pending_idx"),
+        ]
+        constraints = [confirmation_constraint("shop_confirmed_by_someone")]
 
     def __str__(self):
         return self.name

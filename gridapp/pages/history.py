@@ -169,6 +169,7 @@ def _reason(code):
         history.REASON_MEDIATION: _("Mediation recorded"),
         history.REASON_OVERDUE: _("Overdue sweep"),
         history.REASON_BULK: _("Bulk change"),
+        history.REASON_CONFIRMED: _("Confirmed by community staff"),
     }.get(code, code)
 
 

@@ -1,5 +1,6 @@
 """The register's writes: buildings, households, residents and shops created, edited, archived and
-restored. Forms validate; the register's pages and the admin call these.
+restored; what a grid worker adds at the door, and its confirmation by the community's staff; a
+resident moved out or deceased. Forms validate; the register's pages and the admin call these.
 
 Each is keyword-only and atomic, and its history names ``by`` whether it runs in a request or
 not. An edit names the version the user loaded and raises ``Changed`` (who changed what since)
@@ -9,8 +10,18 @@ when someone saved the record in between: nothing is written then (``gridapp.cor
 from django.db import transaction
 from django.utils import timezone
 
-from gridapp.core import versions
-from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from gridapp import scope
+from gridapp.core import history, versions
+from gridapp.models import (
+    Arrival,
+    Building,
+    Household,
+    HouseholdTagLink,
+    PersonCategory,
+    Resident,
+    ResidentCategoryLink,
+    Shop,
+)
 
 Changed = versions.Changed
 
@@ -136,6 +147,62 @@ def shop_update(*, shop, by, version, **changes):
     return shop
 
 
+# --- added at the door, confirmed by the community's staff ---------------------------------------
+
+
+def _added(by, grid):
+    """Who added the record; a grid worker's addition waits for the community's staff, while
+    theirs (or an admin's) is confirmed as it is written."""
+    if scope.manages(by, grid.community_id):
+        return {"added_by": by, "confirmed_at": timezone.now(), "confirmed_by": by}
+    return {"added_by": by, "confirmed_at": None, "confirmed_by": None}
+
+
+def household_add(*, by, grid, tags=(), **fields):
+    """A household the grid's worker found living in the grid."""
+    return household_create(by=by, grid=grid, tags=tags, **_added(by, grid), **fields)
+
+
+def resident_add(*, household, by, arrival, categories=(), **fields):
+    """A resident who moved in, was born or rents in a household of the grid; a tenant is in the
+    tenant / floating population category (the check-ins and rosters read categories)."""
+    categories = {*categories, PersonCategory.TENANT} if arrival == Arrival.TENANT else set(categories)
+    extra = _added(by, household.grid)
+    return resident_create(household=household, by=by, categories=categories, arrival=arrival, **extra, **fields)
+
+
+def shop_add(*, by, grid, **fields):
+    """A shop that opened in the grid."""
+    return shop_create(by=by, grid=grid, **_added(by, grid), **fields)
+
+
+def confirm(*, record, by):
+    """The community's staff confirm a household, resident or shop a grid worker added; False if
+    it was confirmed already (or was never waiting)."""
+    return versions.update_where(
+        record,
+        by=by,
+        where={"added_by__isnull": False, "confirmed_at__isnull": True},
+        reason=history.REASON_CONFIRMED,
+        confirmed_at=timezone.now(),
+        confirmed_by=by,
+    )
+
+
+def resident_depart(*, resident, by, departure, departed_on):
+    """A resident moved out or deceased: archived with why and when, never deleted (the community's
+    staff restore a mistake); they leave the check-ins and visit forms at once. False if the
+    resident was archived already."""
+    return versions.update_where(
+        resident,
+        by=by,
+        where={"archived_at__isnull": True},
+        archived_at=timezone.now(),
+        departure=departure,
+        departed_on=departed_on,
+    )
+
+
 # --- archive and restore -----------------------------------------------------------------------
 
 
@@ -146,5 +213,7 @@ def archive(*, record, by):
 
 
 def restore(*, record, by):
-    """Bring an archived household, resident or shop back; False if it was not archived."""
-    return versions.update_where(record, by=by, where={"archived_at__isnull": False}, archived_at=None)
+    """Bring an archived household, resident or shop back; False if it was not archived. A
+    resident's departure (moved out, deceased) goes with the archive: they are back."""
+    departure = {"departure": "", "departed_on": None} if isinstance(record, Resident) else {}
+    return versions.update_where(record, by=by, where={"archived_at__isnull": False}, archived_at=None, **departure)

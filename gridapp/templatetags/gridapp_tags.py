@@ -1,7 +1,10 @@
-"""Template filters: the display helpers of ``gridapp.core.display``, for templates."""
+"""Template filters: the display helpers of ``gridapp.core.display``, for templates; and what a
+page asks the scope without its view's help (so that a button or a count is one line of a
+template)."""
 
 from django import template
 
+from gridapp import scope
 from gridapp.core import display
 
 register = template.Library()
@@ -10,3 +13,15 @@ register.filter("mask_id", display.mask_id)
 register.filter("mask_phone", display.mask_phone)
 register.filter("person", display.person)
 register.filter("in_days", display.in_days)
+
+
+@register.filter
+def can_record(user, grid):
+    """Whether ``user`` adds households, residents and shops to ``grid`` (``scope.can_record``)."""
+    return scope.can_record(user, grid)
+
+
+@register.simple_tag(takes_context=True)
+def awaiting_confirmation_count(context):
+    """How many records grid workers added wait for this user to confirm them (one query)."""
+    return scope.awaiting_confirmation_count(context["request"].user)

@@ -128,6 +128,7 @@ def build_world():
     w.other_resident = ResidentFactory(household=w.other_household, name="沈阿大")
     w.other_shop = ShopFactory(grid=other_grid, name="浦南小吃店")
     w.archived_household = HouseholdFactory(grid=grid1, address="临江路6号", archived_at=now)
+    w.pending_household = HouseholdFactory(grid=grid1, address="临江路7号", head_name="新户", added_by=wu)
 
     def visit(worker, **where):
         follow_up = visit_services.NewFollowUp(

@@ -44,6 +44,7 @@ from gridapp.models import (
     Webhook,
 )
 from gridapp.notify.forms import WebhookForm
+from gridapp.register.add_forms import DepartureForm, HouseholdAddForm, ResidentAddForm, ShopAddForm
 from gridapp.register.filters import BuildingFilter, HouseholdFilter, ShopFilter
 from gridapp.register.forms import (
     BuildingForm,
@@ -381,6 +382,77 @@ REGISTER = [
         forms=lambda w: [UploadForm(user=w.staff)],
         valid=lambda w: {"grid": w.grid1.pk, "kind": "households", "file": _register_file()},
         pages=lambda w: [("staff", u("import_list")), ("staff", latest(ImportBatch).get_absolute_url())],
+    ),
+]
+
+
+# --- what a grid worker adds at the door, and the staff's confirmation -------------------------------
+
+
+def _with_awaiting(pages):
+    """A record's pages, and the staff's list of what grid workers added (it shows the names)."""
+    return lambda w: [*pages(w), ("staff", u("awaiting_confirmation"))]
+
+
+def _confirm_kwargs(w):
+    pks = [w.pending_household.pk, w.household.pk, w.resident.pk, w.shop.pk, w.grid2_household.pk, w.other_household.pk]
+    return st.fixed_dictionaries(
+        {
+            "kind": st.one_of(
+                st.sampled_from(["household", "resident", "shop"]), st.from_regex(r"\A[-a-zA-Z0-9_]{1,30}\Z")
+            ),
+            "pk": st.sampled_from([*pks, 2**31 - 1]),
+        }
+    )
+
+
+ADDS = [
+    Target(
+        "add a household (worker)",
+        "household_add",
+        "wu",
+        kwargs=lambda w: {"grid_pk": w.grid1.pk},
+        forms=lambda w: [HouseholdAddForm(grid=w.grid1, user=w.wu)],
+        query=("building",),
+        valid=lambda w: {k: v for k, v in household_valid(w).items() if k not in ("grid", "landlord_address")},
+        pages=_with_awaiting(household_pages),
+    ),
+    Target(
+        "add a resident (worker)",
+        "resident_add",
+        "wu",
+        kwargs=lambda w: {"household_pk": w.household.pk},
+        forms=lambda w: [ResidentAddForm(household=w.household, user=w.wu)],
+        valid=lambda w: {**resident_valid(w), "arrival": "tenant"},
+        pages=_with_awaiting(resident_pages),
+    ),
+    Target(
+        "add a shop (worker)",
+        "shop_add",
+        "wu",
+        kwargs=lambda w: {"grid_pk": w.grid1.pk},
+        forms=lambda w: [ShopAddForm(grid=w.grid1, user=w.wu)],
+        valid=lambda w: {k: v for k, v in shop_valid(w).items() if k != "grid"},
+        pages=_with_awaiting(shop_pages),
+    ),
+    Target(
+        "resident moved out or died",
+        "resident_depart",
+        "wu",
+        kwargs=lambda w: {"pk": w.resident.pk},
+        forms=lambda w: [DepartureForm(resident=w.resident)],
+        valid=lambda w: {"departure": "moved_out", "departed_on": timezone.localdate().isoformat()},
+        pages=lambda w: [("staff", w.resident.get_absolute_url()), ("staff", w.household.get_absolute_url())],
+    ),
+    Target(
+        "confirm an addition",
+        "register_confirm",
+        "staff",
+        kwargs=lambda w: {"kind": "household", "pk": w.pending_household.pk},
+        vary=_confirm_kwargs,
+        names=("back",),
+        valid=lambda w: {"back": "list"},
+        pages=lambda w: [("staff", u("awaiting_confirmation")), ("staff", w.pending_household.get_absolute_url())],
     ),
 ]
 
@@ -1209,6 +1281,6 @@ EXPORTS = [
     ),
 ]
 
-ALL = REGISTER + ACCOUNT + VISITS + CASES + ACTIONS + PRIVACY + EXPORTS + ADMIN
+ALL = REGISTER + ADDS + ACCOUNT + VISITS + CASES + ACTIONS + PRIVACY + EXPORTS + ADMIN
 
 assert len({t.name for t in ALL}) == len(ALL), "target names are test ids: keep them unique"

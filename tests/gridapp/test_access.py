@@ -52,6 +52,17 @@ MATRIX = {
         lambda o: {"pk": o["resident"].pk},
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE},
     ),
+    # What a grid worker adds at the door: anyone who works or runs the grid (an empty POST is a
+    # form error); the community's staff confirm it (Wu may not: 403).
+    "household_add": (lambda o: {"grid_pk": o["grid"].pk}, {"GET": READ, "POST": READ}),
+    "shop_add": (lambda o: {"grid_pk": o["grid"].pk}, {"GET": READ, "POST": READ}),
+    "resident_add": (lambda o: {"household_pk": o["household"].pk}, {"GET": READ, "POST": READ}),
+    "resident_depart": (lambda o: {"pk": o["resident"].pk}, {"GET": READ, "POST": READ}),
+    "awaiting_confirmation": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "register_confirm": (
+        lambda o: {"kind": "household", "pk": o["household"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": ARCHIVE},
+    ),
     "shop_detail": (lambda o: {"pk": o["shop"].pk}, {"GET": READ}),
     "shop_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "shop_edit": (lambda o: {"pk": o["shop"].pk}, {"GET": WRITE_FORM, "POST": WRITE_FORM}),

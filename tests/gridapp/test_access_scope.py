@@ -56,7 +56,7 @@ SEES = {
     "officer": set(),
     "admin": {"G1", "G2", "PN"},
 }
-PER_GRID = ("ROAD", "ADDR", "HEAD", "RES", "SHOP", "CASE", "CAMP")
+PER_GRID = ("ROAD", "ADDR", "HEAD", "RES", "SHOP", "CASE", "CAMP", "PEND")
 
 
 def _dispatch(case, by_staff, department):
@@ -107,6 +107,8 @@ def marked(wu, chen, staff, zhao, admin_user, grid1, grid2, other_grid):
         resident = ResidentFactory(household=household, name=f"MK{code}RES", date_of_birth=datetime.date(1936, 1, 2))
         set_care_level(resident=resident, level=weekly, by=admin_user)
         shop = ShopFactory(grid=grid, name=f"MK{code}SHOP")
+        # Added by the grid's worker, not yet confirmed: on the staff's list to confirm.
+        HouseholdFactory(grid=grid, address=f"MK{code}PEND", head_name="新户", added_by=worker)
         log_visit(
             worker=worker,
             client_id=uuid.uuid4(),
@@ -197,6 +199,7 @@ def _pages(marked, role):
         reverse("campaign_create"),
         reverse("import_list"),
         reverse("import_upload"),
+        reverse("awaiting_confirmation"),
     ]
     for code in SEES[role]:
         objs = marked["objects"][code]
@@ -213,6 +216,9 @@ def _pages(marked, role):
             reverse("mediation_create", args=[objs["case"].pk]),
             reverse("visit_household", args=[objs["household"].pk]),
             reverse("household_detail", args=[objs["household"].pk]),
+            reverse("household_add", args=[grid]),
+            reverse("shop_add", args=[grid]),
+            reverse("resident_add", args=[objs["household"].pk]),
         ]
         # Exports (.xlsx, read back cell by cell) and the typhoon roster, of the grid and of its
         # community: a POST (the form's choices are the scope; without the permission, 403).
