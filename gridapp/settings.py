@@ -343,8 +343,6 @@ if _email_url:
             "EMAIL_URL cannot be parsed: expected smtp://user:password@host:port/?tls=true "
             "(the port and timeout must be numbers, special characters in the password URL-encoded)"
         ) from None
-    if _email["EMAIL_USE_TLS"] and _email["EMAIL_USE_SSL"]:
-        raise ImproperlyConfigured("EMAIL_URL: choose tls=true (STARTTLS, port 587) or ssl=true (port 465), not both")
     EMAIL_BACKEND = _email["EMAIL_BACKEND"]
     EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
     EMAIL_PORT = _email["EMAIL_PORT"] or (465 if _email["EMAIL_USE_SSL"] else 25)

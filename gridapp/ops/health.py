@@ -47,10 +47,6 @@ class Check(HealthCheck):
     details: dict = dataclasses.field(default_factory=dict, repr=False)
 
 
-def _broker_connection():
-    return current_app.connection_for_read(connect_timeout=BROKER_TIMEOUT_SECONDS)
-
-
 def queue_names():
     return sorted({settings.CELERY_TASK_DEFAULT_QUEUE, settings.GRIDAPP_IMPORT_QUEUE or ""} - {""})
 
@@ -64,18 +60,25 @@ def _waiting(channel, queue):
 
 @dataclasses.dataclass
 class Broker(Check):
+    """Connects once, without retrying (a monitor's answer must come quickly), and counts the
+    tasks waiting in each queue for the queues check."""
+
     def run(self):
-        with _broker_connection() as connection:
-            connection.ensure_connection(max_retries=1, timeout=BROKER_TIMEOUT_SECONDS)
+        with current_app.connection_for_read(connect_timeout=BROKER_TIMEOUT_SECONDS) as connection:
+            connection.ensure_connection(max_retries=0)
+            channel = connection.default_channel
+            self.waiting = {queue: _waiting(channel, queue) for queue in queue_names()}
 
 
 @dataclasses.dataclass
 class Queues(Check):
+    broker: Broker | None = dataclasses.field(default=None, repr=False)
+
     def run(self):
         limit = settings.GRIDAPP_HEALTH_MAX_QUEUED
-        with _broker_connection() as connection:
-            channel = connection.default_channel
-            waiting = {queue: _waiting(channel, queue) for queue in queue_names()}
+        waiting = getattr(self.broker, "waiting", None)
+        if waiting is None:
+            raise Unhealthy("the broker cannot be reached")
         self.details.update(waiting=waiting, limit=limit)
         backed_up = sorted(queue for queue, count in waiting.items() if count > limit)
         if backed_up:
@@ -96,14 +99,22 @@ class Beat(Check):
             raise Unhealthy(f"the newest worker heartbeat is {age} s old: are the worker and beat running?")
 
 
-CHECKS = {"database": Database, "storage": Storage, "broker": Broker, "queues": Queues, "beat": Beat}
+def checks():
+    """The checks in the order they run (the queues check reads what the broker check counted)."""
+    broker = Broker()
+    return {
+        "database": Database(),
+        "storage": Storage(),
+        "broker": broker,
+        "queues": Queues(broker=broker),
+        "beat": Beat(),
+    }
 
 
 def run_checks():
     """{name: {"ok": bool, "error": str (when not ok), figures…}} for every check."""
     results = {}
-    for name, check_class in CHECKS.items():
-        check = check_class()
+    for name, check in checks().items():
         details = getattr(check, "details", {})
         try:
             check.run()
