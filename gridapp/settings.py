@@ -76,7 +76,7 @@ def env_list(name, default=()):
 DEBUG = env_bool("DEBUG", False)
 
 # --- production mode (docs/operations.md, "Configure") ---------------------------------------
-# gunicorn.conf.py, the Procfile (make serve) and the systemd units in deploy/ set
+# gunicorn.conf.py, bin/serve (make serve) and the systemd units in deploy/ set
 # GRIDAPP_PRODUCTION=true; with DEBUG off it is the default anyway. Production refuses to start
 # half-configured, naming the variable to fix, rather than serve 400s or leak tracebacks.
 GRIDAPP_PRODUCTION = env_bool("GRIDAPP_PRODUCTION", not DEBUG)
