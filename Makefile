@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: venv run test lint i18n messages bench clean
+.PHONY: venv run serve test lint i18n messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -26,6 +26,11 @@ run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	bin/run-all
+
+# Production mode on this machine: gunicorn, a Celery worker per queue kind and one beat (the
+# Procfile, under honcho), after migrate and collectstatic. See docs/operations.md.
+serve: venv
+	bin/serve
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -11,5 +11,6 @@ class GridappConfig(AppConfig):
         from .accounts import security
         from .core import lookups  # noqa: F401  (registers on import)
         from .notify import checks  # noqa: F401  (registers on import)
+        from .ops import checks as ops_checks  # noqa: F401  (registers on import)
 
         security.connect()

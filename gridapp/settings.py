@@ -75,6 +75,17 @@ def env_list(name, default=()):
 
 DEBUG = env_bool("DEBUG", False)
 
+# --- production mode (docs/operations.md, "Configure") ---------------------------------------
+# gunicorn.conf.py, bin/serve (make serve) and the systemd units in deploy/ set
+# GRIDAPP_PRODUCTION=true; with DEBUG off it is the default anyway. Production refuses to start
+# half-configured, naming the variable to fix, rather than serve 400s or leak tracebacks.
+GRIDAPP_PRODUCTION = env_bool("GRIDAPP_PRODUCTION", not DEBUG)
+if GRIDAPP_PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DEBUG must be off in production (GRIDAPP_PRODUCTION=true): remove DEBUG from the environment "
+        "or set DEBUG=false. The debug page shows settings and personal data to anyone."
+    )
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -82,6 +93,11 @@ if not SECRET_KEY:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+if not ALLOWED_HOSTS and not DEBUG:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must be set when DEBUG is off: the host names gridapp is served under, "
+        "comma-separated (e.g. ALLOWED_HOSTS=grid.example.cn)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
@@ -115,6 +131,7 @@ if GRIDAPP_DEVTOOLS:
     INSTALLED_APPS.append("gridapp.devtools")
 
 MIDDLEWARE = [
+    "gridapp.ops.middleware.RequestLogMiddleware",  # first: a request id and one log line for every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -124,6 +141,7 @@ MIDDLEWARE = [
     "gridapp.accounts.middleware.AllowedMethodsMiddleware",  # GET, HEAD and POST only: 405 for anything else
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gridapp.ops.middleware.RequestSizeMiddleware",  # 413 before any view reads an oversized body
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -283,7 +301,10 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Only a proxy we were told about may say the request came over https; without one, anyone
+    # could send the header. gunicorn.conf.py leaves the header to Django (secure_scheme_headers).
+    if GRIDAPP_TRUSTED_PROXY_COUNT > 0:
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # django-csp 4: scripts only from our own origin or carrying this response's nonce
 # ({{ request.csp_nonce }}); no inline styles, plugins, framing or foreign form targets.
@@ -301,9 +322,42 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- e-mail ---------------------------------------------------------------------------
+# --- e-mail (docs/operations.md, "E-mail") -----------------------------------------------------
+# EMAIL_URL names the SMTP server (smtp://user:password@host:port/?tls=true or ?ssl=true);
+# EMAIL_HOST_PASSWORD, if set, replaces the URL's password (no URL-encoding, and it may come from
+# a file of its own). Without EMAIL_URL, e-mails go to the console (development).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_URL_SCHEMES = ("smtp", "submission", "console", "dummy")
+EMAIL_HOST_PASSWORD = ""
+EMAIL_TIMEOUT = 10
+_email_url = os.environ.get("EMAIL_URL", "").strip()
+if _email_url:
+    import dj_email_url
+
+    if _email_url.split(":", 1)[0] not in EMAIL_URL_SCHEMES:
+        raise ImproperlyConfigured(f"EMAIL_URL must start with one of {', '.join(EMAIL_URL_SCHEMES)} (smtp://…)")
+    try:
+        _email = dj_email_url.parse(_email_url)
+    except ValueError:  # the message could quote the password: never repeat it
+        raise ImproperlyConfigured(
+            "EMAIL_URL cannot be parsed: expected smtp://user:password@host:port/?tls=true "
+            "(the port and timeout must be numbers, special characters in the password URL-encoded)"
+        ) from None
+    EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+    EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+    EMAIL_PORT = _email["EMAIL_PORT"] or (465 if _email["EMAIL_USE_SSL"] else 25)
+    EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+    EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["EMAIL_USE_TLS"], _email["EMAIL_USE_SSL"]
+    EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or EMAIL_TIMEOUT  # ?timeout=… in the URL
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") or EMAIL_HOST_PASSWORD
+# Seconds before a silent SMTP server counts as a failure; the delivery is then retried with
+# backoff (gridapp.notify.attempt) instead of holding a worker for ever.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", EMAIL_TIMEOUT)
+if EMAIL_TIMEOUT < 1:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 (seconds)")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gridapp@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- celery ---------------------------------------------------------------------------
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "").strip() or "filesystem://"
@@ -332,18 +386,35 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# --- logging --------------------------------------------------------------------------
+# --- logging (docs/operations.md, "Health and logs") -------------------------------------------
+# JSON lines in production (one object a line: time, level, logger, message, request id, user id;
+# gridapp.access adds method, path, status and duration), plain text in development. Both
+# formatters blank anything shaped like an ID number or a mobile number (gridapp.ops.logs).
+GRIDAPP_LOG_FORMAT = os.environ.get("GRIDAPP_LOG_FORMAT", "").strip().lower() or ("plain" if DEBUG else "json")
+if GRIDAPP_LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"GRIDAPP_LOG_FORMAT must be json or plain, not {GRIDAPP_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"()": "gridapp.ops.logs.PlainFormatter"},
+        "json": {"()": "gridapp.ops.logs.JsonFormatter"},
+    },
+    "filters": {"request": {"()": "gridapp.ops.logs.RequestContextFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": GRIDAPP_LOG_FORMAT, "filters": ["request"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # gridapp.security: every log-in, failed log-in, lockout, two-factor check and ended session.
     "loggers": {
         "django.db.backends": {"level": "INFO"},
         "gridapp.security": {"level": "INFO"},
         "axes": {"level": "WARNING"},  # its INFO lines repeat what gridapp.security says
+        # One line per request (gridapp.ops.middleware.RequestLogMiddleware); in development
+        # runserver already prints one.
+        "gridapp.access": {"level": "WARNING" if DEBUG else "INFO"},
+        # Django's own "Not Found: …" lines repeat what gridapp.access and gridapp.security say.
+        "django.request": {"level": "ERROR"},
     },
 }
 
@@ -358,5 +429,20 @@ GRIDAPP_IMPORT_MAX_ROWS = env_int("GRIDAPP_IMPORT_MAX_ROWS", 200_000)
 # Files of up to this many rows are checked and imported within the request; larger ones by Celery.
 GRIDAPP_IMPORT_INLINE_ROWS = env_int("GRIDAPP_IMPORT_INLINE_ROWS", 2000)
 GRIDAPP_IMPORT_MAX_ERRORS = 1000  # errors kept and shown per import (the total is counted)
-# A queue of their own lets a dedicated worker take large imports (empty: the default queue).
-GRIDAPP_IMPORT_QUEUE = os.environ.get("GRIDAPP_IMPORT_QUEUE", "").strip() or None
+# Large imports have a queue of their own, taken by a worker of their own in production (the
+# Procfile, deploy/), so an hour-long import never delays the 07:30 reminders. Empty: the default queue.
+GRIDAPP_IMPORT_QUEUE = os.environ.get("GRIDAPP_IMPORT_QUEUE", "imports").strip() or None
+
+# --- production run mode: queues, request size, health (docs/operations.md) ---------------------
+# Everything but the imports runs on Celery's default queue ("celery": reminders, deliveries,
+# the heartbeat and the other periodic jobs).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"gridapp.imports.*": {"queue": GRIDAPP_IMPORT_QUEUE or CELERY_TASK_DEFAULT_QUEUE}}
+# The largest request body accepted: six visit photos of 10 MB (gridapp.core.forms) and the form,
+# or one register file. A larger one gets the "too large" page (413) before it is read; nginx's
+# client_max_body_size (deploy/nginx) must be larger still, so that the page is ours.
+GRIDAPP_MAX_REQUEST_BYTES = env_int("GRIDAPP_MAX_REQUEST_BYTES", 64 * 1024 * 1024)
+# /healthz fails when the newest worker heartbeat (run every minute by beat) is older than this,
+# or when more tasks than this wait in one queue.
+GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE = env_int("GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE", 5 * 60)
+GRIDAPP_HEALTH_MAX_QUEUED = env_int("GRIDAPP_HEALTH_MAX_QUEUED", 1000)

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from gridapp.accounts import two_factor
 from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
+from gridapp.ops import views as ops
 from gridapp.pages import history, home
 from gridapp.pages import register as pages
 from gridapp.register import additions
@@ -55,4 +56,7 @@ urlpatterns = [
     path("", include("visits.urls")),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
+    path("healthz", ops.healthz, name="healthz"),
 ]
+
+handler400 = "gridapp.ops.views.bad_request"

@@ -169,6 +169,9 @@ MATRIX = {
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302], "POST": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
     "set_language": (lambda o: {}, {"GET": [302] * 6, "POST": [302] * 6}),  # GET only redirects
+    # The same answer for everyone, logged in or not: this world has no worker heartbeat, so 503
+    # (tests/ops/test_healthz.py has the healthy case and what the answer holds).
+    "healthz": (lambda o: {}, {"GET": [503] * 6}),
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.

@@ -110,6 +110,7 @@ DEPARTMENT_EXPECTED = {
     "login": {"GET": 302, "POST": 302},
     "logout": {"POST": 302},
     "set_language": {"GET": 302, "POST": 302},
+    "healthz": {"GET": 503},
 }
 
 # MATRIX's own case is not referred to his station: he cannot learn that it exists.

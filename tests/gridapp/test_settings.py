@@ -21,7 +21,16 @@ REPORT = (
     "'middleware': settings.MIDDLEWARE, 'debug': settings.DEBUG}))"
 )
 # Variables a developer's shell may hold that would change what a case checks.
-CLEARED = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS")
+CLEARED = (
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "ALLOWED_HOSTS",
+    "GRIDAPP_PRODUCTION",
+    "GRIDAPP_TRUSTED_PROXY_COUNT",
+    "EMAIL_URL",
+)
 
 
 def start_django(tmp_path, code=SETUP, **env):
