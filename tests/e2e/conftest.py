@@ -1,10 +1,16 @@
 """Browser tests: Playwright for Python driving Debian's Chromium at phone size (390×844)."""
 
+import io
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import override_settings
 
 from ..conftest import require_or_skip
 
@@ -66,3 +72,21 @@ def log_in(page, username, password):
     page.fill("input[name=password]", password)
     page.click("button[type=submit].btn-primary")
     page.wait_for_load_state()
+
+
+# The rows the data migrations put in, which the browser tests before this one emptied (a live
+# server's test flushes the tables after it) and the demo world needs: case categories, care levels.
+DATA_MIGRATIONS = (
+    "cases.migrations.0002_default_categories_and_schedule",
+    "visits.migrations.0003_default_care_levels_and_schedules",
+)
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo world (``manage.py seed_demo``), committed for the live server to read."""
+    for module in DATA_MIGRATIONS:
+        import_module(module).forwards(apps, None)
+    with override_settings(DEBUG=True):  # seed_demo refuses outside development
+        call_command("seed_demo", stdout=io.StringIO())
+    return get_user_model().objects.get(username="wu")

@@ -4,11 +4,8 @@ morning digest in his inbox is a list of tappable items, Ren Aixiang's first, ea
 visit form (issue 13, items 2, 4 and 9)."""
 
 import datetime
-import io
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.utils import timezone
 
 from gridapp.devtools.demo import accounts
@@ -34,10 +31,7 @@ def thumb_sized(phone, selector):
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # the demo needs the migrations' care levels
-def test_wus_day_with_the_demo_world_is_about_two_screens(phone):
-    with override_settings(DEBUG=True):  # as in development: seed_demo refuses otherwise
-        call_command("seed_demo", stdout=io.StringIO())
+def test_wus_day_with_the_demo_world_is_about_two_screens(phone, demo):
     log_in(phone, "wu", accounts.DEMO_PASSWORD)
     phone.goto(f"{phone.base_url}/")
     screenshot(phone, "home-worker-demo")
