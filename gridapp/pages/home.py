@@ -14,7 +14,7 @@ from gridapp import scope
 from gridapp.models import PersonCategory, ResidentCategoryLink, WorkerHeartbeat
 from visits import scope as visit_scope
 from visits.checkins import active_assignments, due_checkins
-from visits.selectors import last_seen_at
+from visits.selectors import last_seen_at, needs_help_open
 
 from .register import grids_with_counts
 
@@ -28,6 +28,8 @@ CARE_CATEGORIES = (
 LONGEST_UNSEEN = 10
 CHECKINS_ON_THE_DAY = 15
 CASES_ON_THE_DAY = 15
+# Residents found needing help whom nobody has acted on: the first few, then "show all".
+HELP_ALERTS_SHOWN = 5
 
 
 @require_safe
@@ -44,6 +46,9 @@ def home(request):
     }
     if user_scope.is_admin:
         context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
+    if user_scope.is_staff:
+        waiting = needs_help_open(request.user)
+        context.update(help_alerts=list(waiting[:HELP_ALERTS_SHOWN]), help_alerts_count=waiting.count())
     if user_scope.is_worker:
         context.update(_worker_day(request.user))
     return render(request, "gridapp/home.html", context)

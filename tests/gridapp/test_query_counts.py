@@ -53,7 +53,7 @@ class Grid1:
 
 # page → (URL for the world, rows the page shows, queries it may make)
 PAGES = {
-    "home": (lambda w: reverse("home"), None, 6),
+    "home": (lambda w: reverse("home"), None, 8),  # + residents needing help: the first few and the count
     "households": (lambda w: reverse("grid_detail", args=[w.grid.pk]), lambda r: r.context["page"], 8),
     "households_searched": (
         lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?q=临江路&category=elderly_alone&tag=empty_nest",
