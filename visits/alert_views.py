@@ -53,6 +53,7 @@ def help_alert_list(request):
 @require_POST
 def help_alert_acknowledge(request, pk):
     """Staff mark an alert handled (who and when are recorded); it leaves their list."""
+    back = request.POST.get("next", "")  # read first: a body Django refuses must change nothing
     alert = visit_scope.get_help_alert(request.user, pk, write=True)
     if services.acknowledge_help_alert(alert=alert, by=request.user):
         messages.success(request, _("Marked as handled: %(name)s.") % {"name": alert.resident.name})
@@ -63,7 +64,6 @@ def help_alert_acknowledge(request, pk):
             _("%(name)s was already handled by %(who)s: %(how)s.")
             % {"name": alert.resident.name, "who": person(alert.handled_by), "how": alert.get_handled_how_display()},
         )
-    back = request.POST.get("next", "")
     if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         return redirect(back)
     return redirect("help_alert_list")
