@@ -351,3 +351,19 @@ def test_correcting_her_to_needs_help_tells_staff(client, wu, staff, ren):
     edit(client, wu, visit, **{f"resident_{ren.pk}": "needs_help"})
     assert HelpAlert.objects.get().is_open
     assert len(alerts_to(staff)) == 1
+
+
+@pytest.mark.parametrize("who", ["wu", "admin_user"])
+def test_the_section_is_for_community_staff_only(client, request, wu, staff, ren, who):
+    needs_help(wu, ren)
+    client.force_login(request.getfixturevalue(who))
+    assert "help-alerts-heading" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_double_tap_on_save_tells_staff_once(client, wu, staff, ren):
+    client.force_login(wu)
+    data = visit_form(**{f"resident_{ren.pk}": "needs_help"})
+    for _ in range(2):
+        client.post(visit_url(ren.household), data)
+    assert len(alerts_to(staff)) == 1
+    assert HelpAlert.objects.count() == 1
