@@ -159,8 +159,10 @@ def _correct_alerts(visit, conditions, by):
     that takes it back closes the alert ("corrected")."""
     alerted = set(visit.help_alerts.values_list("resident_id", flat=True))
     alerts.raise_alerts(visit=visit, conditions={r: c for r, c in conditions.items() if r.pk not in alerted}, by=by)
-    still = [resident.pk for resident, condition in conditions.items() if condition in HELP_CONDITIONS]
+    still = {resident.pk: condition for resident, condition in conditions.items() if condition in HELP_CONDITIONS}
     alerts.settle(visit.help_alerts.exclude(resident__in=still), by=by, how=HelpHandled.CORRECTED)
+    for resident_id, condition in still.items():  # "unwell" corrected to "needs help", or back
+        visit.help_alerts.filter(resident_id=resident_id, handled_at__isnull=True).update(condition=condition)
 
 
 def _remove(row, by):

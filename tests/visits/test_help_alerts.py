@@ -367,3 +367,11 @@ def test_a_double_tap_on_save_tells_staff_once(client, wu, staff, ren):
         client.post(visit_url(ren.household), data)
     assert len(alerts_to(staff)) == 1
     assert HelpAlert.objects.count() == 1
+
+
+def test_correcting_unwell_to_needs_help_keeps_one_alert_saying_needs_help(client, wu, staff, ren):
+    visit = log(wu, household=ren.household, conditions={ren: "unwell"})
+    edit(client, wu, visit, **{f"resident_{ren.pk}": "needs_help"})
+    alert = HelpAlert.objects.get()
+    assert (alert.condition, alert.is_open) == ("needs_help", True)
+    assert len(alerts_to(staff)) == 1
