@@ -211,6 +211,7 @@ class MediationForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["parties"].queryset = scope.residents(user).filter(household__in=case.households.all())
         self.fields["mediators"].queryset = case_scope.mediators(case)
+        self.fields["mediators"].label_from_instance = person  # 吴佳栋, not "wu"
         self.fields["mediators"].initial = [user.pk]
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Save mediation record"), css_class="btn-lg w-100"))

@@ -275,6 +275,44 @@ def _tables(report, *, show_communities):
     return tables
 
 
+def _days(duration):
+    """A mean time to resolve in days, for a chart (None: no bar)."""
+    return None if duration is None else round(duration.total_seconds() / 86400, 1)
+
+
+def _charts(report):
+    """The charts' data (json_script): open cases by state and by age, rates and time to resolve per grid."""
+    total, grids = report.total, report.grids
+    return {
+        "chart": {
+            "label": _("Open cases"),
+            "labels": [state.label for state in OPEN_STATES],
+            "counts": [total.open_by_state[state.value] for state in OPEN_STATES],
+        },
+        "age_chart": {
+            "label": _("Open cases"),
+            "labels": [str(AGE_LABELS[key]) for key in total.open_by_age],
+            "counts": list(total.open_by_age.values()),
+        },
+        "rates_chart": {
+            "labels": [row.name for row in grids],
+            "series": [
+                {"label": label, "values": [_share(getattr(row.measures, rate)) for row in grids]}
+                for label, rate in (
+                    (_("Closing rate"), "closing_rate"),
+                    (_("Closed on time"), "on_time_rate"),
+                    (_("Satisfaction"), "satisfaction_rate"),
+                )
+            ],
+        },
+        "time_chart": {
+            "label": _("Mean time to resolve (days)"),
+            "labels": [row.name for row in grids],
+            "values": [_days(row.measures.mean_time_to_resolve) for row in grids],
+        },
+    }
+
+
 @require_safe
 def case_measures(request):
     """The measures of the user's community, per grid; admins see every community and grid."""
@@ -306,26 +344,6 @@ def case_measures(request):
         tables=_tables(report, show_communities=user_scope.is_admin),
         open_by_state=[(State(state).label, count) for state, count in total.open_by_state.items()],
         open_by_age=[(AGE_LABELS[key], count) for key, count in total.open_by_age.items()],
-        chart={
-            "label": _("Open cases"),
-            "labels": [state.label for state in OPEN_STATES],
-            "counts": [total.open_by_state[state.value] for state in OPEN_STATES],
-        },
-        age_chart={
-            "label": _("Open cases"),
-            "labels": [str(AGE_LABELS[key]) for key in total.open_by_age],
-            "counts": list(total.open_by_age.values()),
-        },
-        rates_chart={
-            "labels": [row.name for row in report.grids],
-            "series": [
-                {"label": _("Closing rate"), "values": [_share(row.measures.closing_rate) for row in report.grids]},
-                {"label": _("Closed on time"), "values": [_share(row.measures.on_time_rate) for row in report.grids]},
-                {
-                    "label": _("Satisfaction"),
-                    "values": [_share(row.measures.satisfaction_rate) for row in report.grids],
-                },
-            ],
-        },
+        **_charts(report),
     )
     return render(request, "cases/measures.html", context)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/department/", views.department_queue, name="department_queue"),
     path("cases/measures/", measure_views.case_measures, name="case_measures"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("cases/<int:pk>/sheet/", views.case_sheet, name="case_sheet"),
     path("cases/<int:pk>/act/<slug:action>/", views.case_act, name="case_act"),
     path("cases/<int:pk>/mediation/", views.mediation_create, name="mediation_create"),
     path("cases/mediations/<int:pk>/follow-up/", views.mediation_follow_up, name="mediation_follow_up"),

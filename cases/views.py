@@ -5,19 +5,22 @@ import mimetypes
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
+from gridapp.accounts import privacy, security
 from gridapp.core.forms import id_param, posted
 from gridapp.core.views import edit_settings_row
 from visits import scope as visit_scope
 
 from . import scope as case_scope
 from . import services, workflow
-from .filters import CaseFilter
+from .filters import CaseFilter, active_filter, saved_filters
 from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
 from .models import OPEN_STATES, CasePhoto, Category, MediationRecord, State
 
@@ -58,8 +61,7 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
     ]
     # After a conflict, a form whose action the change made impossible is still shown, read-only.
     unsent = [(workflow.ACTIONS[name], form) for name, form in forms.items() if name not in {a.name for a in actions}]
-    # The grid's worker or the community's staff: they mediate and open the register's pages.
-    grid_side = bool(workflow.roles(request.user, case) - {workflow.DEPARTMENT})
+    grid_side = _grid_side(request.user, case)
     return render(
         request,
         "cases/case_detail.html",
@@ -77,6 +79,43 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
         },
         status=status,
     )
+
+
+@require_POST
+def case_sheet(request, pk):
+    """The case on one A4 sheet to print, sign and file. Asking for it (a POST, like the typhoon
+    roster: no link preview, prefetch or restored tab makes one) is a print, written to the
+    personal-data access log with the sheet, or not at all."""
+    case = case_scope.get_case(request.user, pk)
+    with transaction.atomic():
+        context = _sheet(case, request.user)
+        privacy.log_print(
+            by=request.user,
+            community_id=case.community_id,
+            resident=context["complainant"],
+            subject=f"{case.number} {case.title}",
+            ip=security.client_ip(request),
+        )
+    return render(request, "cases/case_sheet.html", context)
+
+
+def _sheet(case, user):
+    """What the sheet shows: what the case page shows this user, masked alike, but only the
+    timeline's public entries (the sheet is for the parties to sign)."""
+    return {
+        "case": case,
+        "responsible": workflow.responsible(case),
+        "events": list(case.events.filter(public=True).select_related("actor")),
+        "mediations": list(case.mediations.prefetch_related("parties", "mediators")),
+        "complainant": case.complainant if case.complainant_id and not case.anonymous else None,
+        "places": [
+            *(h.address for h in case.households.all()),
+            *(s.name for s in case.shops.all()),
+            *([str(case.building)] if case.building_id else []),
+        ],
+        "grid_side": _grid_side(user, case),
+        "printed_at": timezone.localtime(),
+    }
 
 
 @require_POST
@@ -115,8 +154,14 @@ def _changed(request, pk, action, form, changed):
     return _case_page(request, pk, forms={action: form}, conflict=changed, status=409)
 
 
+def _grid_side(user, case):
+    """The grid's worker or the community's staff (not only a department): they mediate, open
+    the register's pages and see residents' masked ID numbers."""
+    return bool(workflow.roles(user, case) - {workflow.DEPARTMENT})
+
+
 def _require_mediator(user, case):
-    if not workflow.roles(user, case) - {workflow.DEPARTMENT}:
+    if not _grid_side(user, case):
         raise PermissionDenied(_("Mediation is recorded by the grid worker or community staff."))
 
 
@@ -171,11 +216,14 @@ def _queue_page(request, *, assign_form=None, conflict=None, status=200):
     if not request.GET.get("order"):  # also when the filter form is sent without a sort chosen
         cases = cases.order_by("due_at")
     can_assign = scope.can_manage_register(request.user)
+    chips = saved_filters(request.user)
     return render(
         request,
         "cases/case_queue.html",
         {
             "filter": filterset,
+            "saved_filters": chips,
+            "active_filter": active_filter(request.GET, chips),
             "page": Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page")),
             "can_assign": can_assign,
             "assign_form": assign_form or (BulkAssignForm(user=request.user) if can_assign else None),

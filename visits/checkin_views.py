@@ -1,6 +1,8 @@
 """Check-in pages: who is due, care levels, a resident's level."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case, Value, When
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,16 +12,16 @@ from gridapp import scope
 from gridapp.core.forms import id_param, posted
 from gridapp.core.views import edit_settings_row
 
-from . import checkins
+from . import checkins, risk
 from .forms import CareAssignmentForm, CareLevelForm
 from .models import CareAssignment, CareLevel
 
-MAX_ROWS = 500
+PAGE_SIZE = 50
 
 
 @require_safe
 def checkin_list(request):
-    """Due and overdue check-ins in the user's grids (or one grid), most overdue first."""
+    """Due and overdue check-ins in the user's grids (or one grid), riskiest first (``risk``)."""
     today = timezone.localdate()
     grids = scope.grids(request.user)
     assignments = CareAssignment.objects.filter(resident__in=scope.residents(request.user)).select_related(
@@ -29,14 +31,19 @@ def checkin_list(request):
     if (grid_id := id_param(request.GET.get("grid"))) is not None:
         grid = scope.get_grid(request.user, grid_id)
         assignments = assignments.filter(resident__household__grid=grid)
-    rows = list(checkins.due_checkins(assignments, today)[:MAX_ROWS])
+    due = checkins.with_due_dates(assignments).filter(due_on__lte=today)
+    # Overdue before due today, each riskiest first: the order of the worker's day and the digest.
+    overdue_first = Case(When(due_on__lt=today, then=Value(0)), default=Value(1))
+    ranked = risk.with_checkin_risk(due, today).order_by(overdue_first, *risk.checkin_order())
+    page = Paginator(ranked, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page)
     for row in rows:
         row.days_overdue = (today - row.due_on).days
         row.escalated = row.days_overdue > row.level.grace_days
     return render(
         request,
         "visits/checkin_list.html",
-        {"rows": rows, "grids": grids, "grid": grid, "today": today},
+        {"rows": rows, "page": page, "grids": grids, "grid": grid, "today": today},
     )
 
 

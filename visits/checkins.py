@@ -11,21 +11,16 @@ applies at once and the sweep over 200,000 cared-for residents is a plain scan (
 
 import datetime
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection, models, transaction
 from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import override
 
-from gridapp import notify
-from gridapp.core.display import mask_phone
-from gridapp.models import PersonCategory, Role, RoleKind
+from gridapp.models import PersonCategory
 
+from . import digest, risk
 from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
 
 
@@ -174,138 +169,19 @@ def sweep(*, today=None, now=None, dry_run=False):
         )
         FollowUp.objects.filter(pk__in=follow_up_ids).update(reminded_at=now)
         result.follow_ups_due = len(follow_up_ids)
-        result.digests = _send_worker_digests(sweep_id, follow_up_ids, today)
-        result.escalation_digests = _send_escalations(sweep_id, today)
+        result.digests = digest.send_worker_digests(sweep_id, follow_up_ids, today)
+        result.escalation_digests = digest.send_escalations(sweep_id, today)
     return result
 
 
-def _send_worker_digests(sweep_id, follow_up_ids, today):
-    """One message per worker listing their residents due and their follow-ups due."""
-    by_grid = defaultdict(list)
-    rows = (
-        Reminder.objects.filter(sweep_id=sweep_id, kind=ReminderKind.REMINDER)
-        .order_by("resident__household__grid_id", "due_on", "resident__name")
-        .values_list("resident__household__grid_id", "resident__name", "resident__household__address", "due_on")
-    )
-    for grid_id, name, address, due_on in rows.iterator(chunk_size=5000):
-        by_grid[grid_id].append((name, address, due_on))
-    workers, community_of = defaultdict(set), {}
-    for user_id, grid_id, community_id in Role.objects.filter(
-        kind=RoleKind.GRID_WORKER, grid_id__in=by_grid
-    ).values_list("user_id", "grid_id", "grid__community_id"):
-        workers[user_id].add(grid_id)
-        community_of[user_id] = community_id
-    follow_ups = defaultdict(list)
-    for assignee_id, what, due_on, community_id in FollowUp.objects.filter(pk__in=follow_up_ids).values_list(
-        "assignee_id", "what", "due_on", "grid__community_id"
-    ):
-        follow_ups[assignee_id].append((what, due_on))
-        workers.setdefault(assignee_id, set())
-        community_of.setdefault(assignee_id, community_id)
-    messages = []
-    for user_id, grid_ids in workers.items():
-        residents = [row for grid_id in sorted(grid_ids) for row in by_grid[grid_id]]
-        if residents or follow_ups[user_id]:
-            messages.append(_worker_digest(user_id, residents, follow_ups[user_id], today, community_of.get(user_id)))
-    notify.send_many(messages)
-    return len(messages)
-
-
-def _worker_digest(user_id, residents, follow_ups, today, community_id):
-    with override("zh-hans"):
-        lines = []
-        if residents:
-            lines.append(_("Check-ins due (%(n)d):") % {"n": len(residents)})
-            lines += [f"· {name} {address} {_due_text(due_on, today)}" for name, address, due_on in residents]
-        if follow_ups:
-            lines.append(_("Follow-ups due (%(n)d):") % {"n": len(follow_ups)})
-            lines += [f"· {what} {_due_text(due_on, today)}" for what, due_on in follow_ups]
-        subject = _("Today: %(checkins)d check-ins and %(follow_ups)d follow-ups due") % {
-            "checkins": len(residents),
-            "follow_ups": len(follow_ups),
-        }
-    return notify.Message(
-        recipient_id=user_id,
-        kind="checkin_digest",
-        subject=subject,
-        body="\n".join(lines),
-        link=reverse("checkins"),
-        community_id=community_id,
-    )
-
-
-def _due_text(due_on, today):
-    days = (today - due_on).days
-    if days <= 0:
-        return _("due today")
-    return _("%(days)d days overdue") % {"days": days}
-
-
-def _send_escalations(sweep_id, today):
-    """One message per community staff member listing residents overdue past their grace.
-
-    The emergency contact's phone is masked: the message also goes by e-mail and to the
-    community's group-robot chat; the number is one tap away on the resident's page."""
-    by_community = defaultdict(list)
-    rows = (
-        Reminder.objects.filter(sweep_id=sweep_id, kind=ReminderKind.ESCALATION)
-        .order_by("due_on", "resident__name")
-        .values_list(
-            "resident__household__grid__community_id",
-            "resident__household__grid__name",
-            "resident__name",
-            "resident__household__address",
-            "due_on",
-            "resident__emergency_contact_name",
-            "resident__emergency_contact_phone",
-        )
-    )
-    for community_id, *row in rows.iterator(chunk_size=5000):
-        by_community[community_id].append(row)
-    staff = Role.objects.filter(kind=RoleKind.COMMUNITY_STAFF, community_id__in=by_community).values_list(
-        "user_id", "community_id"
-    )
-    messages = []
-    for user_id, community_id in staff:
-        rows = by_community[community_id]
-        with override("zh-hans"):
-            subject = _("%(n)d residents are overdue for a check-in") % {"n": len(rows)}
-            lines = [
-                f"· {grid} {name} {address} {_due_text(due_on, today)} · "
-                + (
-                    _("emergency contact %(name)s %(phone)s") % {"name": contact, "phone": mask_phone(phone)}
-                    if contact
-                    else ""
-                )
-                for grid, name, address, due_on, contact, phone in rows
-            ]
-        messages.append(
-            notify.Message(
-                recipient_id=user_id,
-                kind="checkin_escalation",
-                subject=subject,
-                body="\n".join(lines),
-                link=reverse("checkins"),
-                community_id=community_id,
-            )
-        )
-    notify.send_many(messages)
-    return len(messages)
-
-
 # --- care levels ------------------------------------------------------------------------
-
-# Health notes that mean a resident depends on medical equipment at home.
-EQUIPMENT_WORDS = ("呼吸机", "制氧机", "吸氧", "透析", "ventilator", "oxygen", "dialysis")
 
 
 def suggested_rule(resident, categories, today=None):
     """The care rule DOMAIN.md suggests for a resident, from age, living arrangement and health
     notes; None when no check-ins are suggested. ``categories`` are the resident's category codes."""
     alone = PersonCategory.ELDERLY_ALONE in categories
-    on_equipment = PersonCategory.MEDICAL_EQUIPMENT in categories or any(
-        word in resident.health_notes.lower() for word in EQUIPMENT_WORDS
-    )
+    on_equipment = risk.is_on_equipment(resident, categories)
     if alone and (resident.age_on(today or timezone.localdate()) >= 80 or on_equipment):
         return CareRule.ALONE_80_OR_EQUIPMENT
     if alone:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, checkin_views, views
+from . import alert_views, checkin_views, follow_up_views, views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
     path("visits/<int:pk>/follow-up/", alert_views.visit_follow_up, name="visit_follow_up"),
+    path("follow-ups/", follow_up_views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
     path("help-alerts/", alert_views.help_alert_list, name="help_alert_list"),
     path("help-alerts/<int:pk>/acknowledge/", alert_views.help_alert_acknowledge, name="help_alert_acknowledge"),

@@ -1,5 +1,6 @@
 """Personal data beyond what pages show (PIPL): revealing a resident's full ID number, and the
-access log that every such reveal or export writes. Who may read the log: ``scope.access_logs``.
+access log that every such reveal, export or printed case sheet writes. Who may read the log:
+``scope.access_logs``.
 
 Masking itself is in ``gridapp.templatetags.gridapp_tags`` (``mask_id``, ``mask_phone``).
 """
@@ -84,6 +85,28 @@ def log_export(*, by, community_ids, subject, row_count, reason, ip):
         ip,
     )
     return entries
+
+
+def log_print(*, by, community_id, resident, subject, ip):
+    """Write the access-log entry of one printed case sheet: who printed which case (``subject``,
+    its number and title), naming its complainant when a registered resident, when and from where.
+
+    No permission beyond the scope and no reason are asked: the caller has fetched the case
+    through the scope, and the sheet shows what the case page shows the same user, masked
+    alike. What the entry records is that a paper copy naming residents now exists.
+    The subject (a case's title may name people) does not go to the application log.
+    """
+    entry = DataAccessLog.objects.create(
+        user=by,
+        action=DataAccess.PRINT_CASE,
+        resident=resident,
+        community_id=community_id,
+        ip_address=_address(ip),
+        reason="",
+        subject=subject[: DataAccessLog._meta.get_field("subject").max_length],
+    )
+    log.info("case sheet printed: user=%r community=%s ip=%s entry=%s", by.get_username(), community_id, ip, entry.pk)
+    return entry
 
 
 def _address(value):

@@ -66,6 +66,7 @@ class SecurityPolicy(models.Model):
 class DataAccess(models.TextChoices):
     REVEAL_ID = "reveal_id", _("Revealed the full ID number")
     EXPORT = "export", _("Exported personal data")
+    PRINT_CASE = "print_case", _("Printed a case sheet")
 
 
 class DataAccessLog(models.Model):

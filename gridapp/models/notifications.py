@@ -41,6 +41,10 @@ class Notification(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body = models.TextField(_("message"))
     link = models.CharField(_("link"), max_length=200, blank=True)
+    # The message as a list of tappable items, grouped (``gridapp.notify.Section``, stored as
+    # dicts): the inbox page, the HTML e-mail and the group-robot card are drawn from it; ``body``
+    # stays its plain-text form. Empty for a message that is only text.
+    sections = models.JSONField(_("items"), default=list, blank=True)
     community = models.ForeignKey(
         Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("community")
     )

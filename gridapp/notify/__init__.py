@@ -13,16 +13,18 @@ import logging
 import random
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from gridapp.models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
+
+from . import render
 
 logger = logging.getLogger(__name__)
 
@@ -34,13 +36,36 @@ WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
+class Item:
+    """One tappable line of a message: who or what, where, when, and the page that settles it."""
+
+    label: str
+    url: str = ""  # a path of the site; made absolute for e-mail and group robots
+    detail: str = ""
+    when: str = ""  # in plain words: 已超期 9 天
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    """A group of items under a title (the count is shown beside it)."""
+
+    title: str
+    items: tuple = ()
+
+    def as_json(self):
+        return {"title": self.title, "rows": [asdict(item) for item in self.items]}
+
+
+@dataclass(frozen=True)
 class Message:
     recipient_id: int
     kind: str
     subject: str
-    body: str
+    body: str  # the plain-text form, also the e-mail's text alternative when there are no sections
     link: str = ""
     community_id: int | None = None
+    sections: tuple = ()  # of Section, in the order the recipient should act on them
 
 
 class ChannelError(Exception):
@@ -70,6 +95,7 @@ def send_many(messages):
             subject=m.subject,
             body=m.body,
             link=m.link,
+            sections=[section.as_json() for section in m.sections if section.items],
             community_id=m.community_id,
             created_at=now,
         )
@@ -125,7 +151,9 @@ def attempt(delivery_id):
     )
     if claimed != 1:
         return None  # sent, failed for good, or another worker has it
-    delivery = Delivery.objects.select_related("notification__community__webhook").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related("notification__community__webhook", "notification__recipient").get(
+        pk=delivery_id
+    )
     try:
         CHANNELS[delivery.channel](delivery)
     except Exception as exc:  # any channel error: record it and retry; never stop the others
@@ -144,22 +172,19 @@ def attempt(delivery_id):
 
 
 def _send_email(delivery):
+    """Plain text, and HTML with the same items in the same order when the message has them."""
     n = delivery.notification
-    body = n.body + (f"\n\n{settings.GRIDAPP_SITE_URL}{n.link}" if n.link else "")
-    send_mail(n.subject, body, settings.DEFAULT_FROM_EMAIL, [delivery.target], fail_silently=False)
-
-
-def _webhook_payload(kind, notification):
-    text = f"{notification.subject}\n{notification.body}"
-    if kind in (WebhookKind.WECOM, WebhookKind.DINGTALK):
-        return {"msgtype": "text", "text": {"content": text}}
-    return {"subject": notification.subject, "body": notification.body, "link": notification.link}
+    mail = EmailMultiAlternatives(n.subject, render.email_text(n), settings.DEFAULT_FROM_EMAIL, [delivery.target])
+    if n.sections:
+        mail.attach_alternative(render.email_html(n), "text/html")
+    mail.send(fail_silently=False)
 
 
 def _send_webhook(delivery):
     hook = getattr(delivery.notification.community, "webhook", None)
     kind = hook.kind if hook else WebhookKind.GENERIC
-    data = json.dumps(_webhook_payload(kind, delivery.notification), ensure_ascii=False).encode()
+    payload = render.robot_payload(kind, delivery.notification)
+    data = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(  # noqa: S310 (the URL's scheme is validated as http/https)
         delivery.target, data=data, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
     )

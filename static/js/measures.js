@@ -1,5 +1,5 @@
 // The measures page's charts, each drawn from its json_script data: open cases by state, open
-// cases by age, and the main rates per grid. The tables carry the same figures, so without
+// cases by age, the main rates per grid and the mean time to resolve per grid. The tables carry the same figures, so without
 // JavaScript nothing is lost (the chart cards stay hidden).
 (() => {
   if (typeof Chart === "undefined") {
@@ -52,8 +52,20 @@
       scales: { y: { beginAtZero: true, max: 100, ticks: { callback: (value) => value + "%" } } },
     },
   });
+  const durations = (data) => ({
+    type: "bar",
+    data: {
+      labels: data.labels.map((label) => wrap(label)),
+      datasets: [{ label: data.label, data: data.values, backgroundColor: "#6f42c1" }],
+    },
+    options: {
+      aspectRatio: 1.2,
+      plugins: { legend: { display: false } },
+      scales: { y: { beginAtZero: true } },
+    },
+  });
   Chart.defaults.animation = false; // figures to read, not a show; and a screenshot is never caught mid-way
-  const build = { states: (d) => counts(d, true), ages: (d) => counts(d, false), rates };
+  const build = { states: (d) => counts(d, true), ages: (d) => counts(d, false), rates, durations };
   document.querySelectorAll("[data-chart]").forEach((box) => {
     const source = document.getElementById(box.dataset.chart);
     const make = build[box.dataset.kind];

@@ -382,7 +382,7 @@ def test_a_new_row_of_the_table_is_a_new_action(monkeypatch, as_user, case_in, w
     )
     told = Notification.objects.filter(kind="case_ask_help").values_list("recipient__username", flat=True)
     assert list(told) == ["staff"]
-    assert (
-        "Ask the office for help · Handling (grid) → Handling (grid)"
-        in client.get(case.get_absolute_url()).content.decode()
-    )
+    # On the timeline by its label; the case stayed where it was, so no "Handling → Handling".
+    timeline = client.get(case.get_absolute_url()).content.decode().split("Timeline", 1)[1]
+    assert "吴佳栋 · Ask the office for help <span" in timeline
+    assert "Handling (grid) → Handling (grid)" not in timeline

@@ -25,16 +25,17 @@ def digest_deliveries(robot, dongluchi):
     return {d.channel: d for d in Notification.objects.get(kind="checkin_digest").deliveries.all()}
 
 
-def test_the_robot_receives_the_digest_as_wecom_text(robot_server, dongluchi, wu_with_email, ren_cared):
+def test_the_robot_receives_the_digest_as_a_wecom_markdown_card(robot_server, dongluchi, wu_with_email, ren_cared):
     robot = robot_server(200)
     webhook = digest_deliveries(robot, dongluchi)["webhook"]
     assert notify.attempt(webhook.pk) is None
     [request] = robot.received
     assert request["path"] == "/cgi-bin/webhook/send?key=test"
     assert request["content_type"].startswith("application/json")
-    assert request["json"]["msgtype"] == "text"
-    assert set(request["json"]) == {"msgtype", "text"}
-    assert "任爱香" in request["json"]["text"]["content"]
+    assert request["json"]["msgtype"] == "markdown"
+    assert set(request["json"]) == {"msgtype", "markdown"}
+    assert set(request["json"]["markdown"]) == {"content"}
+    assert "任爱香" in request["json"]["markdown"]["content"]
     webhook.refresh_from_db()
     assert (webhook.status, webhook.attempts, webhook.last_error) == ("sent", 1, "")
     assert webhook.sent_at is not None

@@ -123,7 +123,7 @@ def test_a_resident_found_unwell_reaches_staff_inbox_and_home_until_handled(
     staff_phone.locator("a.list-group-item", has_text="【身体不适】任爱香 · 第一网格").click()
     body = staff_phone.locator(".card-body").inner_text()
     assert "紧急联系人：任建华（儿子） 139****0001" in body and "老人发烧，说胸口闷" in body
-    staff_phone.locator("a.btn-primary", has_text="查看").click()
+    staff_phone.locator(f"main a.btn[href='{visit.get_absolute_url()}']").click()  # "Open"
     staff_phone.wait_for_url(f"**{visit.get_absolute_url()}")
 
     staff_phone.goto(f"{staff_phone.base_url}/")

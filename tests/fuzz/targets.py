@@ -94,7 +94,7 @@ class Target:
     names: tuple = ()  # further names the view reads from the submission
     query: tuple = ()  # GET parameters a POST view reads (e.g. ?campaign=)
     valid: Callable = lambda w: {}  # a submission the view accepts
-    pages: Callable = lambda w: []  # (user, url): where stored values are shown afterwards
+    pages: Callable = lambda w: []  # (user, url[, "POST"]): where stored values are shown afterwards
     setup: Callable | None = None  # extra objects this target needs, put on the world
     succeeded: Callable = redirected  # whether the submission was accepted (and may have stored)
     scoped: bool = True  # check that nothing outside the user's grids changed
@@ -512,7 +512,12 @@ def visit_pages(w):
         *admin_pages(Visit, visit),
     ]
     if follow_up := latest(FollowUp, visit=visit):
-        pages += [("wu", follow_up.get_absolute_url()), *admin_pages(FollowUp, follow_up)]
+        pages += [
+            ("wu", follow_up.get_absolute_url()),
+            ("wu", u("follow_ups", when="open")),
+            ("staff", u("follow_ups", when="open")),
+            *admin_pages(FollowUp, follow_up),
+        ]
     pages += [("wu", reverse("visit_photo", args=[p.pk])) for p in VisitPhoto.objects.filter(visit=visit)]
     return pages
 
@@ -605,7 +610,9 @@ VISITS = [
         stores=False,
     ),
     Target("help alerts", "help_alert_list", "staff", "GET"),
-    Target("check-ins", "checkins", "staff", "GET", names=("grid",), valid=lambda w: {"grid": w.grid1.pk}),
+    Target("check-ins", "checkins", "staff", "GET", names=("grid", "page"), valid=lambda w: {"grid": w.grid1.pk}),
+    Target("follow-ups", "follow_ups", "wu", "GET", names=("when", "page"), valid=lambda w: {"when": "due"}),
+    Target("all follow-ups", "follow_ups", "staff", "GET", names=("when", "page"), valid=lambda w: {"when": "open"}),
     Target(
         "new care level",
         "care_level_create",
@@ -682,6 +689,7 @@ def case_pages(w, case=None):
     return [
         ("staff", case.get_absolute_url()),
         ("wu", case.get_absolute_url()),
+        ("staff", u("case_sheet", case.pk), "POST"),
         ("staff", u("case_queue")),
         ("wu", u("case_queue", state="all")),
         ("wu", u("home")),
@@ -819,6 +827,20 @@ CASES = [
         forms=lambda w: [MediationFollowUpForm(instance=w.mediation)],
         valid=lambda w: {"kept": "true", "followed_up_on": w.today.isoformat()},
         pages=lambda w: case_pages(w, w.case),
+    ),
+    Target(
+        "print a case sheet",
+        "case_sheet",
+        "wu",
+        kwargs=lambda w: {"pk": w.case.pk},
+        # His grid's case, Grid 2's (404), and ids that are no case.
+        vary=lambda w: st.fixed_dictionaries({"pk": st.sampled_from([w.case.pk, w.grid2_case.pk, 0, 2**63 - 1])}),
+        valid=lambda w: {},
+        # The sheet is the answer; what it writes is the access-log entry, not anything sent.
+        succeeded=lambda response: response.status_code == 200,
+        stores=False,
+        pages=lambda w: [("staff", u("access_log"))],
+        weight=0.25,  # one URL argument, no field: a few examples cover it
     ),
     Target(
         "new category",

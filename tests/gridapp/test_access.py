@@ -91,6 +91,8 @@ MATRIX = {
         lambda o: {"pk": o["help_alert"].pk},
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 404, 302, 404, 302]},
     ),
+    # Each worker's own follow-ups; staff and admins those of the grids they run.
+    "follow_ups": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "campaign_detail": (lambda o: {"pk": o["campaign"].pk}, {"GET": READ}),
@@ -121,6 +123,8 @@ MATRIX = {
     "department_queue": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "case_measures": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
     "case_detail": (lambda o: {"pk": o["case"].pk}, {"GET": READ}),
+    # The case sheet prints on a POST (each print is in the access log), for anyone who sees the case.
+    "case_sheet": (lambda o: {"pk": o["case"].pk}, {"POST": READ}),
     # An empty POST of an allowed action is a form error (400), never a change.
     "case_act": (
         lambda o: {"pk": o["case"].pk, "action": "register"},

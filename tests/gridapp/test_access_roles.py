@@ -67,6 +67,7 @@ DEPARTMENT_EXPECTED = {
     "visit_follow_up": {"GET": 404, "POST": 404},
     "help_alert_list": {"GET": 200},  # empty
     "help_alert_acknowledge": {"POST": 404},
+    "follow_ups": {"GET": 200},  # empty
     "campaign_list": {"GET": 200},  # empty
     "campaign_create": {"GET": 403, "POST": 403},
     "campaign_detail": {"GET": 404},
@@ -93,6 +94,7 @@ DEPARTMENT_EXPECTED = {
     "department_queue": {"GET": 200},
     "case_measures": {"GET": 403},
     "case_detail": {"GET": 200},
+    "case_sheet": {"POST": 200},
     "case_act": {"POST": 403},  # "register" is not his to take (nor possible once dispatched)
     "mediation_create": {"GET": 403, "POST": 403},
     "mediation_follow_up": {"GET": 403, "POST": 403},
@@ -110,6 +112,7 @@ DEPARTMENT_EXPECTED = {
 # MATRIX's own case is not referred to his station: he cannot learn that it exists.
 DEPARTMENT_OUTSIDE = {
     "case_detail": {"GET": 404},
+    "case_sheet": {"POST": 404},
     "case_act": {"POST": 404},
     "case_photo": {"GET": 404},
     "mediation_create": {"GET": 404, "POST": 404},

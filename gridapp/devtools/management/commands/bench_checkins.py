@@ -110,15 +110,15 @@ INSERT INTO gridapp_role (user_id, kind, grid_id, community_id, part_time, creat
     SELECT u.id, 'grid_worker', (regexp_replace(u.username, '\\D', '', 'g'))::int, NULL, false, %(now)s, %(now)s
     FROM auth_user u WHERE u.username ~ '^bench-[0-9]+$';
 INSERT INTO gridapp_household (grid_id, building_id, unit, room, address, head_name, phone, tenure,
-        landlord_name, landlord_phone, landlord_address, notes, archived_at, created_at, updated_at)
+        landlord_name, landlord_phone, landlord_address, notes, archived_at, created_at, updated_at, version)
     SELECT 1 + (h %% {grids}), NULL, '', '', '基准路' || h || '号', '户主' || h, '', 'owner', '', '', '', '', NULL,
-        %(now)s, %(now)s
+        %(now)s, %(now)s, 1
     FROM generate_series(1, {households}) h;
 INSERT INTO gridapp_resident (household_id, name, sex, date_of_birth, id_number, mobile, is_head, relation_to_head,
         health_notes, emergency_contact_name, emergency_contact_phone, emergency_contact_relation, archived_at,
-        created_at, updated_at)
+        created_at, updated_at, version)
     SELECT 1 + (r %% {households}), '居民' || r, 'F', DATE '1940-01-01' + (r %% 3650), '', '', false, '', '',
-        '家属' || r, '', '', NULL, %(now)s, %(now)s
+        '家属' || r, '', '', NULL, %(now)s, %(now)s, 1
     FROM generate_series(1, {residents}) r;
 INSERT INTO visits_careassignment (resident_id, level_id, assigned_on, assigned_by_id)
     SELECT r, (SELECT id FROM visits_carelevel ORDER BY cadence_days LIMIT 1) + (r %% 3),
@@ -128,10 +128,10 @@ INSERT INTO visits_careassignment (resident_id, level_id, assigned_on, assigned_
 -- A steady-state day: each cared-for resident was last seen somewhere within their cadence
 -- plus three days (so some are due today or a little overdue); one in fifty never was.
 INSERT INTO visits_visit (worker_id, visited_at, grid_id, household_id, shop_id, campaign_id, notes, client_id,
-        created_at, updated_at)
+        created_at, updated_at, version)
     SELECT (SELECT min(id) FROM auth_user WHERE username ~ '^bench-[0-9]+$'),
         %(now)s - make_interval(days => (((a.resident_id / {cared_share}) * 7919) %% (l.cadence_days + 3))::int),
-        h.grid_id, h.id, NULL, NULL, '', md5(a.resident_id::text)::uuid, %(now)s, %(now)s
+        h.grid_id, h.id, NULL, NULL, '', md5(a.resident_id::text)::uuid, %(now)s, %(now)s, 1
     FROM visits_careassignment a JOIN visits_carelevel l ON l.id = a.level_id
         JOIN gridapp_resident r ON r.id = a.resident_id JOIN gridapp_household h ON h.id = r.household_id
     WHERE (a.resident_id / {cared_share}) %% 50 <> 0;
