@@ -18,6 +18,7 @@ from gridapp import notify
 from gridapp.core import history
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
+from visits.services import settle_help_alerts_for_case
 
 from . import effects, workflow
 from .models import OPEN_STATES, Case, CaseCounter, CaseEvent, CasePhoto, MediationRecord, State, default_due_at
@@ -95,6 +96,13 @@ def case_report(
         case.photos.create(image=photo)
     CaseEvent.objects.create(
         case=case, action="report", to_state=State.REPORTED, level=case.level, actor=by, note="", version=1
+    )
+    # A resident found needing help leaves the staff's list once a case is raised about them.
+    settle_help_alerts_for_case(
+        by=by,
+        visit_id=case.visit_id,
+        household_ids=case.households.values_list("pk", flat=True),
+        resident_ids=[case.complainant_id] if case.complainant_id else [],
     )
     return case
 

@@ -31,6 +31,10 @@ class Condition(models.TextChoices):
     NOT_HOME = "not_home", _("Not at home")
 
 
+# Conditions that tell community staff at once (a HelpAlert), the most urgent first.
+HELP_CONDITIONS = (Condition.NEEDS_HELP, Condition.UNWELL)
+
+
 class CampaignTarget(models.TextChoices):
     STREET_FRONT_SHOPS = "street_front_shops", _("Street-front shops")
     ALL_SHOPS = "all_shops", _("All shops")
@@ -48,6 +52,15 @@ class Campaign(models.Model):
     grids = models.ManyToManyField(Grid, related_name="campaigns", verbose_name=_("grids"))
     target = models.CharField(
         _("target"), max_length=20, choices=CampaignTarget.choices, default=CampaignTarget.STREET_FRONT_SHOPS
+    )
+    # Coverage counts every visit to a target within the campaign's dates with this purpose,
+    # from whichever page it was logged (visits.selectors.counting_visits).
+    visit_purpose = models.CharField(
+        _("visits that count"),
+        max_length=20,
+        choices=Purpose.choices,
+        default=Purpose.CAMPAIGN,
+        help_text=_("A visit to a target within the campaign's dates with this purpose counts towards it."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
@@ -252,6 +265,68 @@ class FollowUp(models.Model):
     @property
     def target(self):
         return self.visit.target
+
+
+class HelpHandled(models.TextChoices):
+    ACKNOWLEDGED = "acknowledged", _("Marked as handled by staff")
+    FOLLOW_UP = "follow_up", _("A follow-up was arranged")
+    CASE = "case", _("A case was reported")
+    SEEN_AGAIN = "seen_again", _("Seen again on a later visit")
+    CORRECTED = "corrected", _("The visit was corrected")
+
+
+class HelpAlert(models.Model):
+    """A resident recorded as needing help or unwell on a visit (visits/alerts.py). Community
+    staff are told at once; it stays open on their home page until someone acts: a follow-up
+    or a case is raised, a later visit sees the resident, or staff mark it handled."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="help_alerts", verbose_name=_("visit"))
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="help_alerts", verbose_name=_("resident")
+    )
+    # The visit's grid, so the scope and the staff's list read one column.
+    grid = models.ForeignKey(Grid, on_delete=models.PROTECT, related_name="+", verbose_name=_("grid"))
+    condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices)
+    created_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+    handled_how = models.CharField(_("how it was handled"), max_length=20, choices=HelpHandled.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("help alert")
+        verbose_name_plural = _("help alerts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["visit", "resident"], name="help_alert_once_per_visit"),
+            models.CheckConstraint(
+                condition=Q(handled_at__isnull=True, handled_how="") | Q(handled_at__isnull=False) & ~Q(handled_how=""),
+                name="help_alert_handled_says_how",
+            ),
+        ]
+        indexes = [
+            # The staff's list of open alerts (selectors.needs_help_open), newest first.
+            models.Index(
+                fields=["grid", "-created_at"], condition=Q(handled_at__isnull=True), name="help_alert_open_idx"
+            ),
+            # Settling a resident's open alerts when they are seen again.
+            models.Index(
+                fields=["resident"], condition=Q(handled_at__isnull=True), name="help_alert_open_resident_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.resident} · {self.get_condition_display()}"
+
+    @property
+    def is_open(self):
+        return self.handled_at is None
 
 
 # --- check-ins for elderly residents (see visits/checkins.py) ---------------------------

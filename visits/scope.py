@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gridapp import scope
 
-from .models import Campaign, FollowUp, Visit
+from .models import Campaign, FollowUp, HelpAlert, Visit
 
 # A worker may correct their own visit for this long; staff and admins at any time.
 VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -62,3 +62,18 @@ def get_campaign(user, pk, *, write=False):
     if write:
         scope.require_manage(user)
     return campaign
+
+
+def help_alerts(user):
+    """Residents recorded needing help or unwell, in the user's grids."""
+    return HelpAlert.objects.select_related(
+        "resident__household", "visit__worker", "grid__community", "handled_by"
+    ).filter(scope.grid_q(scope.for_user(user), "grid"))
+
+
+def get_help_alert(user, pk, *, write=False):
+    """404 outside the user's grids; marking one handled is for its community's staff (403)."""
+    alert = scope.get_or_404(help_alerts(user), pk)
+    if write:
+        scope.require_manage(user, alert.grid.community_id)
+    return alert

@@ -11,8 +11,19 @@ from simple_history.utils import bulk_create_with_history
 
 from gridapp.core import versions
 
+from . import alerts
 from .checkins import refresh_last_seen
-from .models import FollowUp, Purpose, ResidentSeen, Visit, VisitPhoto, VisitPurpose
+from .models import (
+    HELP_CONDITIONS,
+    FollowUp,
+    HelpAlert,
+    HelpHandled,
+    Purpose,
+    ResidentSeen,
+    Visit,
+    VisitPhoto,
+    VisitPurpose,
+)
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,8 @@ def log_visit(
     close_follow_ups=(),
 ):
     """Save a visit with the residents seen, photos and a new follow-up, and close the
-    follow-ups it settled. Returns (visit, created).
+    follow-ups it settled. A resident recorded needing help or unwell raises an alert to the
+    community's staff (``visits.alerts``). Returns (visit, created).
 
     The form's ``client_id`` makes a repeated submission (a double tap, a resubmission after a
     timeout, two requests racing) return the visit already saved instead of a second one.
@@ -85,6 +97,10 @@ def log_visit(
                     assignee=follow_up.assignee,
                 )
             refresh_last_seen([resident.pk for resident in (conditions or {})])
+            alerts.settle_seen_again(visit=visit, conditions=conditions or {}, by=worker)
+            alerts.raise_alerts(visit=visit, conditions=conditions or {}, by=worker, follow_up=follow_up)
+            if follow_up:
+                alerts.settle_by_follow_up(visit=visit, by=worker)
             for open_follow_up in close_follow_ups:
                 complete_follow_up(
                     follow_up=open_follow_up,
@@ -134,12 +150,50 @@ def update_visit(*, visit, by, version, visited_at, purposes, conditions, notes,
         if resident_id in listed:
             _remove(record, by)  # set back to "not recorded"
     refresh_last_seen({*(resident.pk for resident in conditions), *seen})
+    _correct_alerts(visit, conditions, by)
     return visit
+
+
+def _correct_alerts(visit, conditions, by):
+    """A correction that records a resident needing help alerts staff as logging it would; one
+    that takes it back closes the alert ("corrected")."""
+    alerted = set(visit.help_alerts.values_list("resident_id", flat=True))
+    alerts.raise_alerts(visit=visit, conditions={r: c for r, c in conditions.items() if r.pk not in alerted}, by=by)
+    still = {resident.pk: condition for resident, condition in conditions.items() if condition in HELP_CONDITIONS}
+    alerts.settle(visit.help_alerts.exclude(resident__in=still), by=by, how=HelpHandled.CORRECTED)
+    for resident_id, condition in still.items():  # "unwell" corrected to "needs help", or back
+        visit.help_alerts.filter(resident_id=resident_id, handled_at__isnull=True).update(condition=condition)
 
 
 def _remove(row, by):
     row._history_user = by  # the history names who, in a request or not
     row.delete()
+
+
+def add_follow_up(*, visit, by, what, due_on):
+    """A follow-up arranged after the visit was saved (the needs-help confirmation offers it),
+    assigned to whoever arranges it. The same follow-up sent twice (a double tap) is saved once."""
+    with transaction.atomic():
+        Visit.objects.select_for_update().filter(pk=visit.pk).first()  # one arrangement at a time
+        follow_up = FollowUp.objects.filter(visit=visit, what=what, due_on=due_on, done_at__isnull=True).first()
+        if follow_up is None:
+            follow_up = FollowUp(visit=visit, grid_id=visit.grid_id, what=what, due_on=due_on, assignee=by)
+            follow_up._history_user = by
+            follow_up.save(force_insert=True)
+        alerts.settle_by_follow_up(visit=visit, by=by)
+    return follow_up
+
+
+def acknowledge_help_alert(*, alert, by):
+    """Staff mark an alert handled; one already handled (by anyone, any way) stays as it was.
+    Returns whether this call closed it."""
+    return alerts.settle(HelpAlert.objects.filter(pk=alert.pk), by=by, how=HelpHandled.ACKNOWLEDGED) == 1
+
+
+def settle_help_alerts_for_case(*, by, visit_id=None, household_ids=(), resident_ids=()):
+    """Called by ``cases.services.case_report``: a case raised on the visit, about the household or
+    by the resident answers their open alerts."""
+    return alerts.settle_by_case(by=by, visit_id=visit_id, household_ids=household_ids, resident_ids=resident_ids)
 
 
 def complete_follow_up(*, follow_up, by, outcome, visit=None):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import checkin_views, follow_up_views, views
+from . import alert_views, checkin_views, follow_up_views, views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -9,8 +9,11 @@ urlpatterns = [
     path("visits/<int:pk>/edit/", views.visit_edit, name="visit_edit"),
     path("visits/photos/<int:pk>/", views.visit_photo, name="visit_photo"),
     path("visits/weekly/", views.visit_weekly, name="visit_weekly"),
+    path("visits/<int:pk>/follow-up/", alert_views.visit_follow_up, name="visit_follow_up"),
     path("follow-ups/", follow_up_views.follow_up_list, name="follow_ups"),
     path("follow-ups/<int:pk>/", views.follow_up_detail, name="follow_up_detail"),
+    path("help-alerts/", alert_views.help_alert_list, name="help_alert_list"),
+    path("help-alerts/<int:pk>/acknowledge/", alert_views.help_alert_acknowledge, name="help_alert_acknowledge"),
     path("checkins/", checkin_views.checkin_list, name="checkins"),
     path("care-levels/", checkin_views.care_level_list, name="care_level_list"),
     path("care-levels/new/", checkin_views.care_level_form, name="care_level_create"),

@@ -5,6 +5,7 @@ import mimetypes
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -12,24 +13,29 @@ from gridapp import scope
 from gridapp.core import versions
 from gridapp.core.forms import id_param, posted
 
+from . import alerts, confirmations, selectors, services
 from . import scope as visit_scope
-from . import selectors, services
-from .forms import CampaignForm, FollowUpCloseForm, VisitForm
+from .forms import CampaignForm, FollowUpCloseForm, NewFollowUpForm, VisitForm
 from .models import VisitPhoto
+
+
+def _linked_campaign(request, target):
+    """The campaign of the link the worker followed (the campaign page's "not yet visited")."""
+    if (campaign_id := id_param(request.GET.get("campaign"))) is None:
+        return None
+    return visit_scope.campaigns(request.user).filter(pk=campaign_id, grids=target.grid_id).first()
 
 
 def _log_visit(request, *, household=None, shop=None):
     target = household or shop
-    campaign = None
-    if (campaign_id := id_param(request.GET.get("campaign"))) is not None:
-        campaign = selectors.open_campaigns(request.user, target.grid).filter(pk=campaign_id).first()
+    linked = _linked_campaign(request, target)
     form = VisitForm(
         posted(request),
         request.FILES if request.method == "POST" else None,
         user=request.user,
         household=household,
         shop=shop,
-        campaign=campaign,
+        campaign=linked,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -52,24 +58,34 @@ def _log_visit(request, *, household=None, shop=None):
             follow_up=follow_up,
             close_follow_ups=form.follow_ups_to_close(),
         )
-        if created:
-            messages.success(request, _("Visit saved."))
-        else:
-            messages.info(request, _("This visit was already saved; it was not saved twice."))
-        if visit.campaign_id:
-            return redirect(visit.campaign)
-        return redirect(target)
+        return _saved(request, visit, created, linked)
     return render(
         request,
         "visits/visit_form.html",
         {
             "form": form,
             "target": target,
-            "campaign": campaign,
+            "campaign": linked if linked and linked.pk in form.campaigns else None,
             "title": _("Log a visit"),
             "sees_health_notes": scope.can_see_health_notes(request.user, target.grid),
+            "today": timezone.localdate(),
         },
     )
+
+
+def _saved(request, visit, created, linked):
+    """Say what the visit changed, and go on: to the visit's page when someone needs help (it
+    offers a follow-up and a case), back to the campaign the worker came from, else to the place."""
+    if not created:
+        messages.info(request, _("This visit was already saved; it was not saved twice."))
+    else:
+        level, text = confirmations.after_visit(request.user, visit)
+        messages.add_message(request, level, text)
+    if visit.help_alerts.exists():
+        return redirect(visit)
+    if linked is not None and visit.campaign_id == linked.pk:
+        return redirect(linked)
+    return redirect(visit.target)
 
 
 def visit_household(request, household_pk):
@@ -84,17 +100,27 @@ def visit_shop(request, shop_pk):
 
 @require_safe
 def visit_detail(request, pk):
+    """A visit; when it found someone needing help, who was told and, one tap each, a follow-up
+    or a case (the worker lands here after saving such a visit)."""
     visit = visit_scope.get_visit(request.user, pk)
+    follow_ups = list(visit.follow_ups.select_related("assignee"))
+    raised = list(visit.help_alerts.select_related("resident", "handled_by"))
     return render(
         request,
         "visits/visit_detail.html",
         {
             "visit": visit,
             "residents_seen": visit.residents_seen.select_related("resident"),
-            "follow_ups": visit.follow_ups.select_related("assignee"),
+            "follow_ups": follow_ups,
             "photos": visit.photos.all(),
             "can_edit": visit_scope.can_edit_visit(request.user, visit),
             "history": visit.history.select_related("history_user")[:20],
+            "help_alerts": raised,
+            "told": alerts.told(visit) if raised else [],
+            "can_acknowledge": scope.manages(request.user, visit.grid.community_id),
+            "follow_up_form": NewFollowUpForm(what=alerts.follow_up_text(raised))
+            if raised and not any(f.is_open for f in follow_ups)
+            else None,
         },
     )
 
@@ -117,6 +143,7 @@ def visit_edit(request, pk):
         "target": visit.target,
         "title": _("Edit visit"),
         "sees_health_notes": scope.can_see_health_notes(request.user, visit.grid),
+        "today": timezone.localdate(),
     }
     if request.method == "POST" and form.is_valid():
         try:

@@ -7,9 +7,13 @@ from django.views.decorators.http import require_safe
 from cases import scope as case_scope
 from gridapp import scope
 from gridapp.models import WorkerHeartbeat
+from visits.selectors import needs_help_open
 
 from .register import grids_with_counts
 from .worker_day import worker_day
+
+# Residents found needing help whom nobody has acted on: the first few, then "show all".
+HELP_ALERTS_SHOWN = 5
 
 
 @require_safe
@@ -26,6 +30,9 @@ def home(request):
     }
     if user_scope.is_admin:
         context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
+    if user_scope.is_staff:
+        waiting = needs_help_open(request.user)
+        context.update(help_alerts=list(waiting[:HELP_ALERTS_SHOWN]), help_alerts_count=waiting.count())
     if user_scope.is_worker:
         context.update(worker_day(request.user))
     return render(request, "gridapp/home.html", context)

@@ -7,6 +7,7 @@ get past the first error and reach the save), and the pages where what it stores
 """
 
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -54,10 +55,19 @@ from gridapp.register.forms import (
     RevealIdForm,
     ShopForm,
 )
-from visits.forms import CampaignForm, CareAssignmentForm, CareLevelForm, FollowUpCloseForm, VisitForm
+from visits import services as visit_services
+from visits.forms import (
+    CampaignForm,
+    CareAssignmentForm,
+    CareLevelForm,
+    FollowUpCloseForm,
+    NewFollowUpForm,
+    VisitForm,
+)
 from visits.models import Campaign, FollowUp, Visit, VisitPhoto
 
 from ..cases.conftest import walk_to
+from ..factories import ResidentFactory
 from ..security.conftest import PASSWORD
 from . import strategies as hostile
 
@@ -584,6 +594,19 @@ def visit_pages(w):
     return pages
 
 
+def help_alert_setup(w):
+    """An open alert: a resident of Grid 1 found needing help, nobody has acted yet."""
+    resident = ResidentFactory(household=w.household, name="任阿婆")
+    visit, _ = visit_services.log_visit(
+        worker=w.wu,
+        client_id=uuid.uuid4(),
+        visited_at=timezone.now() - datetime.timedelta(minutes=30),
+        household=w.household,
+        conditions={resident: "needs_help"},
+    )
+    w.help_alert = visit.help_alerts.get()
+
+
 VISITS = [
     Target(
         "visit a household",
@@ -633,6 +656,32 @@ VISITS = [
             *admin_pages(FollowUp, w.follow_up),
         ],
     ),
+    Target(
+        "arrange a follow-up after a visit",
+        "visit_follow_up",
+        "wu",
+        kwargs=lambda w: {"pk": w.visit.pk},
+        forms=lambda w: [NewFollowUpForm()],
+        valid=lambda w: {"follow_up_what": "回访任爱香（身体不适）", "follow_up_in_days": "3"},
+        pages=lambda w: [
+            ("wu", w.visit.get_absolute_url()),
+            ("staff", w.visit.get_absolute_url()),
+            ("wu", w.household.get_absolute_url()),
+            ("wu", u("home")),
+            *admin_pages(FollowUp, latest(FollowUp, visit=w.visit)),
+        ],
+    ),
+    Target(
+        "mark a help alert handled",
+        "help_alert_acknowledge",
+        "staff",
+        kwargs=lambda w: {"pk": w.help_alert.pk},
+        names=("next",),
+        valid=lambda w: {"next": u("home")},
+        setup=help_alert_setup,
+        stores=False,
+    ),
+    Target("help alerts", "help_alert_list", "staff", "GET"),
     Target("check-ins", "checkins", "staff", "GET", names=("grid", "page"), valid=lambda w: {"grid": w.grid1.pk}),
     Target("follow-ups", "follow_ups", "wu", "GET", names=("when", "page"), valid=lambda w: {"when": "due"}),
     Target("all follow-ups", "follow_ups", "staff", "GET", names=("when", "page"), valid=lambda w: {"when": "open"}),
@@ -683,6 +732,7 @@ VISITS = [
             "ends_on": (w.today + datetime.timedelta(days=14)).isoformat(),
             "grids": [w.grid1.pk, w.grid2.pk],
             "target": "all_households",
+            "visit_purpose": "campaign",
         },
         pages=lambda w: [
             ("staff", u("campaign_list")),

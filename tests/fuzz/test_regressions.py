@@ -191,3 +191,23 @@ def test_a_nul_character_in_an_admin_filter_or_search_is_refused(client, world):
     )
     assert response.status_code == 200
     assert response.json()["results"] == []
+
+
+def test_a_body_django_refuses_marks_no_help_alert_handled(client, world):
+    """Marking a help alert handled wrote first and read the posted ``next`` afterwards: a body
+    with more fields than Django reads answered 400, after the alert was already closed."""
+    from visits.models import HelpAlert
+
+    from .targets import help_alert_setup
+
+    help_alert_setup(world)
+    client.force_login(world.staff)
+    body = "&".join(f"f{n}=x" for n in range(1500))
+    response = client.generic(
+        "POST",
+        reverse("help_alert_acknowledge", args=[world.help_alert.pk]),
+        body,
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert HelpAlert.objects.get(pk=world.help_alert.pk).is_open

@@ -94,6 +94,14 @@ MATRIX = {
     "visit_edit": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
     "visit_weekly": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
     "follow_up_detail": (lambda o: {"pk": o["follow_up"].pk}, {"GET": READ, "POST": READ}),
+    # A follow-up arranged after the visit (the needs-help confirmation): anyone who sees the visit.
+    "visit_follow_up": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
+    # Residents found needing help: listed within the user's grids; marked handled by their staff.
+    "help_alert_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "help_alert_acknowledge": (
+        lambda o: {"pk": o["help_alert"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 404, 302, 404, 302]},
+    ),
     # Each worker's own follow-ups; staff and admins those of the grids they run.
     "follow_ups": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
@@ -246,6 +254,7 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         "care_level": CareLevel.objects.first(),
         "visit": visit,
         "follow_up": visit.follow_ups.get(),
+        "help_alert": visit.help_alerts.get(),
         "campaign": campaign,
         "users": {"wu": wu, "chen": chen, "staff": staff, "zhao": zhao, "admin": admin_user},
         "grid": ren.household.grid,

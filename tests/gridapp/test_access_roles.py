@@ -70,6 +70,9 @@ DEPARTMENT_EXPECTED = {
     "visit_edit": {"GET": 404, "POST": 404},
     "visit_weekly": {"GET": 403},
     "follow_up_detail": {"GET": 404, "POST": 404},
+    "visit_follow_up": {"GET": 404, "POST": 404},
+    "help_alert_list": {"GET": 200},  # empty
+    "help_alert_acknowledge": {"POST": 404},
     "follow_ups": {"GET": 200},  # empty
     "campaign_list": {"GET": 200},  # empty
     "campaign_create": {"GET": 403, "POST": 403},

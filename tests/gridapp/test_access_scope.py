@@ -118,6 +118,15 @@ def marked(wu, chen, staff, zhao, admin_user, grid1, grid2, other_grid):
             follow_up=NewFollowUp(what=f"MK{code}TODO", due_on=timezone.localdate(), assignee=worker),
         )
         case = _report(worker, grid, f"MK{code}CASE", households=[household])
+        # Found needing help after the case was reported: on the staff's home and list until someone acts.
+        helped = ResidentFactory(household=household, name=f"MK{code}HELP")
+        log_visit(
+            worker=worker,
+            client_id=uuid.uuid4(),
+            visited_at=now - datetime.timedelta(hours=1),
+            household=household,
+            conditions={helped: "needs_help"},
+        )
         campaign = Campaign.objects.create(
             name=f"MK{code}CAMP", starts_on=timezone.localdate(), ends_on=timezone.localdate(), created_by=admin_user
         )
@@ -143,6 +152,7 @@ def marked(wu, chen, staff, zhao, admin_user, grid1, grid2, other_grid):
         for suffix in PER_GRID:
             allowed[f"MK{code}{suffix}"] = {role for role, grids in SEES.items() if code in grids}
         allowed[f"MK{code}TODO"] = {role for role, grids in SEES.items() if code in grids}
+        allowed[f"MK{code}HELP"] = {role for role, grids in SEES.items() if code in grids}
     # Messages: the recipient's inbox, and the failed deliveries of the community's staff and admins.
     allowed["MKG1MSG"] = {"wu", "staff", "admin"}
     allowed["MKG2MSG"] = {"chen", "staff", "admin"}
@@ -185,6 +195,7 @@ def _pages(marked, role):
         reverse("department_queue"),
         reverse("inbox"),
         reverse("checkins"),
+        reverse("help_alert_list"),
         reverse("follow_ups"),
         reverse("follow_ups") + "?when=open",
         reverse("campaign_list"),
@@ -329,6 +340,7 @@ def test_staff_cannot_put_a_household_shop_or_building_in_another_community(clie
             "ends_on": "2026-01-02",
             "grids": [far["grid"].pk],
             "target": "all_shops",
+            "visit_purpose": "campaign",
         },
     )
     assert "grids" in _field_errors(response)
@@ -614,6 +626,7 @@ def test_register_forms_change_only_their_own_fields(client, places, marked, far
             "ends_on": "2026-01-02",
             "grids": [g1["grid"].pk],
             "target": "all_shops",
+            "visit_purpose": "campaign",
         },
         extra,
     )
@@ -661,7 +674,7 @@ def test_a_worker_changes_only_contact_details(client, places, marked, far):
 def test_visit_and_follow_up_forms_change_only_their_own_fields(client, places, marked, far):
     wu = marked["users"]["wu"]
     client.force_login(wu)
-    visit = Visit.objects.filter(worker=wu).latest("pk")
+    visit = Visit.objects.filter(worker=wu, follow_ups__isnull=False).latest("pk")  # the one with a follow-up
     Visit.objects.filter(pk=visit.pk).update(created_at=timezone.now())  # within Wu's 24 hours
     before = _snapshot(visit, skip={"notes", "created_at", "version"})
     response = _post_with_extras(

@@ -346,3 +346,19 @@ def test_a_database_seeded_before_cases_existed_gets_them_on_the_next_run(seeded
     assert Case.objects.count() == seeded["cases"]
     assert story_case(case_stories.LEAK_TITLE).state == State.FEEDBACK
     test_case_numbers_count_up_per_year_in_the_order_reported(seeded, db)  # from 000001 again
+
+
+def test_residents_found_needing_help_were_told_when_it_happened_and_some_still_wait(seeded, db):
+    from visits.models import HelpAlert
+
+    alerts = HelpAlert.objects.select_related("visit", "resident")
+    assert alerts.filter(handled_at__isnull=True).exists(), "the staff's home has residents waiting"
+    for alert in alerts:
+        assert alert.created_at == alert.visit.visited_at
+        assert alert.handled_at is None or alert.handled_at >= alert.created_at
+    # Story 1: Wu arranged the ventilator repair's follow-up at Ren's door.
+    [ren_alert] = alerts.filter(resident__name="任爱香", condition="needs_help")
+    assert ren_alert.handled_how == "follow_up"
+    told = Notification.objects.filter(kind="help_alert")
+    assert told.exists()
+    assert not told.filter(created_at__gt=timezone.now()).exists()

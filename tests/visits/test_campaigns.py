@@ -24,6 +24,7 @@ def campaign_post(**fields):
         "starts_on": today.isoformat(),
         "ends_on": (today + datetime.timedelta(days=14)).isoformat(),
         "target": "all_households",
+        "visit_purpose": "flood",
     }
     data.update(fields)
     return data

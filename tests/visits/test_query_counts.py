@@ -174,14 +174,14 @@ def pages(wu, staff, grid1, grid2, ren, shop1, eco_campaign):
             Campaigns(wu, staff, [grid1, grid2]),
             reverse("campaign_list"),
             lambda r: (r.context["campaigns"],),
-            9,
+            8,
         ),
         "campaign_detail": (
             staff,
             CampaignShops(wu, eco_campaign),
             reverse("campaign_detail", args=[eco_campaign.pk]),
             lambda r: (r.context["remaining"],),
-            12,
+            8,
         ),
         "weekly": (
             staff,
@@ -195,7 +195,7 @@ def pages(wu, staff, grid1, grid2, ren, shop1, eco_campaign):
             HouseholdResidents(wu, household),
             reverse("visit_household", args=[household.pk]),
             lambda r: (r.context["form"].resident_fields, r.context["form"].open_follow_ups),
-            7,
+            8,
         ),
     }
 

@@ -84,7 +84,8 @@ def test_a_campaign_of_another_grid_is_ignored(client, chen, grid2_shop, eco_cam
     client.force_login(chen)
     response = client.get(reverse("visit_shop", args=[grid2_shop.pk]) + f"?campaign={eco_campaign.pk}")
     assert response.context["campaign"] is None
-    assert response.context["form"]["purposes"].value() == ["routine"]
+    # No campaign of Grid 2 is running: a shop's visit is a safety check by default (issue 13).
+    assert response.context["form"]["purposes"].value() == ["safety"]
 
 
 # --- saving ---------------------------------------------------------------------------
@@ -95,8 +96,9 @@ def test_it_saves_the_visit_with_each_residents_condition(client, wu, ren, ren_s
     data = visit_form(notes="呼吸机坏了", **{f"resident_{ren.pk}": "needs_help", f"resident_{ren_son.pk}": "not_home"})
     response = client.post(visit_url(ren.household), data)
     assert response.status_code == 302
-    assert response["Location"] == ren.household.get_absolute_url()
     visit = Visit.objects.get()
+    # Ren needs help: the worker lands on the visit, which offers a follow-up and a case (issue 13).
+    assert response["Location"] == visit.get_absolute_url()
     assert (visit.worker, visit.household, visit.grid, visit.notes) == (
         wu,
         ren.household,

@@ -15,7 +15,7 @@ from .accounts import ensure_accounts, ensure_departments
 from .cases import CaseHistoryBuilder
 from .places import COMMUNITY_CODE
 from .visit_data import VISIT_HOURS
-from .visits import VisitHistoryBuilder
+from .visits import VisitHistoryBuilder, date_help_alerts
 from .world import WorldBuilder
 
 
@@ -45,6 +45,8 @@ def seed(*, reset_passwords=False, today=None):
             # The services write translated notes ("Assigned to …") into the timeline.
             with translation.override(settings.LANGUAGE_CODE):
                 CaseHistoryBuilder(community, departments, today, now).build()
+        if created or cases_added:
+            date_help_alerts(community, now)
     return created, community, rows, cases_added
 
 

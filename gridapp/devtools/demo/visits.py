@@ -2,14 +2,20 @@
 (so adding it left the register as it was) and logged through ``visits.services.log_visit`` in
 the order the visits happened, then dated back to when they happened."""
 
+import datetime
 import random
 import uuid
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
+from django.urls import reverse
 
-from visits.models import FollowUp, Visit
+from cases.models import Case
+from gridapp.models import Delivery, DeliveryStatus, Notification
+from visits.alerts import MESSAGE_KIND
+from visits.models import Condition, FollowUp, HelpAlert, HelpHandled, ResidentSeen, Visit
 from visits.services import NewFollowUp, log_visit
 
+from .case_data import READ_AFTER
 from .places import CHANGE_REASON
 from .visit_data import VISITS_SEED
 from .visit_plan import VisitPlanner
@@ -69,3 +75,47 @@ class VisitHistoryBuilder:
         FollowUp.history.filter(grid_id__in=grids, history_type="~").update(
             done_at=Subquery(closed_at), history_date=Subquery(closed_at), history_change_reason=CHANGE_REASON
         )
+
+
+def date_help_alerts(community, now):
+    """Date the residents found needing help or unwell (and the messages that told the staff)
+    as if raised at their visits and handled when it happened, once the cases are in: the
+    services stamp them with the seeding time. An alert a case settled whose visit came after
+    that case (the demo dates cases back, a real case is never older than its alert) is open
+    again. Their e-mails count as sent then, so the worker does not send them all at once."""
+    alerts = HelpAlert.objects.filter(grid__community=community).select_related("visit", "resident")
+    for alert in alerts:
+        raised = alert.visit.visited_at
+        handled = _handled_at(alert) if alert.handled_how else None
+        if alert.handled_how and handled is None:
+            HelpAlert.objects.filter(pk=alert.pk).update(
+                created_at=raised, handled_at=None, handled_by=None, handled_how=""
+            )
+        else:
+            HelpAlert.objects.filter(pk=alert.pk).update(created_at=raised, handled_at=handled)
+        told = Notification.objects.filter(kind=MESSAGE_KIND, link=reverse("visit_detail", args=[alert.visit_id]))
+        told.update(created_at=raised)
+        told.filter(created_at__lt=now - READ_AFTER).update(read_at=F("created_at") + datetime.timedelta(hours=1))
+        Delivery.objects.filter(notification__in=told).update(
+            created_at=raised, sent_at=raised, status=DeliveryStatus.SENT, attempts=1
+        )
+
+
+def _handled_at(alert):
+    """When the action that settled the alert happened, or None if none can have."""
+    raised = alert.visit.visited_at
+    if alert.handled_how == HelpHandled.SEEN_AGAIN:
+        later = ResidentSeen.objects.filter(resident=alert.resident, visit__visited_at__gt=raised).exclude(
+            condition=Condition.NOT_HOME
+        )
+        return later.order_by("visit__visited_at").values_list("visit__visited_at", flat=True).first()
+    if alert.handled_how == HelpHandled.FOLLOW_UP:
+        arranged = FollowUp.objects.filter(
+            visit__household=alert.resident.household_id, visit__visited_at__gte=raised
+        ).order_by("visit__visited_at")
+        return arranged.values_list("visit__visited_at", flat=True).first()
+    if alert.handled_how == HelpHandled.CASE:
+        concerned = Q(visit=alert.visit) | Q(households=alert.resident.household_id) | Q(complainant=alert.resident)
+        cases = Case.objects.filter(concerned, reported_at__gte=raised).order_by("reported_at")
+        return cases.values_list("reported_at", flat=True).first()
+    return alert.handled_at
