@@ -3,13 +3,15 @@
 
 Called inside the import's transaction (``services.commit``): an error or a cancel between two
 batches rolls everything back. Model instances are built one batch at a time, so memory grows
-with the batch, not the file.
+with the batch, not the file. The search keys of every row written are rewritten at the end, in
+batches too (``gridapp.register.search_index``).
 """
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from gridapp.register import search_index
 
 BATCH = 2000
 
@@ -20,6 +22,7 @@ class Writer:
         self.now = timezone.now()
         self.done = 0
         self.total = self._total()
+        self.written = {"residents": [], "households": [], "shops": [], "buildings": []}  # ids, for the search
 
     def _total(self):
         plan = self.plan
@@ -49,6 +52,7 @@ class Writer:
         else:
             self._households()
             self._residents()
+        search_index.refresh(**self.written)
 
     def _buildings(self):
         plan = self.plan
@@ -60,6 +64,7 @@ class Writer:
         ]
         for building in self._create(Building, objs):
             plan.buildings[(building.road, building.number)] = building.pk
+            self.written["buildings"].append(building.pk)
 
     # --- households ------------------------------------------------------------------------------
 
@@ -84,6 +89,7 @@ class Writer:
             for household, obj in zip(new, self._create(Household, objs), strict=True):
                 household.pk = obj.pk
             self._apply(Household, changed, ("head_name", "phone", "tenure"))
+            self.written["households"] += [h.pk for h in (*new, *changed)]
             self._links(
                 HouseholdTagLink,
                 "household_id",
@@ -147,6 +153,7 @@ class Writer:
                     resident.changes["household_id"] = household.pk
                 changed.append(resident)
             self._apply(Resident, changed, RESIDENT_FIELDS)
+            self.written["residents"] += [r.pk for _h, r in new] + [r.pk for r in changed]
             self._links(
                 ResidentCategoryLink,
                 "resident_id",
@@ -180,10 +187,11 @@ class Writer:
                 )
                 for s in new
             ]
-            self._create(Shop, objs)
+            created = self._create(Shop, objs)
             changed = [s for s in batch if s.pk is not None and s.changes]
             for shop in changed:
                 if "building_id" in shop.changes:
                     shop.changes["building_id"] = plan.buildings.get(shop.building_key)
             self._apply(Shop, changed, SHOP_FIELDS)
+            self.written["shops"] += [s.pk for s in created] + [s.pk for s in changed]
             self._step(len(batch))

@@ -19,6 +19,7 @@ from .register import (
     Tenure,
 )
 from .roles import Role, RoleKind
+from .search import SearchKey, SearchKind
 
 __all__ = [
     "TimeStamped",
@@ -40,6 +41,8 @@ __all__ = [
     "Shop",
     "RoleKind",
     "Role",
+    "SearchKind",
+    "SearchKey",
     "WorkerHeartbeat",
     "Notification",
     "Channel",

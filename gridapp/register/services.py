@@ -1,5 +1,6 @@
 """The register's writes: buildings, households, residents and shops created, edited, archived and
-restored. Forms validate; the register's pages and the admin call these.
+restored. Forms validate; the register's pages and the admin call these. Each rewrites the
+search keys of what it wrote (``search_index``), so the register's search finds it at once.
 
 Each is keyword-only and atomic, and its history names ``by`` whether it runs in a request or
 not. An edit names the version the user loaded and raises ``Changed`` (who changed what since)
@@ -11,6 +12,8 @@ from django.utils import timezone
 
 from gridapp.core import versions
 from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+
+from . import search_index
 
 Changed = versions.Changed
 
@@ -52,7 +55,9 @@ def _set_links(model, owner, name, wanted, by):
 
 @transaction.atomic
 def building_create(*, by, grid, **fields):
-    return _insert(Building(community_id=grid.community_id, grid=grid, **fields), by)
+    building = _insert(Building(community_id=grid.community_id, grid=grid, **fields), by)
+    search_index.refresh(buildings=[building])
+    return building
 
 
 @transaction.atomic
@@ -60,6 +65,7 @@ def building_update(*, building, by, version, **changes):
     if "grid" in changes:
         changes["community_id"] = changes["grid"].community_id  # a building is in its grid's community
     versions.save_if_unchanged(building, by=by, version=version, **changes)
+    search_index.refresh(buildings=[building])
     return building
 
 
@@ -82,6 +88,7 @@ def household_create(*, by, tags=(), **fields):
     )
     _insert(household, by)
     _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    search_index.refresh_household(household)
     return household
 
 
@@ -93,6 +100,7 @@ def household_update(*, household, by, version, tags=None, **changes):
     versions.save_if_unchanged(household, by=by, version=version, related=HOUSEHOLD_LINKS, **changes)
     if tags is not None:
         _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    search_index.refresh_household(household)
     return household
 
 
@@ -103,6 +111,7 @@ def household_update(*, household, by, version, tags=None, **changes):
 def resident_create(*, household, by, categories=(), **fields):
     resident = _insert(Resident(household=household, **fields), by)
     _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    search_index.refresh(residents=[resident])
     return resident
 
 
@@ -112,6 +121,7 @@ def resident_update(*, resident, by, version, categories=None, **changes):
     versions.save_if_unchanged(resident, by=by, version=version, related=RESIDENT_LINKS, **changes)
     if categories is not None:
         _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    search_index.refresh(residents=[resident])
     return resident
 
 
@@ -127,12 +137,15 @@ def resident_update_contact(*, resident, by, version, **contact):
 
 @transaction.atomic
 def shop_create(*, by, **fields):
-    return _insert(Shop(**fields), by)
+    shop = _insert(Shop(**fields), by)
+    search_index.refresh(shops=[shop])
+    return shop
 
 
 @transaction.atomic
 def shop_update(*, shop, by, version, **changes):
     versions.save_if_unchanged(shop, by=by, version=version, **changes)
+    search_index.refresh(shops=[shop])
     return shop
 
 
