@@ -16,7 +16,7 @@ ASCII (what a Chinese keyboard may send), lower case, no spaces, apostrophes or 
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
@@ -75,17 +75,36 @@ def has_han(text):
     return bool(_HAN.search(text))
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=8192)  # place names repeat: the common ones stay, an import of new ones costs little memory
 def _syllables(text):
-    """The usual reading of ``text``, one item per character (a run of letters or digits is one
-    item), lower case without tones."""
+    """The usual reading of ``text`` as a phrase (重庆路: chong qing, not zhong), one item per
+    character (a run of letters or digits is one item), lower case without tones."""
     return tuple(s.lower() for s in lazy_pinyin(text, style=Style.NORMAL, v_to_u=False) if s)
+
+
+@cache  # a few thousand characters make nearly every name
+def _reading(character):
+    return _syllables(character)[0]
+
+
+def _name_syllables(text):
+    """A person's name read character by character: a name is no phrase, and an import of
+    100,000 new names reads a few thousand characters rather than 100,000 strings."""
+    syllables, run = [], ""
+    for character in text:
+        if has_han(character):
+            syllables += [run] if run else []
+            syllables.append(_reading(character))
+            run = ""
+        else:
+            run += character
+    return tuple(syllables + ([run] if run else []))
 
 
 def _surname_readings(surname):
     """The readings of a surname: its reading as a surname, if that is not the usual one, and
     the usual one (a two-character surname has one)."""
-    usual = _syllables(surname)
+    usual = _name_syllables(surname)
     if surname in SURNAME_READINGS:
         return ((SURNAME_READINGS[surname],), usual)
     return (usual,)
@@ -100,19 +119,18 @@ def _bounded(keys):
     return {key[:KEY_LENGTH] for key in keys if key}
 
 
-def person_keys(name):
-    """The keys of a person's name: the name, its given name, their pinyin and initials."""
+def person_keys(name, *, given_name=True):
+    """The keys of a person's name: the name, its pinyin and initials, and (``given_name``) the
+    given name alone, as neighbours call an old lady (爱香)."""
     text = fold(name)
     if not text:
         return set()
     cut = 2 if text[:2] in COMPOUND_SURNAMES else 1
     surname, given = text[:cut], text[cut:]
-    keys = {text, given}
-    rest = _syllables(given) if given else ()
+    keys = {text, given if given_name else ""}
+    rest = _name_syllables(given)
     for reading in _surname_readings(surname):
         keys.update(_spelled((*reading, *rest)))
-    if len(rest) > 1:
-        keys.add("".join(rest))  # the given name in pinyin; its initials alone would find anyone
     return _bounded(keys)
 
 
@@ -146,11 +164,12 @@ def resident_keys(name, mobile, id_number):
 
 
 def household_keys(head_name, phone, address):
-    return person_keys(head_name) | last_four(phone) | prefix_key(address)
+    # The head by the whole name: by the given name alone, the head is found as a resident.
+    return person_keys(head_name, given_name=False) | last_four(phone) | prefix_key(address)
 
 
 def shop_keys(name, operator_name, phone, address):
-    return place_keys(name) | person_keys(operator_name) | last_four(phone) | prefix_key(address)
+    return place_keys(name) | person_keys(operator_name, given_name=False) | last_four(phone) | prefix_key(address)
 
 
 def building_keys(road, number, name):

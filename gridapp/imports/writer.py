@@ -3,8 +3,8 @@
 
 Called inside the import's transaction (``services.commit``): an error or a cancel between two
 batches rolls everything back. Model instances are built one batch at a time, so memory grows
-with the batch, not the file. The search keys of every row written are rewritten at the end, in
-batches too (``gridapp.register.search_index``).
+with the batch, not the file. Every row written gets its search keys in the same batch
+(``gridapp.register.search_index``): a new row's from the row in hand, a changed one's read back.
 """
 
 from django.utils import timezone
@@ -22,7 +22,6 @@ class Writer:
         self.now = timezone.now()
         self.done = 0
         self.total = self._total()
-        self.written = {"residents": [], "households": [], "shops": [], "buildings": []}  # ids, for the search
 
     def _total(self):
         plan = self.plan
@@ -52,7 +51,6 @@ class Writer:
         else:
             self._households()
             self._residents()
-        search_index.refresh(**self.written)
 
     def _buildings(self):
         plan = self.plan
@@ -62,9 +60,10 @@ class Writer:
             Building(community_id=plan.grid.community_id, grid=plan.grid, road=road, number=number)
             for road, number in plan.new_buildings
         ]
-        for building in self._create(Building, objs):
+        created = self._create(Building, objs)
+        for building in created:
             plan.buildings[(building.road, building.number)] = building.pk
-            self.written["buildings"].append(building.pk)
+        search_index.add(created, grid_id=plan.grid.pk)
 
     # --- households ------------------------------------------------------------------------------
 
@@ -86,10 +85,12 @@ class Writer:
                 )
                 for h in new
             ]
-            for household, obj in zip(new, self._create(Household, objs), strict=True):
+            created = self._create(Household, objs)
+            for household, obj in zip(new, created, strict=True):
                 household.pk = obj.pk
             self._apply(Household, changed, ("head_name", "phone", "tenure"))
-            self.written["households"] += [h.pk for h in (*new, *changed)]
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(households=[h.pk for h in changed])
             self._links(
                 HouseholdTagLink,
                 "household_id",
@@ -145,7 +146,8 @@ class Writer:
                 (h, r) for h, r in batch if r.pk is not None and (r.changes or r.add_categories or r.remove_categories)
             ]
             objs = [Resident(household_id=h.pk, **r.fields(plan.resident_fields)) for h, r in new]
-            for (_h, resident), obj in zip(new, self._create(Resident, objs), strict=True):
+            created = self._create(Resident, objs)
+            for (_h, resident), obj in zip(new, created, strict=True):
                 resident.pk = obj.pk
             changed = []
             for household, resident in matched:
@@ -153,7 +155,8 @@ class Writer:
                     resident.changes["household_id"] = household.pk
                 changed.append(resident)
             self._apply(Resident, changed, RESIDENT_FIELDS)
-            self.written["residents"] += [r.pk for _h, r in new] + [r.pk for r in changed]
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(residents=[r.pk for r in changed])
             self._links(
                 ResidentCategoryLink,
                 "resident_id",
@@ -193,5 +196,6 @@ class Writer:
                 if "building_id" in shop.changes:
                     shop.changes["building_id"] = plan.buildings.get(shop.building_key)
             self._apply(Shop, changed, SHOP_FIELDS)
-            self.written["shops"] += [s.pk for s in created] + [s.pk for s in changed]
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(shops=[s.pk for s in changed])
             self._step(len(batch))

@@ -30,9 +30,9 @@ def fill_keys(apps, schema_editor):
         for pk, grid_id, *values in rows.iterator(chunk_size=BATCH):
             batch += [SearchKey(kind=kind, record_id=pk, grid_id=grid_id, key=key) for key in keys_of(*values)]
             if len(batch) >= BATCH:
-                SearchKey.objects.bulk_create(batch, ignore_conflicts=True)
+                SearchKey.objects.bulk_create(batch)
                 batch = []
-        SearchKey.objects.bulk_create(batch, ignore_conflicts=True)
+        SearchKey.objects.bulk_create(batch)
 
 
 def create_trigram_indexes(apps, schema_editor):

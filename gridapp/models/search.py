@@ -27,25 +27,25 @@ class SearchKey(models.Model):
     kind = models.PositiveSmallIntegerField(choices=SearchKind.choices)
     record_id = models.BigIntegerField()
     # The record's grid (a resident's household's), so a search starts from the user's grids.
-    grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="+", db_index=False)  # see indexes
+    # No constraint: keys are derived rows, written in bulk by the thousand (an import), and a
+    # grid is never deleted; the index below leads with it.
+    grid = models.ForeignKey(Grid, on_delete=models.DO_NOTHING, related_name="+", db_index=False, db_constraint=False)
     key = models.CharField(max_length=40)
 
     class Meta:
         verbose_name = _("search key")
         verbose_name_plural = _("search keys")
-        constraints = [
-            # Also the index that finds a record's keys to rewrite them.
-            models.UniqueConstraint(fields=["kind", "record_id", "key"], name="search_key_unique"),
-        ]
         indexes = [
-            # gridapp.register.search for workers and staff: the user's grids, then the kind, then
-            # the key by its beginning (LIKE 'rax%' needs the pattern operator class on PostgreSQL,
-            # whose collation is not C; SQLite ignores it).
+            # search_index: a record's keys, to rewrite them. Not a unique constraint over the keys
+            # too: an import writes hundreds of thousands of keys, each index entry costs, and
+            # search_index writes a record's keys once each (a set) after deleting the old ones.
+            models.Index(fields=["kind", "record_id"], name="search_key_record_idx"),
+            # gridapp.register.search: the user's grids (an admin's too: one probe a grid), then
+            # the kind, then the key by its beginning (LIKE 'rax%' needs the pattern operator
+            # class on PostgreSQL, whose collation is not C; SQLite ignores it).
             models.Index(
                 fields=["grid", "kind", "key"], name="search_key_grid_idx", opclasses=["", "", "varchar_pattern_ops"]
             ),
-            # The same for admins, who search every grid.
-            models.Index(fields=["kind", "key"], name="search_key_town_idx", opclasses=["", "varchar_pattern_ops"]),
         ]
 
     def __str__(self):
