@@ -22,6 +22,7 @@ from gridapp.core.search_keys import DIGITS_MARK, fold, has_han
 from gridapp.models import Household, Resident, SearchKey, SearchKind, Shop
 
 PER_KIND = 8
+CANDIDATES = 200  # matches of a kind looked at, of which the first PER_KIND in order are listed
 MAX_LENGTH = 100  # what is typed; a longer text is no search
 MIN_LETTERS = 2  # one letter of pinyin would list half the grid
 MIN_FRAGMENT = 3  # an address fragment: what a trigram index can narrow
@@ -126,8 +127,10 @@ def _matches(user, kind, query, grid):
     if query.fragment and kind in BY_ADDRESS:
         in_scope = listing(user).filter(**({grid_path: grid} if grid is not None else {}))
         by_address = in_scope.filter(address__contains=query.fragment).order_by().values("pk")
-        candidates = candidates.union(by_address)
-    records = records.filter(pk__in=candidates)
+        candidates = candidates.union(by_address, all=True)
+    # Bounded, the candidates are found first and sorted after: without the bound, PostgreSQL may
+    # rather walk the whole town's records in order until it meets enough of them (an admin's "临江").
+    records = records.filter(pk__in=candidates[:CANDIDATES])
     if query.number and numbers:
         # The whole number typed: its last four found the candidates, the number decides.
         records = records.filter(_number_or_address(kind, numbers, query))
