@@ -1,6 +1,7 @@
 """One search across the register: residents, households, shops and buildings in the user's
-scope, by name (任爱香, 爱香), pinyin (renaixiang) or its initials (rax), an address or any
-fragment of one, or the last four digits of a phone or ID number.
+scope, by name (任爱香, 爱香), pinyin (renaixiang) or its initials (rax), the beginning of an
+address (临江) or any fragment of three characters or more (1单元302), or the last four digits of
+a phone or ID number (a whole number typed must match as a whole).
 
 Each kind is one query, and each starts from the user's scope (``gridapp.scope``): the keys
 (``gridapp.models.SearchKey``) are matched within the user's grids first, by their beginning
@@ -125,8 +126,7 @@ def _matches(user, kind, query, grid):
         keys = keys.filter(grid=grid)
     candidates = _keys(keys, query).values("record_id")
     if query.fragment and kind in BY_ADDRESS:
-        in_scope = listing(user).filter(**({grid_path: grid} if grid is not None else {}))
-        by_address = in_scope.filter(address__contains=query.fragment).order_by().values("pk")
+        by_address = records.filter(address__contains=query.fragment).order_by().values("pk")
         candidates = candidates.union(by_address, all=True)
     # Bounded, the candidates are found first and sorted after: without the bound, PostgreSQL may
     # rather walk the whole town's records in order until it meets enough of them (an admin's "临江").

@@ -343,3 +343,19 @@ def test_a_worker_of_two_grids_is_told_which_grid(client, wu, ren, grid2):
     give_role(wu, RoleKind.GRID_WORKER, grid=grid2)
     client.force_login(wu)
     assert ren.household.grid.name in find(client, "rax").content.decode()
+
+
+def test_an_admins_save_in_the_django_admin_moves_the_keys(client, admin_user, wu, ren):
+    from .test_register_versions import _inline_management
+
+    page = reverse("admin:gridapp_household_change", args=[ren.household_id])
+    client.force_login(admin_user)
+    response = client.get(page)
+    form = response.context["adminform"].form
+    data = {name: form[name].value() or "" for name in form.fields} | _inline_management(response)
+    data |= {"head_name": "周国庆", "phone": "13905710009"}
+    assert client.post(page, data).status_code == 302
+    client.force_login(wu)
+    assert found(client, "zgq", "households") == [ren.household]
+    assert found(client, "0009", "households") == [ren.household]
+    assert found(client, "rax", "households") == []
