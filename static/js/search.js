@@ -16,6 +16,12 @@
     if (event.key === "Escape") {
       closeDropdowns(null);
     }
+    // Enter in a picker's box picks its first choice (the box belongs to no form: nothing is sent).
+    const picker = event.target.closest("[data-picker]");
+    if (event.key === "Enter" && picker && event.target.type === "search") {
+      event.preventDefault();
+      picker.querySelector("[data-search-results] [data-pick-id]")?.click();
+    }
   });
 
   const showAll = (root) => {
@@ -42,7 +48,9 @@
     const box = picker.querySelector("input[type=search]");
     box.value = "";
     picker.querySelector("[data-search-results]").replaceChildren();
-    box.focus();
+    if (picker.hasAttribute("data-multiple")) {
+      box.focus(); // the next household, shop …
+    }
   };
 
   document.addEventListener("click", (event) => {

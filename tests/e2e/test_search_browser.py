@@ -89,6 +89,14 @@ def test_wu_reports_a_case_from_rens_household_picking_the_flat_upstairs(phone, 
     thumb_sized(slip.locator("[data-chip-remove]"))
     slip.locator("[data-chip-remove]").click()
     assert chips.count() == 2
+
+    # The building, by its road: Enter takes the first choice (and sends no form).
+    building = phone.locator("#div_id_building")
+    building.locator("input[type=search]").fill("临江路4")
+    building.locator("[data-pick-id]", has_text="临江路4幢").wait_for()
+    building.locator("input[type=search]").press("Enter")
+    assert "临江路4幢" in building.locator("[data-chips]").inner_text()
+    assert phone.url.endswith(f"/cases/new/?household={ren.household.pk}")
     fits_the_phone(phone)
 
     phone.fill("input[name=title]", "楼上漏水")
@@ -100,7 +108,7 @@ def test_wu_reports_a_case_from_rens_household_picking_the_flat_upstairs(phone, 
     case = Case.objects.get()
     assert set(case.households.all()) == {ren.household, upstairs}
     assert wrong not in case.households.all()
-    assert (case.complainant, case.channel) == (ren, "visit")
+    assert (case.complainant, case.channel, case.building) == (ren, "visit", ren.household.building)
     page = phone.content()
     assert case.number in page
     screenshot(phone, "case-reported-from-household")
