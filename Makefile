@@ -61,6 +61,7 @@ bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_checkins
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

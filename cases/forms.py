@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 from gridapp.core.display import person
 from gridapp.core.forms import BaseModelForm, MultipleImageField, id_param
-from gridapp.core.validators import validate_phone, validate_visible_text
+from gridapp.core.validators import normalize_phone, validate_phone, validate_visible_text
+from gridapp.register.pickers import PickMany, PickOne
 
 from . import scope as case_scope
 from .models import (
@@ -24,25 +25,29 @@ from .models import (
     Satisfaction,
 )
 
+SUGGESTED = 8  # residents offered as the complainant before anything is typed
+
 
 class CaseIntakeForm(forms.Form):
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
-    title = forms.CharField(label=_("Title"), max_length=100)
-    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    """A new case. The complainant and the places concerned are picked by search (chips), never
+    from a list of the whole grid; an id outside the user's scope is refused with a 404
+    (``gridapp.register.pickers``)."""
+
+    title = forms.CharField(label=_("Title"), max_length=100, widget=forms.TextInput(attrs={"autofocus": True}))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.filter(active=True))
+    description = forms.CharField(label=_("Description"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, initial=Priority.NORMAL)
-    channel = forms.ChoiceField(label=_("Channel"), choices=[])
-    complainant = forms.ModelChoiceField(label=_("Complainant (registered resident)"), queryset=None, required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=[], initial=Channel.WALK_IN)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=None)
+    complainant = PickOne(kind="resident", label=_("Complainant (registered resident)"), required=False)
     complainant_name = forms.CharField(
         label=_("or complainant's name"), max_length=50, required=False, validators=[validate_visible_text]
     )
-    complainant_phone = forms.CharField(
-        label=_("Complainant's phone"), max_length=20, required=False, validators=[validate_phone]
-    )
+    complainant_phone = forms.CharField(label=_("Complainant's phone"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("Anonymous"), required=False)
-    households = forms.ModelMultipleChoiceField(label=_("Households concerned"), queryset=None, required=False)
-    shops = forms.ModelMultipleChoiceField(label=_("Shops concerned"), queryset=None, required=False)
-    building = forms.ModelChoiceField(label=_("Building concerned"), queryset=None, required=False)
+    households = PickMany(kind="household", label=_("Households concerned"), required=False)
+    shops = PickMany(kind="shop", label=_("Shops concerned"), required=False)
+    building = PickOne(kind="building", label=_("Building concerned"), required=False)
     photos = MultipleImageField(label=_("Photos"), required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -53,26 +58,24 @@ class CaseIntakeForm(forms.Form):
             only = list(grids[:2])
             if len(only) == 1:  # a worker with one grid: nothing to choose
                 self.initial["grid"] = only[0].pk
-        self.fields["complainant"].queryset = scope.residents(user).order_by("name")
+        self.fields["complainant"].queryset = residents = scope.residents(user)
         self.fields["households"].queryset = scope.households(user)
         self.fields["shops"].queryset = scope.shops(user)
         self.fields["building"].queryset = scope.buildings(user)
-        self.fields["complainant_phone"].widget.attrs["inputmode"] = "tel"
+        if households := self.initial.get("households"):
+            # Reported from a household or a visit: who lives there is one tap away.
+            nearby = residents.filter(household__in=households).order_by("-is_head", "date_of_birth")
+            self.fields["complainant"].suggest(nearby[:SUGGESTED])
+        self.fields["complainant_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "off"})
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Record case"), css_class="btn-lg w-100"))
 
-    @staticmethod
-    def from_visit(visit):
-        """What a case raised on a visit starts with: the visit's grid, place, notes and the
-        first resident seen as the complainant."""
-        return {
-            "grid": visit.grid_id,
-            "channel": Channel.VISIT,
-            "description": visit.notes,
-            "households": [visit.household_id] if visit.household_id else [],
-            "shops": [visit.shop_id] if visit.shop_id else [],
-            "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
-        }
+    def clean_complainant_phone(self):
+        """A phone as the register takes one: a mobile, or a landline with its area code."""
+        phone = self.cleaned_data["complainant_phone"]
+        if phone:
+            validate_phone(phone)
+        return normalize_phone(phone)
 
     def clean(self):
         data = super().clean()

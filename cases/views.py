@@ -16,10 +16,9 @@ from gridapp import scope
 from gridapp.accounts import privacy, security
 from gridapp.core.forms import id_param, posted
 from gridapp.core.views import edit_settings_row
-from visits import scope as visit_scope
 
+from . import intake, services, workflow
 from . import scope as case_scope
-from . import services, workflow
 from .filters import CaseFilter, active_filter, saved_filters
 from .forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
 from .models import OPEN_STATES, CasePhoto, Category, MediationRecord, State
@@ -32,16 +31,16 @@ def _files(request):
 
 
 def case_create(request):
-    """Intake at the office, or "raise a case" from a visit (prefilled from it)."""
-    initial = {}
-    if (visit_id := id_param(request.GET.get("visit"))) is not None:
-        initial = CaseIntakeForm.from_visit(visit_scope.get_visit(request.user, visit_id))
-    form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=initial)
+    """Intake at the office, or "report a case" from a household's, shop's or building's page or
+    a saved visit, prefilled with what it tells (``intake.origin``)."""
+    origin = intake.origin(request.user, request.GET)
+    form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=origin.initial)
     if request.method == "POST" and form.is_valid():
-        case = services.case_report(by=request.user, visit_id=visit_id, **form.cleaned_data)
+        case = services.case_report(by=request.user, visit_id=origin.visit_id, **form.cleaned_data)
         messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
         return redirect(case)
-    return render(request, "gridapp/form.html", {"form": form, "title": _("Record a case")})
+    context = {"form": form, "title": _("Record a case"), "context_object": origin.place}
+    return render(request, "gridapp/form.html", context)
 
 
 @require_safe

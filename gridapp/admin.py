@@ -28,6 +28,7 @@ from .models import (
     Versioned,
     WorkerHeartbeat,
 )
+from .register import search_index
 from .register import services as register_services
 from .register.forms import ResidentForm
 from .register.id_numbers import IdNumberFormMixin
@@ -93,10 +94,23 @@ class ScopedAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
                 _bump_version(inline_form.instance, True)
         super().save_formset(request, form, formset, change)
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        _reindex(form.instance)
+
 
 def _bump_version(obj, change):
     if change and isinstance(obj, Versioned):
         obj.version += 1
+
+
+def _reindex(obj):
+    """The search keys of what the admin saved (with a household, its residents in the inline)."""
+    if isinstance(obj, Household):
+        search_index.refresh_household(obj)
+    elif isinstance(obj, Resident | Shop | Building):
+        kind = {Resident: "residents", Shop: "shops", Building: "buildings"}[type(obj)]
+        search_index.refresh(**{kind: [obj]})
 
 
 class ArchiveActions:

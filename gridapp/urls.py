@@ -8,13 +8,14 @@ from gridapp.accounts import two_factor
 from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
 from gridapp.ops import views as ops
-from gridapp.pages import history, home
+from gridapp.pages import history, home, search
 from gridapp.pages import register as pages
 from gridapp.register import additions
 from gridapp.register import views as register
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("search/", search.search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", two_factor.otp_setup, name="otp_setup"),

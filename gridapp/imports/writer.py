@@ -3,13 +3,15 @@
 
 Called inside the import's transaction (``services.commit``): an error or a cancel between two
 batches rolls everything back. Model instances are built one batch at a time, so memory grows
-with the batch, not the file.
+with the batch, not the file. Every row written gets its search keys in the same batch
+(``gridapp.register.search_index``): a new row's from the row in hand, a changed one's read back.
 """
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
+from gridapp.register import search_index
 
 BATCH = 2000
 
@@ -58,8 +60,10 @@ class Writer:
             Building(community_id=plan.grid.community_id, grid=plan.grid, road=road, number=number)
             for road, number in plan.new_buildings
         ]
-        for building in self._create(Building, objs):
+        created = self._create(Building, objs)
+        for building in created:
             plan.buildings[(building.road, building.number)] = building.pk
+        search_index.add(created, grid_id=plan.grid.pk)
 
     # --- households ------------------------------------------------------------------------------
 
@@ -81,9 +85,12 @@ class Writer:
                 )
                 for h in new
             ]
-            for household, obj in zip(new, self._create(Household, objs), strict=True):
+            created = self._create(Household, objs)
+            for household, obj in zip(new, created, strict=True):
                 household.pk = obj.pk
             self._apply(Household, changed, ("head_name", "phone", "tenure"))
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(households=[h.pk for h in changed])
             self._links(
                 HouseholdTagLink,
                 "household_id",
@@ -139,7 +146,8 @@ class Writer:
                 (h, r) for h, r in batch if r.pk is not None and (r.changes or r.add_categories or r.remove_categories)
             ]
             objs = [Resident(household_id=h.pk, **r.fields(plan.resident_fields)) for h, r in new]
-            for (_h, resident), obj in zip(new, self._create(Resident, objs), strict=True):
+            created = self._create(Resident, objs)
+            for (_h, resident), obj in zip(new, created, strict=True):
                 resident.pk = obj.pk
             changed = []
             for household, resident in matched:
@@ -147,6 +155,8 @@ class Writer:
                     resident.changes["household_id"] = household.pk
                 changed.append(resident)
             self._apply(Resident, changed, RESIDENT_FIELDS)
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(residents=[r.pk for r in changed])
             self._links(
                 ResidentCategoryLink,
                 "resident_id",
@@ -180,10 +190,12 @@ class Writer:
                 )
                 for s in new
             ]
-            self._create(Shop, objs)
+            created = self._create(Shop, objs)
             changed = [s for s in batch if s.pk is not None and s.changes]
             for shop in changed:
                 if "building_id" in shop.changes:
                     shop.changes["building_id"] = plan.buildings.get(shop.building_key)
             self._apply(Shop, changed, SHOP_FIELDS)
+            search_index.add(created, grid_id=plan.grid.pk)
+            search_index.refresh(shops=[s.pk for s in changed])
             self._step(len(batch))

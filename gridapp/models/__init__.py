@@ -21,6 +21,7 @@ from .register import (
     Tenure,
 )
 from .roles import Role, RoleKind
+from .search import SearchKey, SearchKind
 
 __all__ = [
     "TimeStamped",
@@ -46,6 +47,8 @@ __all__ = [
     "Shop",
     "RoleKind",
     "Role",
+    "SearchKind",
+    "SearchKey",
     "WorkerHeartbeat",
     "Notification",
     "Channel",

@@ -1,6 +1,8 @@
 """The register's writes: buildings, households, residents and shops created, edited, archived and
 restored; what a grid worker adds at the door, and its confirmation by the community's staff; a
 resident moved out or deceased. Forms validate; the register's pages and the admin call these.
+Each rewrites the search keys of what it wrote (``search_index``), so the register's search finds
+it at once.
 
 Each is keyword-only and atomic, and its history names ``by`` whether it runs in a request or
 not. An edit names the version the user loaded and raises ``Changed`` (who changed what since)
@@ -22,6 +24,8 @@ from gridapp.models import (
     ResidentCategoryLink,
     Shop,
 )
+
+from . import search_index
 
 Changed = versions.Changed
 
@@ -63,7 +67,9 @@ def _set_links(model, owner, name, wanted, by):
 
 @transaction.atomic
 def building_create(*, by, grid, **fields):
-    return _insert(Building(community_id=grid.community_id, grid=grid, **fields), by)
+    building = _insert(Building(community_id=grid.community_id, grid=grid, **fields), by)
+    search_index.refresh(buildings=[building])
+    return building
 
 
 @transaction.atomic
@@ -71,6 +77,7 @@ def building_update(*, building, by, version, **changes):
     if "grid" in changes:
         changes["community_id"] = changes["grid"].community_id  # a building is in its grid's community
     versions.save_if_unchanged(building, by=by, version=version, **changes)
+    search_index.refresh(buildings=[building])
     return building
 
 
@@ -93,6 +100,7 @@ def household_create(*, by, tags=(), **fields):
     )
     _insert(household, by)
     _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    search_index.refresh_household(household)
     return household
 
 
@@ -104,6 +112,7 @@ def household_update(*, household, by, version, tags=None, **changes):
     versions.save_if_unchanged(household, by=by, version=version, related=HOUSEHOLD_LINKS, **changes)
     if tags is not None:
         _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
+    search_index.refresh_household(household)
     return household
 
 
@@ -114,6 +123,7 @@ def household_update(*, household, by, version, tags=None, **changes):
 def resident_create(*, household, by, categories=(), **fields):
     resident = _insert(Resident(household=household, **fields), by)
     _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    search_index.refresh(residents=[resident])
     return resident
 
 
@@ -123,6 +133,7 @@ def resident_update(*, resident, by, version, categories=None, **changes):
     versions.save_if_unchanged(resident, by=by, version=version, related=RESIDENT_LINKS, **changes)
     if categories is not None:
         _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
+    search_index.refresh(residents=[resident])
     return resident
 
 
@@ -138,12 +149,15 @@ def resident_update_contact(*, resident, by, version, **contact):
 
 @transaction.atomic
 def shop_create(*, by, **fields):
-    return _insert(Shop(**fields), by)
+    shop = _insert(Shop(**fields), by)
+    search_index.refresh(shops=[shop])
+    return shop
 
 
 @transaction.atomic
 def shop_update(*, shop, by, version, **changes):
     versions.save_if_unchanged(shop, by=by, version=version, **changes)
+    search_index.refresh(shops=[shop])
     return shop
 
 

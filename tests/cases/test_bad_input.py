@@ -143,8 +143,11 @@ def test_a_long_search_in_the_queue_is_harmless(as_user, staff):
         ("category", "inactive"),
         ("grid", "abc"),
         ("channel", "wechat"),
-        ("complainant", "999999"),
-        ("building", "999999"),
+        # Not an id at all: a form error (an id of a record the user cannot see is a 404, below).
+        ("complainant", "abc"),
+        ("building", "-1"),
+        ("households", "<script>"),
+        ("shops", "1.5"),
     ],
 )
 def test_invalid_choices_on_intake_are_form_errors(as_user, staff, grid1, leak, field, value):
@@ -157,11 +160,25 @@ def test_invalid_choices_on_intake_are_form_errors(as_user, staff, grid1, leak, 
 
 
 def test_a_resident_of_another_community_cannot_be_the_complainant(as_user, staff, grid1, leak, other_grid):
+    """Picked by search, a complainant is always one the user sees: another id is a forged one."""
     from ..factories import HouseholdFactory, ResidentFactory
 
     stranger = ResidentFactory(household=HouseholdFactory(grid=other_grid), name="沈阿大")
     response = as_user(staff).post(reverse("case_create"), intake(grid1, leak, complainant=stranger.pk))
-    assert "complainant" in response.context["form"].errors
+    assert response.status_code == 404
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("complainant", "999999"), ("building", "999999"), ("households", "999999"), ("shops", "999999")],
+)
+def test_an_id_that_names_nothing_the_user_sees_is_not_found(as_user, staff, grid1, leak, field, value):
+    """An id of no record at all is answered as one of another grid's (404): a forged id cannot
+    tell whether the record exists."""
+    response = as_user(staff).post(reverse("case_create"), intake(grid1, leak, **{field: value}))
+    assert response.status_code == 404
+    assert not Case.objects.exists()
 
 
 @pytest.mark.parametrize("department", ["999999", "abc", "other-town", ""])

@@ -11,7 +11,7 @@ def test_wu_finds_ren_aixiang_by_search_on_his_phone(phone, wu, ren, grid1, grid
     screenshot(phone, "worker-home")
     phone.get_by_role("link", name="第一网格").click()
     phone.wait_for_url(f"**/grids/{grid1.pk}/")
-    phone.get_by_role("searchbox").fill("任爱香")
+    phone.get_by_role("main").get_by_role("searchbox").fill("任爱香")  # the grid's own (the navbar has one too)
     phone.get_by_role("button", name="搜索").click()
     phone.wait_for_load_state()
     screenshot(phone, "worker-grid-search")

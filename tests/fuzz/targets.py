@@ -239,6 +239,22 @@ def building_pages(w):
 
 REGISTER = [
     Target(
+        "search the register",
+        "search",
+        "wu",
+        "GET",
+        names=("q", "pick", "grid"),
+        valid=lambda w: {"q": "rax"},
+    ),
+    Target(
+        "pick from the register (the intake's pickers)",
+        "search",
+        "staff",
+        "GET",
+        names=("q", "pick", "grid"),
+        valid=lambda w: {"q": "临江", "pick": "household", "grid": w.grid1.pk},
+    ),
+    Target(
         "grid page (worker)",
         "grid_detail",
         "wu",
@@ -841,7 +857,7 @@ CASES = [
         "case_create",
         "wu",
         forms=lambda w: [CaseIntakeForm(user=w.wu)],
-        query=("visit",),
+        query=("visit", "household", "shop", "building"),
         valid=intake_valid,
         pages=case_pages,
     ),
@@ -850,7 +866,7 @@ CASES = [
         "case_create",
         "staff",
         forms=lambda w: [CaseIntakeForm(user=w.staff)],
-        query=("visit",),
+        query=("visit", "household", "shop", "building"),
         valid=lambda w: {
             **intake_valid(w),
             "complainant": "",

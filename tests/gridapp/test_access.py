@@ -32,6 +32,8 @@ CREATE = [LOGIN, 403, 403, 200, 200, 200]  # a form scoped to the user's own gri
 
 MATRIX = {
     "home": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    # The register's search: everyone searches their own scope (what each finds: test_access_scope).
+    "search": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "grid_detail": (lambda o: {"pk": o["grid"].pk}, {"GET": READ}),
     "building_detail": (lambda o: {"pk": o["building"].pk}, {"GET": READ}),
     "building_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),

@@ -36,6 +36,7 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # He sees the cases referred to his department and the pages everyone has, nothing of the register.
 DEPARTMENT_EXPECTED = {
     "home": {"GET": 302},  # his day is his queue
+    "search": {"GET": 200},  # finds nothing: no grid, no register
     "grid_detail": {"GET": 404},
     "building_detail": {"GET": 404},
     "building_create": {"GET": 403, "POST": 403},

@@ -189,6 +189,9 @@ def _pages(marked, role):
     """Every list, search and form page the role may open, with searches that match every marker."""
     pages = [
         reverse("home"),
+        # The register's search, and the intake's pickers: "MK" begins every marked name and address.
+        reverse("search") + "?q=MK",
+        *(reverse("search") + f"?q=MK&pick={kind}" for kind in ("resident", "household", "shop", "building")),
         reverse("case_queue") + "?state=&q=MK",
         reverse("case_queue"),
         reverse("case_queue") + "?state=&order=-age",
@@ -360,16 +363,19 @@ def test_a_worker_cannot_record_a_case_in_or_about_another_grid(client, places, 
         "channel": "walk_in",
         "complainant_name": "任",
     }
+    response = client.post(reverse("case_create"), {**base, "grid": other["grid"].pk})
+    assert response.status_code == 200
+    assert "grid" in _field_errors(response), "a case accepted Grid 2's grid"
+    # The complainant and the places are picked by search, in Wu's scope: another grid's id is a
+    # forged one, refused as its page would be.
     for field, value in (
-        ("grid", other["grid"].pk),
         ("complainant", other["resident"].pk),
         ("households", other["household"].pk),
         ("shops", other["shop"].pk),
         ("building", other["building"].pk),
     ):
         response = client.post(reverse("case_create"), {**base, field: value})
-        assert response.status_code == 200
-        assert field in _field_errors(response), f"a case accepted Grid 2's {field}"
+        assert response.status_code == 404, f"a case accepted Grid 2's {field}"
     assert _counts() == before
 
 

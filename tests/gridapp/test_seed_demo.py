@@ -43,6 +43,8 @@ from gridapp.models import (
     PersonCategory,
     Resident,
     Role,
+    SearchKey,
+    SearchKind,
     Shop,
 )
 
@@ -107,6 +109,18 @@ def test_ren_aixiang_is_86(grid1):
 def test_ren_aixiang_depends_on_medical_equipment(seeded, db):
     ren = Resident.objects.get(name="任爱香")
     assert PersonCategory.MEDICAL_EQUIPMENT in ren.category_values()
+
+
+def test_the_demo_world_is_found_by_the_registers_search(seeded, db):
+    """The world is written with the ORM in bulk; its search keys are written in bulk too."""
+    from gridapp.register.search import search
+
+    wu = get_user_model().objects.get(username="wu")
+    ren = Resident.objects.get(name="任爱香")
+    assert ren in search(wu, "rax").residents
+    assert ren.household in search(wu, ren.household.address).households
+    indexed = set(SearchKey.objects.filter(kind=SearchKind.RESIDENT).values_list("record_id", flat=True))
+    assert indexed == set(Resident.objects.values_list("pk", flat=True))
 
 
 def test_every_resident_id_number_is_valid(seeded, db):

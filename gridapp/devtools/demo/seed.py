@@ -8,6 +8,7 @@ from django.utils import timezone, translation
 
 from cases.models import Case
 from gridapp.models import Community, Resident
+from gridapp.register import search_index
 from visits.checkins import refresh_last_seen, suggested_rule
 from visits.models import CareAssignment, CareLevel
 
@@ -35,6 +36,8 @@ def seed(*, reset_passwords=False, today=None):
         created = community is None
         if created:
             community = WorldBuilder(today).build()
+            # The world is written with the ORM in bulk: its search keys in bulk too.
+            search_index.refresh_grids(community.grids.all())
         departments = ensure_departments(community)
         rows = ensure_accounts(community, reset_passwords=reset_passwords, departments=departments)
         if created:

@@ -94,7 +94,7 @@ BUILD_SQL = """
 TRUNCATE visits_reminder, visits_residentseen, visits_visitpurpose, visits_visitphoto, visits_followup,
     visits_visit, visits_careassignment, gridapp_delivery, gridapp_notification, gridapp_role,
     gridapp_resident, gridapp_household, gridapp_shop, gridapp_building, gridapp_grid, gridapp_community,
-    gridapp_town RESTART IDENTITY CASCADE;
+    gridapp_town, gridapp_searchkey RESTART IDENTITY CASCADE;
 -- Its own grid workers only: bench_import keeps its user (bench-import), which the register's
 -- history rows of its last import point at.
 DELETE FROM auth_user WHERE username ~ '^bench-[0-9]+$';

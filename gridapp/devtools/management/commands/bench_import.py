@@ -76,7 +76,8 @@ TRUNCATE gridapp_importbatch, gridapp_residentcategorylink, gridapp_historicalre
     gridapp_householdtaglink, gridapp_historicalhouseholdtaglink, gridapp_historicalresident,
     gridapp_historicalhousehold, gridapp_historicalbuilding, gridapp_historicalshop
     RESTART IDENTITY CASCADE;
-TRUNCATE gridapp_resident, gridapp_household, gridapp_shop, gridapp_building RESTART IDENTITY CASCADE;
+TRUNCATE gridapp_resident, gridapp_household, gridapp_shop, gridapp_building, gridapp_searchkey
+    RESTART IDENTITY CASCADE;
 """
 
 

@@ -1,0 +1,61 @@
+"""Where a case is reported from, and what that tells the intake form: "report a case" on a
+household's, shop's or building's page (``?household=``, ``?shop=``, ``?building=``) or on a
+saved visit (``?visit=``). The grid and the place are known; on a visit, so are the residents
+seen (the first is the complainant), the channel and the notes (the description's start). A
+worker reporting from a visit types only the title and what is new.
+
+The place is fetched through the scope: another grid's worker gets a 404, as on its page.
+"""
+
+from dataclasses import dataclass, field
+
+from gridapp import scope
+from gridapp.core.forms import id_param
+from visits import scope as visit_scope
+
+from .models import Channel
+
+
+@dataclass
+class Origin:
+    initial: dict = field(default_factory=dict)
+    place: object = None  # the page the intake links back to
+    visit_id: int | None = None
+
+
+def origin(user, query):
+    """The origin named in ``query`` (a visit first); none when it names nothing readable."""
+    if (pk := id_param(query.get("visit"))) is not None:
+        visit = visit_scope.get_visit(user, pk)
+        return Origin(from_visit(visit), visit, visit.pk)
+    if (pk := id_param(query.get("household"))) is not None:
+        household = scope.get_household(user, pk)
+        found = _found_by(user, household.grid_id, Channel.VISIT)
+        return Origin({"grid": household.grid_id, "households": [household.pk], **found}, household)
+    if (pk := id_param(query.get("shop"))) is not None:
+        shop = scope.get_shop(user, pk)
+        return Origin({"grid": shop.grid_id, "shops": [shop.pk], **_found_by(user, shop.grid_id, Channel.VISIT)}, shop)
+    if (pk := id_param(query.get("building"))) is not None:
+        building = scope.get_building(user, pk)
+        found = _found_by(user, building.grid_id, Channel.PATROL)
+        return Origin({"grid": building.grid_id, "building": building.pk, **found}, building)
+    return Origin()
+
+
+def from_visit(visit):
+    """What a case raised on a visit starts with: the visit's grid, place, notes and the first
+    resident seen as the complainant."""
+    return {
+        "grid": visit.grid_id,
+        "channel": Channel.VISIT,
+        "description": visit.notes,
+        "households": [visit.household_id] if visit.household_id else [],
+        "shops": [visit.shop_id] if visit.shop_id else [],
+        "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
+    }
+
+
+def _found_by(user, grid_id, channel):
+    """The grid's own worker on a place's page is out in the grid (a visit, a patrol); anyone
+    else is at the office, where the form's default channel (walk-in) holds."""
+    return {"channel": channel} if grid_id in scope.for_user(user).worker_grid_ids else {}
