@@ -190,7 +190,7 @@ def test_the_staff_desk_lists_what_waits_at_the_office_and_reads_on_a_phone(desk
     boxes = [desk.locator(f"#section-{key}").bounding_box() for key in ("reports", "escalations", "verify")]
     assert len({round(box["y"]) for box in boxes}) == 1 and boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
     assert desk.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
-    screenshot(desk, "home-staff-desk")
+    screenshot(desk, "home-staff-desk-office")
 
     # One tap: the report opens its case page, where it is registered.
     reports.locator("a.day-row").first.click()
@@ -203,3 +203,26 @@ def test_the_staff_desk_lists_what_waits_at_the_office_and_reads_on_a_phone(desk
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert problems(phone, "staff desk") == []
     screenshot(phone, "home-staff-desk-phone")
+
+
+@pytest.mark.browser
+def test_the_staff_and_department_desks_of_the_demo_world(desk, demo):
+    from gridapp.devtools.demo import accounts
+
+    violations = csp_violations(desk)
+    log_in(desk, "staff", accounts.DEMO_PASSWORD)
+    desk.goto(f"{desk.base_url}/")
+    assert desk.locator("h1").all_inner_texts() == ["我的工作台"]
+    assert desk.locator(".desk .day-section").count() == 8  # and the residents needing help
+    assert desk.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    screenshot(desk, "home-staff-desk")
+
+    desk.context.clear_cookies()
+    log_in(desk, "police", accounts.DEMO_PASSWORD)
+    desk.goto(f"{desk.base_url}/")
+    assert desk.locator("h1").all_inner_texts() == ["本部门的事件"]
+    assert desk.locator(".desk .day-section").count() == 3
+    menu = desk.locator("#nav").inner_text()
+    assert "事件" in menu and "待探访" not in menu
+    screenshot(desk, "home-department-desk")
+    assert violations == []
