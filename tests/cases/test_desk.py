@@ -160,6 +160,14 @@ def test_staff_see_the_grids_as_links_without_counting_their_residents(as_user, 
     assert not hasattr(response.context["grids"][0], "resident_count")
 
 
+def test_the_admin_sees_every_communitys_grids_as_links_and_no_desk(as_user, offices, admin_user, grid1, other_grid):
+    response = as_user(admin_user).get(reverse("home"))
+    html = response.content.decode()
+    assert "desk" not in response.context and "All communities" in html
+    assert grid1.get_absolute_url() in html and other_grid.get_absolute_url() in html
+    assert "Background jobs" in html
+
+
 def staff_desk_queries(client):
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("home"))
