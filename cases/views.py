@@ -32,7 +32,12 @@ def _files(request):
 
 def case_create(request):
     """Intake at the office, or "report a case" from a household's, shop's or building's page or
-    a saved visit, prefilled with what it tells (``intake.origin``)."""
+    a saved visit, prefilled with what it tells (``intake.origin``). A user with no grid (a
+    department member, a helper without a role) is told whom to ask instead of an empty form."""
+    if not scope.for_user(request.user).has_any_role:
+        return render(
+            request, "cases/cannot_report.html", {"in_department": bool(case_scope.department_ids(request.user))}
+        )
     origin = intake.origin(request.user, request.GET)
     form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=origin.initial)
     if request.method == "POST" and form.is_valid():

@@ -169,6 +169,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "gridapp.accounts.context_processors.user_scope",
                 "gridapp.notify.context_processors.unread_count",
+                "cases.context_processors.department",
             ],
         },
     },

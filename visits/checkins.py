@@ -125,13 +125,19 @@ def _due_rows(today):
     return with_due_dates(active_assignments()).filter(due_on__lte=today).annotate(r=F("resident_id"), d=F("due_on"))
 
 
-def _overdue_rows(today):
-    # Past due by more than the level's grace days.
+def past_grace(assignments, today):
+    """Check-ins overdue by more than their level's grace days: what the sweep escalates to the
+    community's staff, and what their desk lists."""
     return (
-        _due_rows(today)
+        with_due_dates(assignments)
+        .filter(due_on__lte=today)
         .annotate(escalate_after=AddDays(F("due_on"), F("level__grace_days")))
         .filter(escalate_after__lt=today)
     )
+
+
+def _overdue_rows(today):
+    return past_grace(active_assignments(), today).annotate(r=F("resident_id"), d=F("due_on"))
 
 
 def sweep(*, today=None, now=None, dry_run=False):

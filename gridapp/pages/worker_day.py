@@ -187,7 +187,7 @@ def _cases(user, grid_ids):
     mine = _first(in_grids.filter(is_open).order_by("due_at"), counts["open"], ROWS)
     verify = _first(in_grids.filter(is_to_verify).order_by("resolved_at"), counts["verify"], FEW)
     return (
-        _ObjectSection(
+        ObjectSection(
             "cases",
             _("My open cases"),
             counts["open"],
@@ -199,7 +199,7 @@ def _cases(user, grid_ids):
             _("No open cases."),
             objects=mine,
         ),
-        _ObjectSection(
+        ObjectSection(
             "verify",
             _("Cases to verify"),
             counts["verify"],
@@ -237,7 +237,7 @@ def _longest_unseen(user, grid_ids, today):
         for r in residents
     ]
     empty = _("No elderly or vulnerable residents registered.")
-    return _ObjectSection("unseen", _("Not seen for the longest time"), None, rows, [], empty, residents)
+    return ObjectSection("unseen", _("Not seen for the longest time"), None, rows, [], empty, residents)
 
 
 def _todays_visits(user, today):
@@ -246,11 +246,11 @@ def _todays_visits(user, today):
     count = visits.count()
     shown = _first(visits, count, FEW)
     rows = [Row(str(v.target), v.get_absolute_url(), when=f"{timezone.localtime(v.visited_at):%H:%M}") for v in shown]
-    return _ObjectSection("visits", _("Today's visits"), count, rows, [], _("No visits logged yet today."), shown)
+    return ObjectSection("visits", _("Today's visits"), count, rows, [], _("No visits logged yet today."), shown)
 
 
 @dataclass
-class _ObjectSection(Section):
+class ObjectSection(Section):
     """A section that also keeps the objects its rows were made from."""
 
     objects: list = field(default_factory=list)

@@ -19,9 +19,3 @@ register.filter("in_days", display.in_days)
 def can_record(user, grid):
     """Whether ``user`` adds households, residents and shops to ``grid`` (``scope.can_record``)."""
     return scope.can_record(user, grid)
-
-
-@register.simple_tag(takes_context=True)
-def awaiting_confirmation_count(context):
-    """How many records grid workers added wait for this user to confirm them (one query)."""
-    return scope.awaiting_confirmation_count(context["request"].user)

@@ -273,11 +273,6 @@ def test_wus_day_lists_his_open_cases_and_those_waiting_for_his_check(as_user, c
     assert "第二网格路灯不亮" not in html
 
 
-def test_department_staff_start_their_day_on_the_department_queue(as_user, officer):
-    response = as_user(officer).get(reverse("home"))
-    assert response.status_code == 302 and response.url == reverse("department_queue")
-
-
 def test_a_department_reads_the_address_but_gets_no_link_into_the_register(as_user, case_in, officer, wu, grid1):
     case = case_in("dispatched")
     household = HouseholdFactory(grid=grid1, address="峙山北路后排平房4号")

@@ -16,6 +16,7 @@ from gridapp.models import DataAccess, DataAccessLog
 from ..cases.conftest import act
 from ..factories import HouseholdFactory, ResidentFactory
 from .conftest import ARTIFACTS, log_in, screenshot
+from .taps import problems
 from .test_security_browser import csp_violations
 
 DESK = {"width": 1366, "height": 768}
@@ -153,4 +154,75 @@ def test_story_3s_case_sheet_prints_on_one_a4_page_with_the_id_masked(desk, wu, 
     assert "当事人签字" in text and "网格员签字" in text
     assert "网格通" not in text and "打印" not in text.split("事件处理单")[0]  # no navigation or buttons on paper
     assert DataAccessLog.objects.filter(action=DataAccess.PRINT_CASE, user=wu).count() == 1
+    assert violations == []
+
+
+@pytest.fixture
+def waiting(office, wu, staff, grid1, ren):
+    """Besides the office's cases: a fresh report, a resident found needing help, and a household
+    Wu added at a door."""
+    from visits.models import HelpAlert
+
+    from ..visits.conftest import log
+
+    services.case_report(
+        by=wu, grid=grid1, title="楼道灯坏了", description="3楼楼道灯不亮", category=office["handled"].category,
+        priority="normal", channel="walk_in", complainant_name="周国庆",
+    )  # fmt: skip
+    log(wu, household=ren.household, conditions={ren: "needs_help"}, notes="呼吸机坏了")
+    HouseholdFactory(grid=grid1, address="峙山北路后排平房4号", head_name="李建华", added_by=wu)
+    assert HelpAlert.objects.count() == 1
+
+
+@pytest.mark.browser
+def test_the_staff_desk_lists_what_waits_at_the_office_and_reads_on_a_phone(desk, phone, waiting, staff):
+    violations = csp_violations(desk)
+    log_in(desk, "staff", PASSWORD)
+    desk.goto(f"{desk.base_url}/")
+    assert desk.locator("h1").inner_text() == "我的工作台"
+    reports = desk.locator("#section-reports")
+    assert reports.locator(".badge").inner_text() == "1" and "楼道灯坏了" in reports.inner_text()
+    assert "路灯不亮" in desk.locator("#section-due").inner_text()  # overdue by two days
+    assert "任爱香" in desk.locator("section[aria-labelledby=help-alerts-heading]").inner_text()
+    assert "峙山北路后排平房4号" in desk.locator("#section-confirm").inner_text()
+    assert desk.locator("a.grid-link", has_text="第二网格").is_visible()  # the grids are links, not counted
+    # Three groups a row, the first two rows of groups on the first screen.
+    boxes = [desk.locator(f"#section-{key}").bounding_box() for key in ("reports", "escalations", "verify")]
+    assert len({round(box["y"]) for box in boxes}) == 1 and boxes[0]["x"] < boxes[1]["x"] < boxes[2]["x"]
+    assert desk.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    screenshot(desk, "home-staff-desk-office")
+
+    # One tap: the report opens its case page, where it is registered.
+    reports.locator("a.day-row").first.click()
+    desk.wait_for_url("**/cases/*/")
+    assert desk.locator("button", has_text="立案").count() >= 1
+    assert violations == []
+
+    log_in(phone, "staff", PASSWORD)
+    phone.goto(f"{phone.base_url}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert problems(phone, "staff desk") == []
+    screenshot(phone, "home-staff-desk-phone")
+
+
+@pytest.mark.browser
+def test_the_staff_and_department_desks_of_the_demo_world(desk, demo):
+    from gridapp.devtools.demo import accounts
+
+    violations = csp_violations(desk)
+    log_in(desk, "staff", accounts.DEMO_PASSWORD)
+    desk.goto(f"{desk.base_url}/")
+    assert desk.locator("h1").all_inner_texts() == ["我的工作台"]
+    assert desk.locator(".desk .day-section").count() == 8  # and the residents needing help
+    assert desk.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
+    screenshot(desk, "home-staff-desk")
+
+    desk.context.clear_cookies()
+    log_in(desk, "police", accounts.DEMO_PASSWORD)
+    desk.goto(f"{desk.base_url}/")
+    assert desk.locator("h1").all_inner_texts() == ["本部门的事件"]
+    assert desk.locator(".desk .day-section").count() == 3
+    menu = desk.locator("#nav").inner_text()
+    assert "事件" in menu and "待探访" not in menu
+    screenshot(desk, "home-department-desk")
     assert violations == []

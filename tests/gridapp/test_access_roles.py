@@ -35,7 +35,7 @@ METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 # MATRIX's objects, with MATRIX's case (its photo, its mediation) one dispatched to his station.
 # He sees the cases referred to his department and the pages everyone has, nothing of the register.
 DEPARTMENT_EXPECTED = {
-    "home": {"GET": 302},  # his day is his queue
+    "home": {"GET": 200},  # his department's desk
     "search": {"GET": 200},  # finds nothing: no grid, no register
     "grid_detail": {"GET": 404},
     "building_detail": {"GET": 404},

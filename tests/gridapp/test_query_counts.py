@@ -53,9 +53,9 @@ class Grid1:
 
 # page → (URL for the world, rows the page shows, queries it may make)
 PAGES = {
-    # The staff home counts what grid workers added for them to confirm (one query), and lists the
-    # residents needing help: the first few and the count (two).
-    "home": (lambda w: reverse("home"), None, 9),
+    # The staff home is their desk: each group of it counts (the case groups in one query) and
+    # fetches rows only when it has any (tests/gridapp/test_desk.py pins a desk with every group full).
+    "home": (lambda w: reverse("home"), None, 11),
     "households": (lambda w: reverse("grid_detail", args=[w.grid.pk]), lambda r: r.context["page"], 8),
     "households_searched": (
         lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?q=临江路&category=elderly_alone&tag=empty_nest",

@@ -308,7 +308,7 @@ def test_the_home_section_is_bounded_and_costs_the_same_however_many_wait(
         alert_one()
     with django_assert_num_queries(len(one.captured_queries)):
         response = client.get(reverse("home"))
-    assert (len(response.context["help_alerts"]), response.context["help_alerts_count"]) == (5, 8)
+    assert (len(response.context["help_alerts"]), response.context["help_alerts_count"]) == (3, 8)
     assert reverse("help_alert_list") in response.content.decode()
 
 
