@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: venv run serve test lint i18n messages bench clean
+.PHONY: venv run serve test lint i18n messages bench screenshots clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -62,6 +62,11 @@ bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
+
+# The README's screenshots, taken by the browser tests (docs/screenshots/, halved to CSS pixels).
+screenshots: venv
+	$(VENV)/bin/pytest -q -m browser -p no:randomly tests
+	$(PY) bin/screenshots
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache
