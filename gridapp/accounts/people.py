@@ -88,10 +88,13 @@ def move(*, by, role, grid):
 
 @transaction.atomic
 def revoke(*, by, role):
-    """Take a grid worker's or helper's role away (the history keeps it)."""
+    """Take a grid worker's or helper's role away (the history keeps it); never their last one."""
     role = Role.objects.select_for_update().select_related("grid", "user").get(pk=role.pk)
     scope.require_grant(by, role.kind, role.grid)
     _require_manage(by, role.user)
+    if not Role.objects.filter(user=role.user_id).exclude(pk=role.pk).exists():
+        # Without a role the account would leave the staff's people area, still able to log in.
+        raise ValidationError(_("This is their only role: move them to another grid, or deactivate the account."))
     role._history_user = by
     role._change_reason = "people:revoke"
     role.delete()

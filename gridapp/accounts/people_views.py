@@ -158,8 +158,12 @@ def role_move(request, pk, role_pk):
 @require_POST
 def role_revoke(request, pk, role_pk):
     account = _managed(request, pk)
-    people.revoke(by=request.user, role=_role_of(account, role_pk))
-    messages.success(request, _("Role taken away."))
+    try:
+        people.revoke(by=request.user, role=_role_of(account, role_pk))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role taken away."))
     return redirect("person_detail", pk=account.pk)
 
 

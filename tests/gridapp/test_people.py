@@ -232,3 +232,11 @@ def test_the_people_list_costs_the_same_queries_for_many(client, staff, grid1, g
     with django_assert_num_queries(7):
         response = client.get(reverse("people"))
     assert response.status_code == 200
+
+
+def test_the_last_role_is_not_taken_away_the_account_is_deactivated_instead(client, staff, wu, grid1):
+    client.force_login(staff)
+    role = Role.objects.get(user=wu)
+    response = client.post(reverse("role_revoke", kwargs={"pk": wu.pk, "role_pk": role.pk}), follow=True)
+    assert "这是此人唯一的角色" in response.content.decode()
+    assert Role.objects.filter(pk=role.pk).exists()
