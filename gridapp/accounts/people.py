@@ -73,7 +73,7 @@ def grant(*, by, user, kind, grid, part_time=False):
 def move(*, by, role, grid):
     """Move a grid worker's or helper's role to another grid of the community (of a community the
     giver runs); nothing changes when they already hold that role there."""
-    role = Role.objects.select_for_update().select_related("grid").get(pk=role.pk)
+    role = Role.objects.select_for_update(of=("self",)).select_related("grid").get(pk=role.pk)
     scope.require_grant(by, role.kind, role.grid)
     scope.require_grant(by, role.kind, grid)
     _require_manage(by, role.user)
@@ -89,7 +89,7 @@ def move(*, by, role, grid):
 @transaction.atomic
 def revoke(*, by, role):
     """Take a grid worker's or helper's role away (the history keeps it); never their last one."""
-    role = Role.objects.select_for_update().select_related("grid", "user").get(pk=role.pk)
+    role = Role.objects.select_for_update(of=("self",)).select_related("grid", "user").get(pk=role.pk)
     scope.require_grant(by, role.kind, role.grid)
     _require_manage(by, role.user)
     if not Role.objects.filter(user=role.user_id).exclude(pk=role.pk).exists():

@@ -240,3 +240,20 @@ def test_the_last_role_is_not_taken_away_the_account_is_deactivated_instead(clie
     response = client.post(reverse("role_revoke", kwargs={"pk": wu.pk, "role_pk": role.pk}), follow=True)
     assert "这是此人唯一的角色" in response.content.decode()
     assert Role.objects.filter(pk=role.pk).exists()
+
+
+def test_a_person_page_costs_the_same_queries_however_long_their_history(
+    client, staff, wu, grid1, grid2, django_assert_num_queries
+):
+    client.force_login(staff)
+    url = reverse("person_detail", kwargs={"pk": wu.pk})
+    client.get(url)
+    role = Role.objects.get(user=wu)
+    for grid in (grid2, grid1, grid2):
+        client.post(reverse("role_move", kwargs={"pk": wu.pk, "role_pk": role.pk}), {"grid": grid.pk})
+    client.get(url)
+    # session, user, roles (scope), the account, its roles (may staff manage it?), its roles
+    # listed, its temporary password, its role history, unread count
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("调到") == 3 + 1  # three moves, one button
