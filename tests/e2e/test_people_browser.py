@@ -4,10 +4,12 @@ password, is asked to choose her own before anything else."""
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
 from gridapp.models import Role
 
 from .conftest import log_in, screenshot
+from .taps import problems
 from .test_security_browser import csp_violations
 
 DESK = {"width": 1366, "height": 768}
@@ -61,3 +63,36 @@ def test_staff_add_a_grid_worker_who_then_chooses_her_password(desk, staff, wu, 
     desk.get_by_role("link", name="进入我的首页").click()
     assert desk.url == desk.base_url + "/"
     assert violations == []
+
+
+@pytest.mark.browser
+def test_the_people_pages_fit_a_thumb_on_a_phone(phone, staff, wu, grid2):
+    log_in(phone, "staff", "correct-horse-battery")
+    found = []
+    for name, url in [
+        ("people", reverse("people")),
+        ("person", reverse("person_detail", args=[wu.pk])),
+        ("add a person", reverse("person_add")),
+        ("give a role", reverse("role_grant", args=[wu.pk])),
+        ("temporary password", reverse("person_password", args=[wu.pk])),
+    ]:
+        phone.goto(phone.base_url + url)
+        phone.wait_for_load_state()
+        found += problems(phone, name)
+    screenshot(phone, "staff-person-phone")
+    assert found == []
+
+
+@pytest.mark.browser
+def test_the_password_reset_pages_fit_a_thumb_on_a_phone(phone):
+    found = []
+    for name, url in [
+        ("log-in", reverse("login")),
+        ("reset", reverse("password_reset")),
+        ("reset done", reverse("password_reset_done")),
+        ("bad link", reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "x-y"})),
+    ]:
+        phone.goto(phone.base_url + url)
+        phone.wait_for_load_state()
+        found += problems(phone, name)
+    assert found == []
