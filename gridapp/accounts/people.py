@@ -9,7 +9,7 @@ roles, and departments, are the admins' (``gridapp.scope.can_manage_person``, ``
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from gridapp import scope
@@ -46,7 +46,11 @@ def add_person(
         raise ValidationError({"username": _("This login name is taken. Choose another.")})
     user = user_model(username=username, first_name=first_name, last_name=last_name, email=email)
     user.set_password(password)
-    user.save()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same name added by someone else a moment ago
+        raise ValidationError({"username": _("This login name is taken. Choose another.")}) from None
     _require_temporary_password(by=by, user=user)
     role = Role(user=user, kind=kind, grid=grid, part_time=part_time and kind == RoleKind.GRID_WORKER)
     _save_role(role, by=by, reason="people:add")
