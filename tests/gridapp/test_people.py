@@ -257,3 +257,12 @@ def test_a_person_page_costs_the_same_queries_however_long_their_history(
     with django_assert_num_queries(9):
         response = client.get(url)
     assert response.content.decode().count("调到") == 3 + 1  # three moves, one button
+
+
+def test_a_worker_or_a_helper_has_no_people_area(client, wu, grid1):
+    helper = give_role(UserFactory(username="laoli", last_name="李", first_name="烈鸿"), RoleKind.HELPER, grid=grid1)
+    for user in (wu, helper):
+        client.force_login(user)
+        assert client.get(reverse("people")).status_code == 403
+        assert client.get(reverse("person_detail", kwargs={"pk": wu.pk})).status_code == 403
+        assert "人员管理" not in client.get(reverse("inbox")).content.decode()
