@@ -9,7 +9,7 @@ from django.db.models import Q
 from gridapp import scope
 from gridapp.models import Role
 
-from .models import Case, Department
+from .models import Case, Department, MediationRecord
 
 
 def department_ids(user):
@@ -27,11 +27,17 @@ def cases(user):
     qs = Case.objects.select_related("grid", "community", "category", "assignee", "department")
     if user_scope.is_admin:
         return qs
-    return qs.filter(
+    seen = (
         Q(grid_id__in=user_scope.worker_grid_ids)
         | Q(community_id__in=user_scope.staff_community_ids)
         | Q(department_id__in=department_ids(user))
     )
+    if user_scope.helper_grid_ids:
+        # A grid's helper (Old Li) sees the cases of that grid they are named on as a mediator,
+        # nothing else of it: a subquery, so the list costs no query more.
+        mediated = MediationRecord.objects.filter(mediators=user, case__grid_id__in=user_scope.helper_grid_ids)
+        seen |= Q(pk__in=mediated.values("case_id"))
+    return qs.filter(seen)
 
 
 def managed_cases(user):

@@ -31,6 +31,7 @@ community who also work a grid of another are only a grid worker there.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -38,6 +39,7 @@ from django.http import Http404
 
 from .models import (
     PENDING,
+    STAFF_GRANTABLE,
     Building,
     Community,
     DataAccessLog,
@@ -60,6 +62,9 @@ class UserScope:
     is_admin: bool = False
     worker_grid_ids: frozenset = field(default_factory=frozenset)
     staff_community_ids: frozenset = field(default_factory=frozenset)
+    # Grids the user helps as a resident mediator (RoleKind.HELPER): no register, no grid page;
+    # only the cases they are named on as a mediator (``cases.scope``) and their own inbox.
+    helper_grid_ids: frozenset = field(default_factory=frozenset)
 
     @property
     def is_staff(self):
@@ -92,6 +97,7 @@ def for_user(user):
             is_admin=user.is_superuser or any(kind == RoleKind.ADMIN for kind, _, _ in roles),
             worker_grid_ids=frozenset(g for kind, g, _ in roles if kind == RoleKind.GRID_WORKER),
             staff_community_ids=frozenset(c for kind, _, c in roles if kind == RoleKind.COMMUNITY_STAFF),
+            helper_grid_ids=frozenset(g for kind, g, _ in roles if kind == RoleKind.HELPER),
         )
     setattr(user, _CACHE_ATTR, scope)
     return scope
@@ -110,6 +116,7 @@ ROLE_PERMISSIONS = {
         {"gridapp.reveal_id_number", "gridapp.view_dataaccesslog", "gridapp.export_personal_data"}
     ),
     RoleKind.GRID_WORKER: frozenset(),
+    RoleKind.HELPER: frozenset(),
 }
 
 
@@ -422,3 +429,65 @@ def get_import_batch(user, pk):
     """403 for anyone who imports nothing; 404 for another community's import."""
     require_manage(user)
     return get_or_404(import_batches(user), pk)
+
+
+# --- people: who manages whose account and roles ----------------------------------------------
+
+
+def people(user):
+    """The accounts in the user's people area: everyone holding a role in a community the user
+    runs (a grid's worker or helper, or its staff); admins: every account; anyone else: none."""
+    user_scope = for_user(user)
+    accounts = get_user_model().objects.all()
+    if user_scope.is_admin:
+        return accounts
+    if not user_scope.is_staff:
+        return accounts.none()
+    run = user_scope.staff_community_ids
+    roles = Role.objects.filter(Q(grid__community_id__in=run) | Q(community_id__in=run))
+    return accounts.filter(pk__in=roles.values("user_id"))
+
+
+def get_person(user, pk):
+    """An account of the user's people area, or 404 (another community's worker, for its staff,
+    does not exist)."""
+    return get_or_404(people(user), pk)
+
+
+def can_manage_person(user, person):
+    """Whether the user changes this account (deactivates it, sets a temporary password, gives and
+    takes its roles). Admins: everyone but themselves. Community staff: accounts whose every role
+    is a grid worker's or helper's in a community they run; never an admin's or staff member's
+    (only admins manage those), nor one with a role in another community too."""
+    if person.pk == user.pk:
+        return False  # one's own account changes through the password page, not here
+    user_scope = for_user(user)
+    if user_scope.is_admin:
+        return True
+    if not user_scope.is_staff or person.is_superuser or person.is_staff:
+        return False
+    roles = list(Role.objects.filter(user=person).values_list("kind", "grid__community_id"))
+    return bool(roles) and all(
+        kind in STAFF_GRANTABLE and community_id in user_scope.staff_community_ids for kind, community_id in roles
+    )
+
+
+def get_managed_person(user, pk):
+    """An account the user changes: 404 outside their people area, 403 for one they see but do not
+    manage (a colleague on the staff, an admin)."""
+    person = get_person(user, pk)
+    if not can_manage_person(user, person):
+        raise PermissionDenied("Only admins manage staff, admins and accounts of several communities.")
+    return person
+
+
+def grantable_kinds(user):
+    """The roles the user gives in the people area: a grid worker's and a helper's (admins give
+    staff and admin roles in the admin)."""
+    return STAFF_GRANTABLE if (for_user(user).is_admin or for_user(user).is_staff) else frozenset()
+
+
+def require_grant(user, kind, grid):
+    """Raise PermissionDenied unless the user may give (or take) a role of ``kind`` in ``grid``."""
+    if kind not in grantable_kinds(user) or grid is None or not manages(user, grid.community_id):
+        raise PermissionDenied("Only admins give staff and admin roles; staff give roles in their own community.")

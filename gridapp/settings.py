@@ -147,6 +147,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "gridapp.accounts.middleware.SessionLifetimeMiddleware",
     "gridapp.accounts.middleware.OTPRequiredMiddleware",
+    "gridapp.accounts.middleware.PasswordChangeRequiredMiddleware",  # after the two-factor step
     "gridapp.accounts.middleware.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -216,6 +217,8 @@ CSRF_FAILURE_VIEW = "gridapp.accounts.security.csrf_failure"  # logs the refusal
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# A password reset link holds for 3 days and once (Django's token changes with the password).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 # django-axes: five wrong passwords for one username from one address lock that pair out for
 # 15 minutes, so one person's typos never lock out a whole office behind the same address.

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from gridapp.accounts import two_factor
+from gridapp.accounts import passwords, two_factor
+from gridapp.accounts import people_views as people
 from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
 from gridapp.ops import views as ops
@@ -18,6 +19,21 @@ urlpatterns = [
     path("search/", search.search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Choosing one's own password: after a temporary one, and by e-mail when forgotten.
+    path("accounts/password_change/", passwords.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("accounts/password_reset/", passwords.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        passwords.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("accounts/two-factor/", two_factor.otp_setup, name="otp_setup"),
     path("accounts/two-factor/verify/", two_factor.otp_verify, name="otp_verify"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
@@ -42,6 +58,16 @@ urlpatterns = [
     path("residents/<int:pk>/archive/", register.resident_archive, name="resident_archive"),
     path("residents/<int:pk>/reveal-id/", pages.resident_reveal_id, name="resident_reveal_id"),
     path("access-log/", account_views.access_log, name="access_log"),
+    # The staff's people area: their community's accounts and roles.
+    path("people/", people.people_list, name="people"),
+    path("people/add/", people.person_add, name="person_add"),
+    path("people/<int:pk>/", people.person_detail, name="person_detail"),
+    path("people/<int:pk>/roles/add/", people.role_grant, name="role_grant"),
+    path("people/<int:pk>/roles/<int:role_pk>/move/", people.role_move, name="role_move"),
+    path("people/<int:pk>/roles/<int:role_pk>/revoke/", people.role_revoke, name="role_revoke"),
+    path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
+    path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
+    path("people/<int:pk>/password/", people.person_password, name="person_password"),
     path("history/<slug:model>/<int:pk>/", history.record_history, name="record_history"),
     path("shops/new/", register.shop_form, name="shop_create"),
     path("shops/<int:pk>/", pages.shop_detail, name="shop_detail"),

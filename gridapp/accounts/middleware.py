@@ -105,6 +105,36 @@ class OTPRequiredMiddleware:
         return redirect(f"{target}?{urlencode({'next': next_url})}" if next_url else target)
 
 
+class PasswordChangeRequiredMiddleware:
+    """Send a user who logged in with a temporary password to the password page before any other,
+    until they have chosen their own (the session says so from the log-in,
+    gridapp.security.on_logged_in; no query on other requests)."""
+
+    EXEMPT = {
+        "password_change",
+        "password_change_done",
+        "otp_verify",
+        "otp_setup",
+        "logout",
+        "set_language",
+        "admin:logout",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not request.user.is_authenticated or not request.session.get(security.MUST_CHANGE_PASSWORD):
+            return None
+        if request.resolver_match.view_name in self.EXEMPT:
+            return None
+        messages.info(request, _("You logged in with a temporary password. Please choose your own now."))
+        return redirect("password_change")
+
+
 class NoStoreMiddleware:
     """Nothing a logged-in user sees may stay in a browser's or proxy's cache: the back button on
     a shared office PC after log-out must not show residents' records. Photos of visits and cases

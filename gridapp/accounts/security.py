@@ -27,6 +27,9 @@ SEEN_AT = "gridapp_seen_at"
 OTP_STATE = "gridapp_otp"
 OTP_VERIFY = "verify"
 OTP_ENROL = "enrol"
+# The user logged in with a temporary password and must choose their own before anything else
+# (gridapp.accounts.middleware.PasswordChangeRequiredMiddleware).
+MUST_CHANGE_PASSWORD = "gridapp_must_change_password"  # noqa: S105 (a session key)
 
 
 def client_ip(request):
@@ -123,6 +126,10 @@ def on_logged_in(sender, request, user, **kwargs):
     request.session[LOGIN_AT] = stamp
     request.session[SEEN_AT] = stamp
     set_otp_state(request.session, user)
+    from gridapp.models import PasswordChangeRequired
+
+    if PasswordChangeRequired.objects.filter(user=user).exists():
+        request.session[MUST_CHANGE_PASSWORD] = True
     log.info("login succeeded: user=%s ip=%s", _username(user.get_username()), client_ip(request) or "-")
 
 

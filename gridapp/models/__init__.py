@@ -20,7 +20,7 @@ from .register import (
     Shop,
     Tenure,
 )
-from .roles import Role, RoleKind
+from .roles import STAFF_GRANTABLE, PasswordChangeRequired, Role, RoleKind
 from .search import SearchKey, SearchKind
 
 __all__ = [
@@ -30,6 +30,8 @@ __all__ = [
     "Confirmable",
     "PENDING",
     "Town",
+    "PasswordChangeRequired",
+    "STAFF_GRANTABLE",
     "Community",
     "Grid",
     "Building",

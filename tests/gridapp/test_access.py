@@ -17,7 +17,7 @@ from PIL import Image
 from cases.models import Category, MediationRecord
 from cases.services import case_report
 from gridapp import notify
-from gridapp.models import ImportBatch, ImportStatus
+from gridapp.models import ImportBatch, ImportStatus, Role
 from visits.models import Campaign, CareLevel, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
@@ -29,6 +29,8 @@ READ = [LOGIN, 200, 404, 200, 404, 200]
 WRITE_FORM = [LOGIN, 403, 404, 200, 404, 200]  # staff's empty POST re-renders the form with errors
 ARCHIVE = [LOGIN, 403, 404, 302, 404, 302]
 CREATE = [LOGIN, 403, 403, 200, 200, 200]  # a form scoped to the user's own grids
+PEOPLE = [LOGIN, 403, 403, 200, 404, 200]  # Wu's account, in the people area
+PEOPLE_ACTION = [LOGIN, 403, 403, 302, 404, 302]
 
 MATRIX = {
     "home": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
@@ -174,7 +176,44 @@ MATRIX = {
         lambda o: {"pk": o["import_batch"].pk},
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
     ),
+    # The staff's people area: Dongluchi's staff and admins manage Wu's account (Zhao runs another
+    # community: 404); workers have no people area (403). An empty POST is a form error.
+    "people": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "person_add": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200], "POST": [LOGIN, 403, 403, 200, 200, 200]}),
+    "person_detail": (lambda o: {"pk": o["users"]["wu"].pk}, {"GET": PEOPLE}),
+    "role_grant": (lambda o: {"pk": o["users"]["wu"].pk}, {"GET": PEOPLE, "POST": PEOPLE}),
+    "role_move": (
+        lambda o: {"pk": o["users"]["wu"].pk, "role_pk": o["wu_role"].pk},
+        {"GET": PEOPLE, "POST": PEOPLE},
+    ),
+    "role_revoke": (
+        lambda o: {"pk": o["users"]["wu"].pk, "role_pk": o["wu_role"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": PEOPLE_ACTION},
+    ),
+    "person_deactivate": (
+        lambda o: {"pk": o["users"]["wu"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": PEOPLE_ACTION},
+    ),
+    "person_reactivate": (
+        lambda o: {"pk": o["users"]["wu"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": PEOPLE_ACTION},
+    ),
+    "person_password": (lambda o: {"pk": o["users"]["wu"].pk}, {"GET": PEOPLE, "POST": PEOPLE}),
+    # Everyone chooses their own password (an empty POST is a form error).
+    "password_change": (
+        lambda o: {},
+        {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]},
+    ),
+    "password_change_done": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     # Public pages.
+    # A forgotten password: the same pages for everyone; a link that is no link says so (200).
+    "password_reset": (lambda o: {}, {"GET": [200] * 6, "POST": [200] * 6}),
+    "password_reset_done": (lambda o: {}, {"GET": [200] * 6}),
+    "password_reset_confirm": (
+        lambda o: {"uidb64": "MQ", "token": "set-password"},
+        {"GET": [200] * 6, "POST": [200] * 6},
+    ),
+    "password_reset_complete": (lambda o: {}, {"GET": [200] * 6}),
     # An empty POST to the log-in page is a form error for the anonymous user; the logged-in are sent on.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302], "POST": [200, 302, 302, 302, 302, 302]}),
     "logout": (lambda o: {}, {"POST": [302] * 6}),
@@ -247,6 +286,7 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         errors=[{"row": 2, "column": "姓名", "message": "…"}], error_count=1,
     )  # fmt: skip
     return {
+        "wu_role": Role.objects.get(user=wu),
         "import_batch": import_batch,
         "case": case,
         "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
