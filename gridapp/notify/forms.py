@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from gridapp.core.forms import BaseModelForm
 from gridapp.models import Webhook
 
+from .allowlist import webhook_url_problem
+
 
 class WebhookForm(BaseModelForm):
     url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
@@ -19,6 +21,6 @@ class WebhookForm(BaseModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.lower().startswith(("http://", "https://")):
-            raise forms.ValidationError(_("A webhook address starts with http:// or https://."))
+        if problem := webhook_url_problem(url):
+            raise forms.ValidationError(problem)
         return url
