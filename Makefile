@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: venv run serve test lint i18n messages bench clean
+.PHONY: venv run serve test lint i18n messages bench clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -31,6 +31,15 @@ run: venv
 # Procfile, under honcho), after migrate and collectstatic. See docs/operations.md.
 serve: venv
 	bin/serve
+
+# PostgreSQL and MEDIA_ROOT into $(BACKUP_DIR)/gridapp-<UTC time>/ (docs/operations.md, "Backups").
+# make restore BACKUP=backups/gridapp-… refuses a database with tables in it unless REPLACE=1.
+backup: venv
+	$(PY) bin/backup $(if $(PRUNE),--prune)
+
+restore: venv
+	@test -n "$(BACKUP)" || { echo "say which backup: make restore BACKUP=backups/gridapp-YYYYmmdd-HHMMSS"; exit 2; }
+	$(PY) bin/restore "$(BACKUP)" $(if $(filter 1 true yes,$(REPLACE)),--replace)
 
 lint: venv
 	$(VENV)/bin/ruff check .
