@@ -11,7 +11,6 @@ import subprocess
 import sys
 from importlib import import_module
 
-import psycopg2
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -80,7 +79,7 @@ def scratch_database(transactional_db):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         cursor.execute(f'CREATE DATABASE "{name}"')
     s = connection.settings_dict
-    scratch = psycopg2.connect(
+    scratch = connection.Database.connect(  # the driver Django uses: psycopg2 or psycopg 3
         dbname=name, user=s["USER"], password=s["PASSWORD"], host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432
     )
     scratch.autocommit = True
