@@ -1,6 +1,7 @@
 """The community's group-robot webhook."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from gridapp.core.forms import BaseModelForm
@@ -18,6 +19,15 @@ class WebhookForm(BaseModelForm):
         widgets = {
             "url": forms.URLInput(attrs={"placeholder": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"})
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        hosts = ", ".join(settings.GRIDAPP_WEBHOOK_HOSTS)
+        self.fields["url"].help_text = (
+            _("An https address on %(hosts)s, as the robot's settings show it.") % {"hosts": hosts}
+            if hosts
+            else _("Group robots are turned off on this site (GRIDAPP_WEBHOOK_HOSTS is empty).")
+        )
 
     def clean_url(self):
         url = self.cleaned_data["url"]

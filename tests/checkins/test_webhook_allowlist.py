@@ -64,6 +64,12 @@ def test_an_empty_list_turns_group_robots_off():
     assert "turned off" in form_error(WECOM)
 
 
+def test_the_form_says_where_a_robot_may_be(client, staff, dongluchi):
+    client.force_login(staff)
+    page = client.get(reverse("community_webhook", args=[dongluchi.pk])).content.decode()
+    assert "https 地址，主机为 qyapi.weixin.qq.com, oapi.dingtalk.com" in page
+
+
 def test_staff_are_told_in_chinese_and_nothing_is_saved(client, staff, dongluchi):
     client.force_login(staff)
     response = client.post(
