@@ -189,3 +189,18 @@ def test_pruning_keeps_7_daily_4_weekly_and_12_monthly():
     assert len({(t.year, t.month) for t in kept}) == 12
     assert min(kept) > newest - datetime.timedelta(days=366)
     assert len(kept) <= 7 + 4 + 12
+
+
+def test_prune_removes_only_complete_backups_past_the_retention(tmp_path):
+    start = datetime.datetime(2026, 1, 1, 2, 30)
+    for n in range(60):
+        (tmp_path / f"gridapp-{start + datetime.timedelta(days=n):%Y%m%d-%H%M%S}").mkdir()
+    (tmp_path / "gridapp-20260301-023000.partial").mkdir()  # being written: not ours to delete
+    (tmp_path / "notes").mkdir()
+    removed = pgbackup.prune(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(removed) + len(left) == 62
+    assert "gridapp-20260301-023000.partial" in left and "notes" in left
+    assert "gridapp-20260301-023000" in left and "gridapp-20260223-023000" in left  # the last 7 nights
+    assert "gridapp-20260101-023000" not in left  # January's newest is kept, not its first
+    assert "gridapp-20260131-023000" in left
