@@ -179,26 +179,42 @@ def tables_in(env):
 
 def load_dump(dump, env, drop_first):
     """Load ``dump`` in one transaction: the old schema dropped and the dump loaded, or (on any
-    error) neither. pg_restore writes SQL that psql runs, streamed, never held in memory."""
+    error) neither. pg_restore writes SQL that psql runs, streamed, never held in memory; if
+    pg_restore stops part-way (a dump damaged after its manifest was written), a statement that
+    cannot run is sent last, so psql rolls back instead of committing half a database."""
     command = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"]
     if drop_first:
         command += ["-c", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"]
-    try:
-        reader = subprocess.Popen(  # noqa: S603 (fixed arguments)
-            ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)],  # noqa: S607
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        loader = subprocess.run(  # noqa: S603
-            [*command, "-f", "-"], env=env, stdin=reader.stdout, capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError as exc:
-        raise Refused(f"{exc.filename} is not installed (apt-get install postgresql-client)") from None
-    reader.stdout.close()
-    read_error = reader.stderr.read().decode(errors="replace").strip()
-    if reader.wait() != 0 or loader.returncode != 0:
-        raise Refused(f"the restore failed and was rolled back: {read_error or loader.stderr.strip()}")
+    with tempfile.TemporaryFile() as read_errors, tempfile.TemporaryFile() as load_errors:
+        try:
+            reader = subprocess.Popen(  # noqa: S603 (fixed arguments)
+                ["pg_restore", "--no-owner", "--no-privileges", "--file=-", str(dump)],  # noqa: S607
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=read_errors,
+            )
+            loader = subprocess.Popen(  # noqa: S603
+                [*command, "-f", "-"], env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=load_errors
+            )
+        except FileNotFoundError as exc:
+            raise Refused(f"{exc.filename} is not installed (apt-get install postgresql-client)") from None
+        try:
+            shutil.copyfileobj(reader.stdout, loader.stdin, 1 << 20)
+            if reader.wait() != 0:
+                # Ends a COPY if one is open (or is an unknown command if not), then cannot run:
+                # psql stops at whichever comes first and rolls back. A bare ";" must not be sent:
+                # psql 15 ends the script quietly on one right after a COPY.
+                loader.stdin.write(b"\n\\.\nSELECT the_dump_could_not_be_read;\n")
+            loader.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error: it has rolled back and says why
+        reader.stdout.close()
+        failed = reader.wait() != 0, loader.wait() != 0
+        if any(failed):
+            read_errors.seek(0)
+            load_errors.seek(0)
+            why = (read_errors.read() if failed[0] else load_errors.read()).decode(errors="replace").strip()
+            raise Refused(f"the restore failed and was rolled back; nothing was changed in the database: {why}")
 
 
 def restore(folder, replace=False):

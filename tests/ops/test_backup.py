@@ -5,6 +5,7 @@ PostgreSQL. Runs in CI's PostgreSQL pass (.ci/run); there a missing pg_dump fail
 
 import datetime
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ from django.test import override_settings
 
 from tests.conftest import require_or_skip
 from tests.e2e.conftest import DATA_MIGRATIONS
+from tests.factories import HouseholdFactory
 from tests.gridapp.test_settings import PROJECT_ROOT
 
 sys.path.insert(0, str(PROJECT_ROOT / "bin"))
@@ -204,3 +206,29 @@ def test_prune_removes_only_complete_backups_past_the_retention(tmp_path):
     assert "gridapp-20260301-023000" in left and "gridapp-20260223-023000" in left  # the last 7 nights
     assert "gridapp-20260101-023000" not in left  # January's newest is kept, not its first
     assert "gridapp-20260131-023000" in left
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_that_fails_part_way_changes_nothing(pg_tools, scratch_database, tmp_path, grid1):
+    HouseholdFactory.create_batch(300, grid=grid1)  # enough rows for the dump to be cut inside them
+    made = run("backup", tmp_path, database=database_url(connection.settings_dict["NAME"]), media=tmp_path / "media")
+    assert made.returncode == 0, made.stderr
+    [folder] = (tmp_path / "backups").iterdir()
+    name, scratch = scratch_database
+    assert run("restore", tmp_path, folder, database=database_url(name), media=tmp_path / "m").returncode == 0
+    with scratch.cursor() as cursor:
+        cursor.execute("UPDATE gridapp_household SET address = 'after the backup'")
+    before = snapshot(scratch.cursor())
+
+    # The dump cut short after its manifest was written (the disk filled up as it was copied):
+    # the manifest no longer protects it, pg_restore reads part of it and stops.
+    dump = folder / "database.dump"
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size * 2 // 3])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"]["database.dump"]["sha256"] = pgbackup.sha256(dump)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    result = run("restore", tmp_path, folder, "--replace", database=database_url(name), media=tmp_path / "m")
+    assert result.returncode == 1
+    assert "rolled back; nothing was changed in the database" in result.stderr
+    assert snapshot(scratch.cursor()) == before
