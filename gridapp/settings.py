@@ -7,6 +7,7 @@ to PostgreSQL and Redis without a code change.
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -425,6 +426,19 @@ LOGGING = {
 GRIDAPP_PAGE_SIZE = env_int("GRIDAPP_PAGE_SIZE", 50)
 # Used in e-mails and webhook messages to link back to a page.
 GRIDAPP_SITE_URL = os.environ.get("GRIDAPP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Group robots (gridapp/notify/allowlist.py): staff may only set an https address on one of these
+# hosts (WeCom's and DingTalk's by default), and the worker posts to nothing else. Empty: none.
+GRIDAPP_WEBHOOK_HOSTS = [
+    host.lower().rstrip(".") for host in env_list("GRIDAPP_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+]
+for _host in GRIDAPP_WEBHOOK_HOSTS:
+    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", _host):
+        raise ImproperlyConfigured(
+            f"GRIDAPP_WEBHOOK_HOSTS lists host names separated by commas (qyapi.weixin.qq.com), not {_host!r}"
+        )
+# Only the tests turn this off, for a robot on 127.0.0.1 without TLS; not read from the environment.
+GRIDAPP_WEBHOOK_HTTPS_ONLY = True
 
 # Register imports (gridapp/imports): uploads are kept in MEDIA_ROOT/imports (private, like the
 # photos), where the Celery worker reads them.

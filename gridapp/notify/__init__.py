@@ -25,6 +25,7 @@ from django.utils import timezone
 from gridapp.models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
 
 from . import render
+from .allowlist import webhook_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,10 @@ class Message:
 
 class ChannelError(Exception):
     """A channel could not deliver; the delivery will be retried."""
+
+
+class Refused(ChannelError):
+    """A channel must not deliver to this target at all: the delivery fails at once, no retry."""
 
 
 def send_many(messages):
@@ -158,7 +163,7 @@ def attempt(delivery_id):
         CHANNELS[delivery.channel](delivery)
     except Exception as exc:  # any channel error: record it and retry; never stop the others
         error = f"{type(exc).__name__}: {exc}"[:1000]
-        if delivery.attempts >= MAX_ATTEMPTS:
+        if delivery.attempts >= MAX_ATTEMPTS or isinstance(exc, Refused):
             Delivery.objects.filter(pk=delivery_id).update(status=DeliveryStatus.FAILED, last_error=error)
             logger.error("delivery %s via %s failed for good: %s", delivery_id, delivery.channel, error)
             return None
@@ -180,19 +185,34 @@ def _send_email(delivery):
     mail.send(fail_silently=False)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is the robot's answer, not a place to go: following it could lead anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # urllib then raises HTTPError with the 3xx code
+
+
+_robot_opener = urllib.request.build_opener(_NoRedirects)
+
+
 def _send_webhook(delivery):
+    # Checked again here: the address may have been saved before GRIDAPP_WEBHOOK_HOSTS changed.
+    if problem := webhook_url_problem(delivery.target):
+        raise Refused(problem)
     hook = getattr(delivery.notification.community, "webhook", None)
     kind = hook.kind if hook else WebhookKind.GENERIC
     payload = render.robot_payload(kind, delivery.notification)
     data = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 (the URL's scheme is validated as http/https)
+    request = urllib.request.Request(  # noqa: S310 (the URL is checked by webhook_url_problem above)
         delivery.target, data=data, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+        with _robot_opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             if not 200 <= response.status < 300:
                 raise ChannelError(f"HTTP {response.status}")
     except urllib.error.HTTPError as exc:
+        if 300 <= exc.code < 400:
+            raise ChannelError(f"HTTP {exc.code} (redirects are not followed)") from None
         raise ChannelError(f"HTTP {exc.code}") from None
 
 

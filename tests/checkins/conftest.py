@@ -103,11 +103,17 @@ class Robot:
 
 
 @pytest.fixture
-def robot_server():
-    """Start ``robot_server(status)``; every server started is shut down after the test."""
+def robot_server(settings):
+    """Start ``robot_server(status)``; every server started is shut down after the test.
+
+    The robot is plain http on 127.0.0.1, so the test lets group robots be there (production
+    allows only https to WeCom's and DingTalk's hosts). ``location`` answers with a redirect.
+    """
+    settings.GRIDAPP_WEBHOOK_HOSTS = [*settings.GRIDAPP_WEBHOOK_HOSTS, "127.0.0.1"]
+    settings.GRIDAPP_WEBHOOK_HTTPS_ONLY = False
     servers = []
 
-    def start(status=200):
+    def start(status=200, location=None):
         robot = Robot(url="", status=status)
 
         class Handler(BaseHTTPRequestHandler):
@@ -119,6 +125,8 @@ def robot_server():
                 reply = json.dumps({"errcode": 0 if status == 200 else 500}).encode()
                 self.send_response(robot.status)
                 self.send_header("Content-Type", "application/json")
+                if location:
+                    self.send_header("Location", location)
                 self.send_header("Content-Length", str(len(reply)))
                 self.end_headers()
                 self.wfile.write(reply)
