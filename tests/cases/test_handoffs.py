@@ -10,6 +10,7 @@ from collections import Counter
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from gridapp import notify
 from gridapp.models import Channel, Delivery, Notification, Role, RoleKind, Webhook
@@ -171,3 +172,20 @@ def test_the_group_robot_posts_a_hand_off_once_and_each_person_gets_one_email(
     content = post["json"]["text"]["content"]
     assert content.startswith(f"已上报社区：{case.number}") and content.endswith(case.get_absolute_url())
     assert "房东" not in content
+
+
+@pytest.mark.usefixtures("everyone")
+def test_staff_find_a_return_under_its_group_and_open_the_case_from_it(client, case_in, officer, staff):
+    case = act(case_in("dispatched"), "return", officer, note="不属于派出所职责")
+    client.force_login(staff)  # reading Chinese, the site's language
+    inbox = client.get(reverse("inbox")).content.decode()
+    group = inbox.split("部门退回", 1)[1].split("</section>", 1)[0]
+    message = the_message("case_return", "staff")
+    assert f"部门已退回社区：{case.number} 楼上漏水" in group
+    assert reverse("notification_detail", args=[message.pk]) in group
+
+    page = client.get(reverse("notification_detail", args=[message.pk])).content.decode()
+    assert "不属于派出所职责" in page and f'href="{case.get_absolute_url()}"' in page
+    message.refresh_from_db()
+    assert message.read_at is not None
+    assert "部门退回" not in client.get(reverse("inbox")).content.decode()  # read: in the list below
