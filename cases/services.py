@@ -291,6 +291,7 @@ def flag_overdue(now=None):
                 recipients |= {member.pk for member in case.department.members.all()}
             subject = _("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title}
             body = _("Due %(due)s") % {"due": effects.when(case.due_at)}
-            messages += [_message(case, user_id, "case_overdue", subject, body) for user_id in recipients]
+            event = f"case_overdue:{case.pk}:{case.version}"  # the group robot posts it once
+            messages += [_message(case, user_id, "case_overdue", subject, body, event) for user_id in recipients]
         notify.send_many(messages)
     return len(ids)

@@ -6,12 +6,16 @@ cases that are not referred to him). The group robot posts each hand-off once.
 
 Lin is Dongluchi's second staff member; Xu is Shen's colleague at the police station."""
 
+import datetime
 from collections import Counter
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from cases import services
+from cases.models import Case
 from gridapp import notify
 from gridapp.models import Channel, Delivery, Notification, Role, RoleKind, Webhook
 
@@ -189,3 +193,14 @@ def test_staff_find_a_return_under_its_group_and_open_the_case_from_it(client, c
     message.refresh_from_db()
     assert message.read_at is not None
     assert "部门退回" not in client.get(reverse("inbox")).content.decode()  # read: in the list below
+
+
+@pytest.mark.usefixtures("everyone")
+def test_an_overdue_case_is_posted_on_the_group_robot_once(case_in, dongluchi):
+    Webhook.objects.create(community=dongluchi, url="https://robot.example.cn/send?key=test", kind="wecom")
+    case = case_in("dispatched")
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - datetime.timedelta(hours=1))
+    assert services.flag_overdue() == 1
+    assert told("case_overdue") == {"staff": 1, "lin": 1, "officer": 1, "xu": 1}
+    webhook = Delivery.objects.filter(notification__kind="case_overdue", channel=Channel.WEBHOOK)
+    assert webhook.count() == 1
