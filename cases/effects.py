@@ -177,6 +177,9 @@ def reworked(case):
     return _("Not fixed: rework no. %(count)d") % {"count": case.rework_count}
 
 
+NOTE_CHARS = 200
+
+
 def message(headline, case, by, note=""):
     """A hand-off's message: what happened to which case (the subject, which the inbox lists and
     the group robot shows), then who did it, the deadline and the note (the body)."""
@@ -189,6 +192,7 @@ def message(headline, case, by, note=""):
         _("By %(name)s · %(state)s · due %(due)s")
         % {"name": person(by), "state": case.get_state_display(), "due": when(case.due_at)}
     ]
-    if note.strip():
-        lines.append(note.strip())
+    if note := note.strip():
+        # Its first 200 characters, as a help alert's: the rest, and the photos, are on the case.
+        lines.append(note if len(note) <= NOTE_CHARS else f"{note[: NOTE_CHARS - 1]}…")
     return subject[:200], "\n".join(lines)

@@ -55,11 +55,15 @@ def test_a_new_report_reaches_the_grids_worker_and_the_office_but_not_who_report
     assert told("case_report") == {"staff": 1, "lin": 1}
     Notification.objects.all().delete()
 
-    by_staff = report(staff, grid1, title="楼道堆物")
+    by_staff = report(staff, grid1, title="楼道堆物", description="三单元楼道堆满纸箱，" * 30)
     assert told("case_report") == {"wu": 1, "lin": 1}
     message = the_message("case_report", "wu")
     assert message.subject == f"新上报事件：{by_staff.number} 楼道堆物"
     assert message.link == by_staff.get_absolute_url() != by_wu.get_absolute_url()
+    # Who reported it, then the description's first 200 characters (the rest is on the case).
+    reporter, description = message.body.split("\n")
+    assert reporter.startswith("staff · 已上报 · 期限 ")
+    assert len(description) == 200 and description.endswith("…")
 
 
 @pytest.mark.usefixtures("everyone")
