@@ -21,7 +21,7 @@ from gridapp.models import Channel, Delivery, Notification, Role, RoleKind, Webh
 
 from ..checkins.conftest import robot_server  # noqa: F401 (the fake group robot)
 from ..factories import UserFactory, give_role
-from .conftest import act, member_of, report
+from .conftest import act, member_of, post_action, report
 
 
 @pytest.fixture
@@ -208,3 +208,21 @@ def test_an_overdue_case_is_posted_on_the_group_robot_once(case_in, dongluchi):
     assert told("case_overdue") == {"staff": 1, "lin": 1, "officer": 1, "xu": 1}
     webhook = Delivery.objects.filter(notification__kind="case_overdue", channel=Channel.WEBHOOK)
     assert webhook.count() == 1
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_hand_off_from_the_page_in_english_is_told_in_the_sites_language(as_user, case_in, wu):
+    """Stored messages go out by e-mail and robot too, which have no reader's language to follow."""
+    case = case_in("handling")
+    response = post_action(as_user(wu), case, "escalate", note="房东不配合，需社区协调")
+    assert response.status_code == 302
+    assert told("case_escalate") == {"staff": 1, "lin": 1}
+    assert the_message("case_escalate", "staff").subject.startswith("已上报社区：")
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_deactivated_account_is_not_told(wu, lin, grid1):
+    lin.is_active = False
+    lin.save(update_fields=["is_active"])
+    report(wu, grid1)
+    assert told("case_report") == {"staff": 1}
