@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Each group: its title and the message kinds it gathers, in the order they are best dealt with:
 # people first, then what is late, what came back, what waits for a check, what is new.
@@ -21,8 +22,9 @@ GROUPS = (
     (_("Residents who need help"), ("help_alert",)),
     (_("Overdue cases"), ("case_overdue",)),
     (_("Not fixed, back with you"), ("case_rework",)),
-    (_("Returned by departments"), ("case_return",)),
-    (_("Resolved, to verify"), ("case_resolve",)),
+    # The desk has headings of the same words: these are entries of their own ("inbox").
+    (pgettext_lazy("inbox", "Returned by departments"), ("case_return",)),
+    (pgettext_lazy("inbox", "Resolved, to verify"), ("case_resolve",)),
     (_("Escalated to the community"), ("case_escalate",)),
     (_("Referred to your department"), ("case_dispatch",)),
     (_("Reopened"), ("case_reopen",)),
