@@ -135,9 +135,10 @@ def _department_members(case):
 
 def _verifiers(case):
     """Who must check a resolution (never its resolver): the community's staff when the grid's
-    worker resolved it, else — a department or the office resolved it — the grid's worker."""
+    worker resolved it (or the grid has no worker now), else — a department or the office
+    resolved it — the grid's worker."""
     workers = set(_grid_workers(case))
-    return _community_staff(case) if case.resolved_by_id in workers else workers
+    return workers if workers and case.resolved_by_id not in workers else _community_staff(case)
 
 
 def _handler(case):

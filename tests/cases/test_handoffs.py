@@ -226,3 +226,12 @@ def test_a_deactivated_account_is_not_told(wu, lin, grid1):
     lin.save(update_fields=["is_active"])
     report(wu, grid1)
     assert told("case_report") == {"staff": 1}
+
+
+@pytest.mark.usefixtures("everyone")
+def test_a_departments_resolution_in_a_grid_without_a_worker_reaches_the_office(case_in, officer, wu):
+    case = case_in("dispatched")
+    wu.is_active = False  # Wu has left; nobody works Grid 1 yet
+    wu.save(update_fields=["is_active"])
+    act(case, "resolve", officer, note="已联系房东修好")
+    assert told("case_resolve") == {"staff": 1, "lin": 1}
