@@ -11,9 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
 
-from .models import CloseReason, default_due_at
+from .models import CloseReason, State, default_due_at
 
 
 def when(moment):
@@ -103,26 +104,63 @@ def deadline_moved(case, change):
 
 # --- who is told ---------------------------------------------------------------------------------
 # A row's ``tells`` names kinds of recipients; each kind is found from the case as it is after
-# the action. Nobody is told of their own action.
+# the action (``RECIPIENTS``: one query at most each). Nobody is told of their own action, and
+# only active accounts are told. A new kind of recipient is one entry of ``RECIPIENTS``.
 
 ASSIGNEE, COMMUNITY_STAFF, DEPARTMENT_MEMBERS, RESOLVER = "assignee", "community_staff", "department", "resolver"
+GRID_WORKERS, VERIFIERS, HANDLER = "grid_workers", "verifiers", "handler"
+
+
+def _active(users):
+    return users.filter(is_active=True).values_list("pk", flat=True)
 
 
 def _community_staff(case):
-    return Role.objects.filter(kind=RoleKind.COMMUNITY_STAFF, community=case.community_id).values_list(
-        "user_id", flat=True
-    )
+    return Role.objects.filter(
+        kind=RoleKind.COMMUNITY_STAFF, community=case.community_id, user__is_active=True
+    ).values_list("user_id", flat=True)
+
+
+def _grid_workers(case):
+    """The grid's own workers; not its part-time officer (一格一警), who hears of the cases
+    referred to the police station only."""
+    return Role.objects.filter(
+        kind=RoleKind.GRID_WORKER, grid=case.grid_id, part_time=False, user__is_active=True
+    ).values_list("user_id", flat=True)
 
 
 def _department_members(case):
-    return case.department.members.values_list("pk", flat=True) if case.department_id else ()
+    return _active(case.department.members.all()) if case.department_id else ()
+
+
+def _verifiers(case):
+    """Who must check a resolution (never its resolver): the community's staff when the grid's
+    worker resolved it (or the grid has no worker now), else — a department or the office
+    resolved it — the grid's worker."""
+    workers = set(_grid_workers(case))
+    return workers if workers and case.resolved_by_id not in workers else _community_staff(case)
+
+
+def _handler(case):
+    """Who holds the case now, as ``cases.workflow.responsible`` says it: the department it is
+    dispatched to, else its assignee, else the office while escalated, else the grid's worker."""
+    if case.state == State.DISPATCHED:
+        return _department_members(case)
+    if case.assignee_id:
+        return [case.assignee_id]
+    if case.state == State.ESCALATED:
+        return _community_staff(case)
+    return _grid_workers(case)
 
 
 RECIPIENTS = {
     ASSIGNEE: lambda case: [case.assignee_id],
     COMMUNITY_STAFF: _community_staff,
+    GRID_WORKERS: _grid_workers,
     DEPARTMENT_MEMBERS: _department_members,
     RESOLVER: lambda case: [case.resolved_by_id],
+    VERIFIERS: _verifiers,
+    HANDLER: _handler,
 }
 
 
@@ -130,3 +168,32 @@ def recipients(kinds, case, by):
     """The ids of the users of these kinds on ``case``, without ``by``."""
     told = {user_id for kind in kinds for user_id in RECIPIENTS[kind](case)}
     return told - {None, by.pk}
+
+
+# --- what they are told --------------------------------------------------------------------------
+
+
+def reworked(case):
+    """A failed verification's message says how many times the case has come back."""
+    return _("Not fixed: rework no. %(count)d") % {"count": case.rework_count}
+
+
+NOTE_CHARS = 200
+
+
+def message(headline, case, by, note=""):
+    """A hand-off's message: what happened to which case (the subject, which the inbox lists and
+    the group robot shows), then who did it, the deadline and the note (the body)."""
+    subject = _("%(headline)s: %(number)s %(title)s") % {
+        "headline": headline,
+        "number": case.number,
+        "title": case.title,
+    }
+    lines = [
+        _("By %(name)s · %(state)s · due %(due)s")
+        % {"name": person(by), "state": case.get_state_display(), "due": when(case.due_at)}
+    ]
+    if note := note.strip():
+        # Its first 200 characters, as a help alert's: the rest, and the photos, are on the case.
+        lines.append(note if len(note) <= NOTE_CHARS else f"{note[: NOTE_CHARS - 1]}…")
+    return subject[:200], "\n".join(lines)

@@ -7,11 +7,12 @@ Assignments and mediation records write their timeline entries through the same 
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.template.defaultfilters import yesno
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gridapp import notify
@@ -97,6 +98,7 @@ def case_report(
     CaseEvent.objects.create(
         case=case, action="report", to_state=State.REPORTED, level=case.level, actor=by, note="", version=1
     )
+    _tell(case, workflow.REPORT, by, description)
     # A resident found needing help leaves the staff's list once a case is raised about them.
     settle_help_alerts_for_case(
         by=by,
@@ -151,7 +153,7 @@ def perform(*, case, action_name, by, version, change=None):
         )
         for photo in change.photos:
             CasePhoto.objects.create(case=case, event=event, image=photo)
-        _tell(case, action, by)
+        _tell(case, action, by, change.note)
     return case
 
 
@@ -236,7 +238,7 @@ def record_mediation_follow_up(*, record, by, kept, followed_up_on):
     return record
 
 
-def _message(case, user_id, kind, subject, body=None):
+def _message(case, user_id, kind, subject, body=None, event=""):
     """A notification about ``case``: its title unless told otherwise, and a link to its page."""
     return notify.Message(
         recipient_id=user_id,
@@ -245,18 +247,21 @@ def _message(case, user_id, kind, subject, body=None):
         body=case.title if body is None else body,
         link=case.get_absolute_url(),
         community_id=case.community_id,
+        event=event,
     )
 
 
-def _tell(case, action, by):
-    """Tell the people the action's row names (never the one who took it)."""
-    subject = f"{case.number} · {case.get_state_display()}"
-    notify.send_many(
-        [
-            _message(case, user_id, f"case_{action.name}", subject)
-            for user_id in effects.recipients(action.tells, case, by)
-        ]
-    )
+def _tell(case, action, by, note=""):
+    """Tell the people the action's row names (never the one who took it): one message each in
+    the site's language (like every stored message), and one post on the group robot for them all."""
+    told = effects.recipients(action.tells, case, by)
+    if not told:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = effects.message(action.says(case), case, by, note)
+    kind = f"case_{action.name}"
+    event = f"{kind}:{case.pk}:{case.version}"  # the case's version names the hand-off
+    notify.send_many([_message(case, user_id, kind, subject, body, event=event) for user_id in sorted(told)])
 
 
 def flag_overdue(now=None):
@@ -286,6 +291,7 @@ def flag_overdue(now=None):
                 recipients |= {member.pk for member in case.department.members.all()}
             subject = _("Overdue: %(number)s %(title)s") % {"number": case.number, "title": case.title}
             body = _("Due %(due)s") % {"due": effects.when(case.due_at)}
-            messages += [_message(case, user_id, "case_overdue", subject, body) for user_id in recipients]
+            event = f"case_overdue:{case.pk}:{case.version}"  # the group robot posts it once
+            messages += [_message(case, user_id, "case_overdue", subject, body, event) for user_id in recipients]
         notify.send_many(messages)
     return len(ids)

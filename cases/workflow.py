@@ -72,11 +72,17 @@ class Action:
     note: Callable = fx.as_typed  # the timeline entry's note, from the case and the change
     public: bool = True  # whether its timeline entry starts out visible to the complainant
     tells: tuple = ()  # the kinds of people told (cases.effects.RECIPIENTS), never the actor
+    headline: str | Callable | None = None  # what their message says happened (default: the label)
     guard: Callable = anyone  # a rule beyond the roles: guard(user, case)
     style: str = "outline-primary"
 
     def roles_in(self, state):
         return self.roles.get(state, frozenset()) if isinstance(self.roles, dict) else self.roles
+
+    def says(self, case):
+        """The first words of the message the people told get, from the case after the action."""
+        headline = self.headline or self.label
+        return headline(case) if callable(headline) else headline
 
     def target_state(self, case):
         return self.target(case) if callable(self.target) else self.target
@@ -139,6 +145,7 @@ ACTIONS = {
             needs_note=True,
             effects=(fx.clear_assignee,),
             tells=(fx.COMMUNITY_STAFF,),
+            headline=_("Escalated to the community"),
         ),
         Action(
             "dispatch",
@@ -150,6 +157,7 @@ ACTIONS = {
             asks=("department",),
             effects=(fx.set_department,),
             tells=(fx.DEPARTMENT_MEMBERS,),
+            headline=_("Referred to your department"),
         ),
         Action(
             "return",
@@ -161,6 +169,7 @@ ACTIONS = {
             needs_note=True,
             effects=(fx.clear_department, fx.clear_assignee),
             tells=(fx.COMMUNITY_STAFF,),
+            headline=_("Returned by the department"),
             style="outline-danger",
         ),
         Action(
@@ -184,7 +193,10 @@ ACTIONS = {
             asks=("photos",),
             needs_note=True,
             effects=(fx.record_resolver,),
-            tells=(fx.ASSIGNEE,),
+            # A department's or the office's resolution: the grid's worker checks it; the
+            # worker's own: the office.
+            tells=(fx.VERIFIERS,),
+            headline=_("Resolved, please verify"),
             style="success",
         ),
         # Checked by someone other than a department handler, and not by who resolved it.
@@ -205,6 +217,8 @@ ACTIONS = {
             GRID_SIDE,
             needs_note=True,
             effects=(fx.count_rework,),
+            tells=(fx.HANDLER,),  # the department again, if it resolved it
+            headline=fx.reworked,  # with the number of times it came back
             guard=not_their_own_resolution,
             style="outline-danger",
         ),
@@ -235,10 +249,24 @@ ACTIONS = {
             OFFICE,
             needs_note=True,
             effects=(fx.start_afresh,),
+            tells=(fx.GRID_WORKERS, fx.RESOLVER),  # the grid's worker and whoever handled it last
+            headline=_("Reopened"),
             style="outline-danger",
         ),
     )
 }
+
+# A case is reported from no state, so the intake is not a row of the table; who hears of a new
+# report is said here all the same (``cases.services.case_report`` tells them).
+REPORT = Action(
+    "report",
+    State.REPORTED.label,
+    (),
+    State.REPORTED,
+    frozenset(),
+    tells=(fx.GRID_WORKERS, fx.COMMUNITY_STAFF),
+    headline=_("New report"),
+)
 
 # Timeline entries that are not actions of the table.
 OTHER_ENTRIES = {

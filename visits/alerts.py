@@ -122,6 +122,7 @@ def _tell_staff(visit, helped, follow_up, not_to):
                 body=body,
                 link=reverse("visit_detail", args=[visit.pk]),
                 community_id=community_id,
+                event=f"{MESSAGE_KIND}:{visit.pk}",  # the group robot posts it once
             )
             for user_id in recipients
         ]

@@ -67,6 +67,9 @@ class Message:
     link: str = ""
     community_id: int | None = None
     sections: tuple = ()  # of Section, in the order the recipient should act on them
+    # What happened, when several people are told of one thing (a case handed on): the group
+    # robot, which the whole community reads, posts it once, not once per person told.
+    event: str = ""
 
 
 class ChannelError(Exception):
@@ -107,7 +110,8 @@ def send_many(messages):
         for m in messages
     )
     deliveries = []
-    for message, notification in zip(messages, notifications, strict=True):
+    posted = set()  # (community, event) already on the community's group robot
+    for n, (message, notification) in enumerate(zip(messages, notifications, strict=True)):
         deliveries.append(
             Delivery(
                 notification=notification,
@@ -120,7 +124,9 @@ def send_many(messages):
         )
         if email := emails.get(message.recipient_id):
             deliveries.append(Delivery(notification=notification, channel=Channel.EMAIL, target=email, created_at=now))
-        if url := hooks.get(message.community_id):
+        post = (message.community_id, message.event or n)
+        if (url := hooks.get(message.community_id)) and post not in posted:
+            posted.add(post)
             deliveries.append(Delivery(notification=notification, channel=Channel.WEBHOOK, target=url, created_at=now))
     created = Delivery.objects.bulk_create(deliveries)
     pending = [d.pk for d in created if d.status == DeliveryStatus.PENDING]

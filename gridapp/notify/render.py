@@ -82,6 +82,10 @@ def robot_payload(kind, notification):
             ],
         }
     if not notification.sections:  # a message that is only text stays a text message
+        if notification.link:
+            # About a case: the whole group reads it, so the details stay one tap away, behind
+            # each member's own scope.
+            return {"msgtype": "text", "text": {"content": f"{notification.subject}\n{absolute(notification.link)}"}}
         return {"msgtype": "text", "text": {"content": f"{notification.subject}\n{notification.body}"}}
     with override(settings.LANGUAGE_CODE):
         title = f"{person(notification.recipient)} · {notification.subject}"

@@ -11,14 +11,27 @@ from gridapp import scope
 from gridapp.core.forms import posted
 from gridapp.models import DeliveryStatus, Webhook
 
+from . import inbox as inbox_groups
 from .forms import WebhookForm
 
 
 @require_safe
 def inbox(request):
-    notifications = scope.notifications(request.user).order_by("-created_at")
-    page = Paginator(notifications, 30).get_page(request.GET.get("page"))
-    return render(request, "gridapp/inbox.html", {"page": page})
+    """Unread messages grouped by what they ask of the user (``notify.inbox``), then the read ones."""
+    mine = scope.notifications(request.user).order_by("-created_at", "-pk")
+    unread = list(mine.filter(read_at__isnull=True)[: inbox_groups.UNREAD_SHOWN + 1])
+    more = 0
+    if len(unread) > inbox_groups.UNREAD_SHOWN:
+        more = mine.filter(read_at__isnull=True).count() - inbox_groups.UNREAD_SHOWN
+        unread = unread[: inbox_groups.UNREAD_SHOWN]
+    page = Paginator(mine.filter(read_at__isnull=False), 30).get_page(request.GET.get("page"))
+    context = {
+        "groups": inbox_groups.grouped(unread),
+        "more": more,
+        "page": page,
+        "unread_count": len(unread) + more,  # the navbar's badge, known already
+    }
+    return render(request, "gridapp/inbox.html", context)
 
 
 @require_safe

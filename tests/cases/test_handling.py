@@ -280,24 +280,27 @@ def test_dispatching_tells_the_department_and_escalating_tells_the_office(case_i
     assert message.link == reverse("case_detail", args=[case.pk])
 
 
-def test_resolving_tells_whoever_handles_it_but_never_the_one_who_resolved_it(case_in, wu, staff):
+def test_resolving_tells_whoever_must_verify_it_but_never_the_one_who_resolved_it(case_in, wu, staff):
     mine, theirs = case_in("handling"), case_in("handling")  # Wu took both
-    act(mine, "resolve", wu, note="已修好")
-    act(theirs, "resolve", staff, note="社区已联系物业修好")
+    act(mine, "resolve", wu, note="已修好")  # Wu cannot verify his own: the office checks it
+    act(theirs, "resolve", staff, note="社区已联系物业修好")  # the grid's worker checks the office's
     told = Notification.objects.filter(kind="case_resolve").values_list("recipient__username", "link")
-    assert list(told) == [("wu", theirs.get_absolute_url())]
+    assert sorted(told) == [("staff", mine.get_absolute_url()), ("wu", theirs.get_absolute_url())]
 
 
 def test_each_kind_of_recipient_is_found_from_the_case(case_in, wu, staff, officer):
     case = case_in("resolved")  # dispatched to the police station and resolved by Shen; nobody assigned
-    found = {kind: effects.recipients((kind,), case, wu) for kind in effects.RECIPIENTS}
+    found = {kind: effects.recipients((kind,), case, staff) for kind in effects.RECIPIENTS}
     assert found == {
         effects.ASSIGNEE: set(),
-        effects.COMMUNITY_STAFF: {staff.pk},
+        effects.COMMUNITY_STAFF: set(),  # staff took the action
+        effects.GRID_WORKERS: {wu.pk},
         effects.DEPARTMENT_MEMBERS: {officer.pk},
         effects.RESOLVER: {officer.pk},
+        effects.VERIFIERS: {wu.pk},  # a department resolved it: the grid's worker checks
+        effects.HANDLER: {wu.pk},  # resolved, nobody assigned: the grid's worker has it
     }
-    assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk}
+    assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk, wu.pk}
 
 
 # --- the table's guarantees -------------------------------------------------------------------

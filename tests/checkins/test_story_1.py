@@ -69,7 +69,7 @@ def test_story_1_the_weekly_check_in_and_the_ventilator_follow_up(client, wu, re
         assert "回访呼吸机维修情况" in second.body
         assert "任爱香" not in second.body  # her check-in was due on day 7 and reminded then
         client.force_login(wu)
-        assert second in client.get(reverse("inbox")).context["page"]
+        assert reverse("notification_detail", args=[second.pk]) in client.get(reverse("inbox")).content.decode()
         assert "回访呼吸机维修情况" in client.get(reverse("notification_detail", args=[second.pk])).content.decode()
 
         # He goes back, confirms the repair and closes the follow-up.

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import Category
 from cases.services import case_report
-from gridapp.models import Delivery, Notification, RoleKind
+from gridapp.models import Delivery, Notification, RoleKind, Webhook
 from visits import services
 from visits.models import FollowUp, HelpAlert, Visit
 
@@ -77,6 +77,13 @@ def test_each_staff_member_is_told_once_with_the_emergency_contact(
     # Li's e-mail goes out once the visit is saved (queued after commit, as every channel).
     assert Delivery.objects.filter(notification__recipient=li, channel="email").count() == 1
     assert len(queued) == 1
+
+
+def test_the_group_robot_posts_a_help_alert_once_however_many_staff_are_told(wu, staff, li, dongluchi, ren):
+    Webhook.objects.create(community=dongluchi, url="https://robot.example.cn/send?key=test", kind="wecom")
+    needs_help(wu, ren)
+    assert len(alerts_to(staff)) == len(alerts_to(li)) == 1
+    assert Delivery.objects.filter(notification__kind="help_alert", channel="webhook").count() == 1
 
 
 def test_unwell_tells_staff_too(wu, staff, ren):
