@@ -55,7 +55,7 @@ def grant_extension(case, change, by, now):
     against the new date only if it is approved before the deadline it counts against fell due;
     approved later, that deadline stays the one counted (a late case is not made on time after
     the fact). ``counted_due_at`` is left empty while it is the deadline itself."""
-    counted = case.counted_due_at or case.due_at
+    counted = case.counted_deadline
     in_time = counted is None or now <= counted
     return {
         "due_at": case.pending_extension.proposed_due,
@@ -145,11 +145,6 @@ def extension_asked(case, change):
 def extension_approved(case, change):
     request = case.pending_extension
     moved = _("Deadline moved from %(old)s to %(new)s.") % {"old": when(case.due_at), "new": when(request.proposed_due)}
-    counted = case.counted_due_at or case.due_at
-    if counted and timezone.now() > counted:
-        moved += " " + _("Approved after the case fell due: the on-time rate still counts the deadline %(due)s.") % {
-            "due": when(counted)
-        }
     return "\n".join(filter(None, [moved, change.note]))
 
 

@@ -1,5 +1,7 @@
 """Case forms: intake, the action forms of the case page, mediation, bulk assignment."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -125,18 +127,19 @@ def _proposed_due(form):
     )
 
 
-# A reason the office can judge: at least this many letters, digits or Chinese characters
-# (spaces and punctuation do not count), and not one character repeated. "忙" or "busy!!" is
-# refused; "等待配件" (waiting for the parts) is enough.
-REASON_MIN_CHARACTERS = 4
+# A reason the office can judge: at least this many words, each Chinese character counting as
+# one (spaces and punctuation do not count), and not one word repeated. "忙", "忙忙忙忙" or
+# "busy!!" is refused; "等待配件" (waiting for the parts) or "parts not delivered yet" is enough.
+REASON_MIN_WORDS = 4
+_REASON_WORDS_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def validate_reason(value):
-    substance = [c for c in value if c.isalnum()]
-    if len(substance) < REASON_MIN_CHARACTERS or len(set(substance)) == 1:
+    words = _REASON_WORDS_RE.findall(value.lower())
+    if len(words) < REASON_MIN_WORDS or len(set(words)) == 1:
         raise forms.ValidationError(
-            _("Say why more time is needed, in at least %(n)d characters: what is awaited, or what is left to do.")
-            % {"n": REASON_MIN_CHARACTERS}
+            _("Say why more time is needed, in at least %(n)d words: what is awaited, or what is left to do.")
+            % {"n": REASON_MIN_WORDS}
         )
 
 

@@ -256,6 +256,11 @@ class Case(models.Model):
         """The extension request waiting for the community office, if any (one at most)."""
         return self.extension_requests.filter(state=ExtensionState.PENDING).select_related("asked_by").first()
 
+    @property
+    def counted_deadline(self):
+        """The deadline 按期结案率 counts against (``cases.measures``)."""
+        return self.counted_due_at or self.due_at
+
     def complainant_label(self):
         if self.anonymous:
             return _("Anonymous")

@@ -73,6 +73,7 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
             "action_forms": action_forms,
             "pending_extension": case.pending_extension,
             "answer_forms": answer_forms,
+            "now": timezone.now(),
             "events": case.events.select_related("actor"),
             "mediations": case.mediations.prefetch_related("parties", "mediators"),
             "photos": case.photos.all(),
