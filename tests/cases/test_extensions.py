@@ -12,7 +12,9 @@ import datetime
 import pytest
 import time_machine
 from django.conf import settings
+from django.urls import reverse
 
+from cases import scope as case_scope
 from cases.models import Case, CaseEvent, ExtensionRequest, ExtensionState
 from gridapp.models import Notification, RoleKind
 
@@ -343,3 +345,15 @@ def test_a_reopened_case_counts_its_fresh_deadline(client, extensions_in_march, 
     with time_machine.travel(at(3, 20), tick=False):
         act(case, "reopen", staff, note="居民反映问题又出现了")
     assert fresh(case).counted_due_at is None
+
+
+def test_the_office_finds_the_requests_waiting_for_it(as_user, asked, staff, zhao, officer, wu):
+    assert list(case_scope.extensions_to_answer(staff)) == [asked.pending_extension]
+    assert list(case_scope.extensions_to_answer(zhao)) == []  # another community
+    assert list(case_scope.extensions_to_answer(officer)) == []  # the asker, and no office
+    assert list(case_scope.extensions_to_answer(wu)) == []
+
+
+def test_the_admin_reads_the_requests_on_the_case(as_user, asked, admin_user):
+    page = as_user(admin_user).get(reverse("admin:cases_case_change", args=[asked.pk])).content.decode()
+    assert REASON in page and "Waiting for approval" in page
