@@ -70,6 +70,14 @@ def answers_someone_elses_extension(user, case):
 
 
 EXTENSION_ANSWERS = ("approve_extension", "refuse_extension")
+
+
+def approves_a_later_deadline(user, case):
+    """Approving moves the deadline on, never back (a reopened case has a fresh deadline that
+    may already be later than the date asked before): such a request can only be refused."""
+    return answers_someone_elses_extension(user, case) and case.pending_extension.proposed_due > case.due_at
+
+
 NOT_NOW = _("You cannot do this on this case now.")
 ANSWERED_BY_THE_OFFICE = _(
     "Extension requests are answered by the community office, never by whoever asked. Nothing was changed."
@@ -209,7 +217,7 @@ ACTIONS = {
             public=False,
             records=(fx.approve_extension_request,),
             tells=(fx.EXTENSION_ASKER,),
-            guard=answers_someone_elses_extension,
+            guard=approves_a_later_deadline,
             refusal=ANSWERED_BY_THE_OFFICE,
             style="success",
         ),

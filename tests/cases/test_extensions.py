@@ -357,3 +357,15 @@ def test_the_office_finds_the_requests_waiting_for_it(as_user, asked, staff, zha
 def test_the_admin_reads_the_requests_on_the_case(as_user, asked, admin_user):
     page = as_user(admin_user).get(reverse("admin:cases_case_change", args=[asked.pk])).content.decode()
     assert REASON in page and "Waiting for approval" in page
+
+
+def test_a_request_overtaken_by_a_reopening_can_only_be_refused(as_user, case_in, wu, staff):
+    case = case_in("handling")
+    assert ask(as_user(wu), case, reason="等待配件到货", days=1).status_code == 302
+    act(case, "settle", wu, note="已修好", close_reason="fixed")
+    with time_machine.travel(case.due_at + datetime.timedelta(days=2), tick=False):
+        case = act(case, "reopen", staff, note="居民反映问题又出现了")  # a fresh, later deadline
+        assert fresh(case).pending_extension.proposed_due < fresh(case).due_at
+        answers = [a.name for a, _ in as_user(staff).get(case.get_absolute_url()).context["answer_forms"]]
+        assert answers == ["refuse_extension"]
+        assert post_action(as_user(staff), case, "approve_extension").status_code == 403
