@@ -129,10 +129,12 @@ class CaseSteps:
             raise NotYet
 
     def extend(self, run, by, hours, days, note):
-        """Ask for more time, until the end of office hours ``days`` (low, high) on; the
-        community office approves it a few office hours later (延期审批)."""
+        """Ask for more time, until the end of office hours ``days`` (low, high) after the
+        deadline (or after asking, if it has passed); the community office approves it a few
+        office hours later (延期审批)."""
         asked = self.later(run, hours, by)
-        day = timezone.localdate(asked) + datetime.timedelta(days=run.rng.randint(*days))
+        start = max(asked, run.case.due_at)
+        day = timezone.localdate(start) + datetime.timedelta(days=run.rng.randint(*days))
         proposed = timezone.make_aware(datetime.datetime.combine(day, OFFICE_HOURS[1]))
         perform(
             case=run.case,
