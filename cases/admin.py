@@ -6,7 +6,7 @@ from gridapp.admin import AdminOnly, HistoryPageAdmin
 from gridapp.core.display import mask_phone
 
 from . import scope as case_scope
-from .models import Case, CaseEvent, Category, Department, MediationRecord
+from .models import Case, CaseEvent, Category, Department, ExtensionRequest, MediationRecord
 
 
 class CaseEventInline(admin.TabularInline):
@@ -14,6 +14,27 @@ class CaseEventInline(admin.TabularInline):
     extra = 0
     can_delete = False
     readonly_fields = ["action", "from_state", "to_state", "level", "actor", "public", "note", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ExtensionRequestInline(AdminOnly, admin.TabularInline):
+    """Read here; asked and answered only on the case page (the lifecycle table)."""
+
+    model = ExtensionRequest
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "asked_by",
+        "asked_at",
+        "reason",
+        "deadline_when_asked",
+        "proposed_due",
+        "state",
+        "decided_by",
+        "decided_at",
+    ]
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -33,7 +54,7 @@ class CaseAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
         *(f.name for f in Case._meta.fields if f.name != "complainant_phone"),
         "masked_complainant_phone",
     ]
-    inlines = [CaseEventInline]
+    inlines = [CaseEventInline, ExtensionRequestInline]
 
     def get_queryset(self, request):
         return case_scope.cases(request.user)

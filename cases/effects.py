@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
 
-from .models import CloseReason, State, default_due_at
+from .models import CloseReason, ExtensionRequest, ExtensionState, State, default_due_at
 
 
 def when(moment):
@@ -51,9 +51,18 @@ def clear_department(case, change, by, now):
     return {"department": None}
 
 
-def move_deadline(case, change, by, now):
-    """The new deadline is flagged again if it is missed."""
-    return {"due_at": change.due_at, "overdue_flagged_at": None}
+def grant_extension(case, change, by, now):
+    """The deadline moves to the date asked and is flagged again if missed. 按期结案率 counts
+    against the new date only if it is approved before the deadline it counts against fell due;
+    approved later, that deadline stays the one counted (a late case is not made on time after
+    the fact). ``counted_due_at`` is left empty while it is the deadline itself."""
+    counted = case.counted_deadline
+    in_time = counted is None or now <= counted
+    return {
+        "due_at": case.pending_extension.proposed_due,
+        "overdue_flagged_at": None,
+        "counted_due_at": None if in_time else counted,
+    }
 
 
 def record_resolver(case, change, by, now):
@@ -82,11 +91,40 @@ def start_afresh(case, change, by, now):
     """Reopened: a fresh deadline (the old one has usually passed) and nothing left of the close."""
     return {
         "due_at": default_due_at(case.category, case.priority, now),
+        "counted_due_at": None,
         **dict.fromkeys(("resolved_at", "verified_at", "closed_at", "feedback_at", "overdue_flagged_at")),
         "close_reason": "",
         "duplicate_of": None,
         "satisfaction": "",
     }
+
+
+# --- rows written besides the case (``Action.records``) ---------------------------------------
+
+
+def record_extension_request(case, change, by, now):
+    ExtensionRequest.objects.create(
+        case=case,
+        asked_by=by,
+        asked_at=now,
+        reason=change.reason,
+        proposed_due=change.proposed_due,
+        deadline_when_asked=case.due_at,
+    )
+
+
+def _answer_extension(state):
+    def answer(case, change, by, now):
+        ExtensionRequest.objects.filter(case=case, state=ExtensionState.PENDING).update(
+            state=state, decided_by=by, decided_at=now
+        )
+
+    answer.__doc__ = f"The pending request is {state.label}, by whom and when."
+    return answer
+
+
+approve_extension_request = _answer_extension(ExtensionState.APPROVED)
+refuse_extension_request = _answer_extension(ExtensionState.REFUSED)
 
 
 # --- timeline notes ------------------------------------------------------------------------------
@@ -96,10 +134,27 @@ def as_typed(case, change):
     return change.note
 
 
-def deadline_moved(case, change):
-    """The timeline keeps the deadline before and after, then the reason."""
-    moved = _("Deadline moved from %(old)s to %(new)s.") % {"old": when(case.due_at), "new": when(change.due_at)}
-    return f"{moved}\n{change.note}"
+def extension_asked(case, change):
+    """The request's dates, then its reason."""
+    asked = _("Asked to move the deadline from %(old)s to %(new)s.") % {
+        "old": when(case.due_at),
+        "new": when(change.proposed_due),
+    }
+    return f"{asked}\n{change.reason}"
+
+
+def extension_approved(case, change):
+    request = case.pending_extension
+    moved = _("Deadline moved from %(old)s to %(new)s.") % {"old": when(case.due_at), "new": when(request.proposed_due)}
+    return "\n".join(filter(None, [moved, change.note]))
+
+
+def extension_refused(case, change):
+    refused = _("Extension to %(new)s refused; the deadline stays %(old)s.") % {
+        "new": when(case.pending_extension.proposed_due),
+        "old": when(case.due_at),
+    }
+    return f"{refused}\n{change.note}"
 
 
 # --- who is told ---------------------------------------------------------------------------------
@@ -153,6 +208,14 @@ def _handler(case):
     return _grid_workers(case)
 
 
+def _extension_asker(case):
+    """Who asked for the extension just answered."""
+    answered = case.extension_requests.exclude(state=ExtensionState.PENDING).order_by("-decided_at", "-pk")
+    return answered.values_list("asked_by_id", flat=True)[:1]
+
+
+EXTENSION_ASKER = "extension_asker"
+
 RECIPIENTS = {
     ASSIGNEE: lambda case: [case.assignee_id],
     COMMUNITY_STAFF: _community_staff,
@@ -161,6 +224,7 @@ RECIPIENTS = {
     RESOLVER: lambda case: [case.resolved_by_id],
     VERIFIERS: _verifiers,
     HANDLER: _handler,
+    EXTENSION_ASKER: _extension_asker,
 }
 
 

@@ -1,5 +1,7 @@
 """Case forms: intake, the action forms of the case page, mediation, bulk assignment."""
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
@@ -11,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 from gridapp.core.display import person
 from gridapp.core.forms import BaseModelForm, MultipleImageField, id_param
-from gridapp.core.validators import normalize_phone, validate_phone, validate_visible_text
+from gridapp.core.validators import normalize_phone, validate_phone, validate_visible_lines, validate_visible_text
 from gridapp.register.pickers import PickMany, PickOne
 
 from . import scope as case_scope
@@ -116,12 +118,39 @@ def _department(form):
     )
 
 
-def _deadline(form):
+def _proposed_due(form):
     return forms.DateTimeField(
-        label=_("New deadline"),
+        label=_("Proposed deadline"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M"],
-        error_messages={"required": _("Give the new deadline.")},
+        error_messages={"required": _("Give the deadline you ask for.")},
+    )
+
+
+# A reason the office can judge: at least this many words, each Chinese character counting as
+# one (spaces and punctuation do not count), and not one word repeated. "忙", "忙忙忙忙" or
+# "busy!!" is refused; "等待配件" (waiting for the parts) or "parts not delivered yet" is enough.
+REASON_MIN_WORDS = 4
+_REASON_WORDS_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]|[^\W\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def validate_reason(value):
+    words = _REASON_WORDS_RE.findall(value.lower())
+    if len(words) < REASON_MIN_WORDS or len(set(words)) == 1:
+        raise forms.ValidationError(
+            _("Say why more time is needed, in at least %(n)d words: what is awaited, or what is left to do.")
+            % {"n": REASON_MIN_WORDS}
+        )
+
+
+def _reason(form):
+    """The reason of an extension request: it is the timeline entry's note, so it takes the note's place."""
+    return forms.CharField(
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_visible_lines, validate_reason],
+        error_messages={"required": _("Say why more time is needed.")},
     )
 
 
@@ -148,7 +177,8 @@ ASKED = {
     "category": _category,
     "priority": _priority,
     "department": _department,
-    "due_at": _deadline,
+    "proposed_due": _proposed_due,
+    "reason": _reason,
     "close_reason": _required_choice(_("Close reason"), CloseReason.choices, _("Choose why the case is closed.")),
     "duplicate_of": _duplicate_of,
     "satisfaction": _required_choice(
@@ -174,9 +204,12 @@ class ActionForm(forms.Form):
         self.fields["public"].initial = action.public
         for name in action.asks:
             self.fields[name] = ASKED[name](self)
+        if "reason" in action.asks:
+            del self.fields["note"]  # the reason is the entry's note
 
-    def clean_due_at(self):
-        due = self.cleaned_data["due_at"]
+    def clean_proposed_due(self):
+        """Later than the deadline in force, and than now (an overdue case may still ask)."""
+        due = self.cleaned_data["proposed_due"]
         if due <= timezone.now() or (self.case.due_at and due <= self.case.due_at):
             raise forms.ValidationError(_("The new deadline must be later than the current one."))
         return due

@@ -178,7 +178,10 @@ DEFINITIONS = {
         "(rejected cases are not counted)."
     ),
     "on_time": gettext_lazy(
-        "Cases due in the period and closed by their deadline, divided by all cases due in the period."
+        "Cases due in the period and closed by their deadline, divided by all cases due in the period. "
+        "The deadline counted is the original one, or an extension’s date if the community office "
+        "approved it before the deadline then in force fell due. An extension approved after the case "
+        "fell due, or refused, or not yet answered, does not count: the case stays due on the earlier date."
     ),
     "rework": gettext_lazy(
         "Failed verifications in the period, divided by the resolutions sent for verification in the period."

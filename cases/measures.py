@@ -7,9 +7,14 @@ its row of zeros; the per-community figures and the totals are sums of the grid 
 
 The period is ``[start, end)``; each measure says which of the case's times must fall in it:
 
-- due in the period: cases (not rejected) whose ``due_at`` falls in the period;
+- due in the period: cases (not rejected) whose *counted deadline* falls in the period;
 - 结案率 closing rate: of those, the ones closed (``closed_at`` set: closed or feedback given);
-- 按期结案率 on-time closing rate: of those, the ones closed by their ``due_at``;
+- 按期结案率 on-time closing rate: of those, the ones closed by their counted deadline. The
+  counted deadline is the original one (set at registration or reopening), or the date of an
+  extension approved *before* the deadline then counted fell due. An extension approved after
+  the case fell due moves the case's working deadline (``due_at``) but not the counted one
+  (``Case.counted_due_at`` keeps it; empty while it is ``due_at``): a late case stays late.
+  A refused or unanswered request changes neither;
 - 返工率 rework rate: failed verifications ("rework" events) in the period ÷ resolutions sent
   to verification ("resolve" events) in the period. A worker's "settle" (自行处置) closes the case
   without a verification, so it can never fail one and is not counted;
@@ -32,6 +37,8 @@ import datetime
 from dataclasses import dataclass, field, fields
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from .models import OPEN_STATES, CaseEvent, Level, Satisfaction, State
 
@@ -143,7 +150,8 @@ def _in(field_name, start, end):
 
 
 def _case_aggregates(start, end, now, only):
-    due = _in("due_at", start, end) & _case(state__in=NOT_REJECTED)
+    counted_due = Coalesce("cases__counted_due_at", "cases__due_at")  # see the module docstring
+    due = GreaterThanOrEqual(counted_due, start) & LessThan(counted_due, end) & _case(state__in=NOT_REJECTED)
     closed = _case(closed_at__isnull=False)
     closed_in_period = _in("closed_at", start, end)
     resolved_in_period = _in("resolved_at", start, end)
@@ -151,7 +159,7 @@ def _case_aggregates(start, end, now, only):
     aggregates = {
         "due": Count("cases", filter=due),
         "closed": Count("cases", filter=due & closed),
-        "closed_on_time": Count("cases", filter=due & closed & _case(closed_at__lte=F("cases__due_at"))),
+        "closed_on_time": Count("cases", filter=due & closed & LessThanOrEqual(F("cases__closed_at"), counted_due)),
         "resolved_cases": Count("cases", filter=resolved_in_period),
         "resolve_time": Sum(
             ExpressionWrapper(F("cases__resolved_at") - F("cases__reported_at"), output_field=DurationField()),

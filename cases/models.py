@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -193,6 +194,9 @@ class Case(models.Model):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="cases", verbose_name=_("department")
     )
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The deadline 按期结案率 counts against when it is not ``due_at``: an extension approved after
+    # the case fell due moves ``due_at`` but not this (``cases.effects.grant_extension``).
+    counted_due_at = models.DateTimeField(_("deadline counted for the on-time rate"), null=True, blank=True)
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
     registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
@@ -247,6 +251,16 @@ class Case(models.Model):
     def time_left(self):
         return self.due_at - timezone.now() if self.due_at else None
 
+    @cached_property
+    def pending_extension(self):
+        """The extension request waiting for the community office, if any (one at most)."""
+        return self.extension_requests.filter(state=ExtensionState.PENDING).select_related("asked_by").first()
+
+    @property
+    def counted_deadline(self):
+        """The deadline 按期结案率 counts against (``cases.measures``)."""
+        return self.counted_due_at or self.due_at
+
     def complainant_label(self):
         if self.anonymous:
             return _("Anonymous")
@@ -285,6 +299,58 @@ class CaseEvent(models.Model):
         from .workflow import entry_label  # the lifecycle table imports this module
 
         return entry_label(self.action)
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Waiting for approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class ExtensionRequest(models.Model):
+    """A handler's request for more time (延期申请). The case's deadline moves only when the
+    community office approves it (``cases.workflow``: extend, approve_extension, refuse_extension)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("asked by")
+    )
+    asked_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    reason = models.TextField(_("reason"), max_length=4000)
+    proposed_due = models.DateTimeField(_("proposed deadline"))
+    deadline_when_asked = models.DateTimeField(_("deadline when asked"))
+    state = models.CharField(_("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        ordering = ["asked_at", "pk"]
+        constraints = [
+            # ``Case.pending_extension``: a handler asks again only once the office has answered.
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="extension_one_pending_per_case"
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_due__gt=models.F("deadline_when_asked")), name="extension_moves_the_deadline_on"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending", decided_at__isnull=True, decided_by__isnull=True)
+                | (~Q(state="pending") & Q(decided_at__isnull=False, decided_by__isnull=False)),
+                name="extension_answered_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} → {self.proposed_due:%Y-%m-%d %H:%M} ({self.get_state_display()})"
 
 
 def case_photo_path(instance, filename):

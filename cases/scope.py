@@ -9,7 +9,7 @@ from django.db.models import Q
 from gridapp import scope
 from gridapp.models import Role
 
-from .models import Case, Department, MediationRecord
+from .models import OPEN_STATES, Case, Department, ExtensionRequest, ExtensionState, MediationRecord
 
 
 def department_ids(user):
@@ -49,6 +49,19 @@ def managed_cases(user):
 
 def get_case(user, pk):
     return scope.get_or_404(cases(user), pk)
+
+
+def extensions_to_answer(user):
+    """The extension requests waiting for this user's answer (the staff's desk): those of open
+    cases of the communities they run (admins: all), not their own."""
+    return (
+        ExtensionRequest.objects.filter(
+            state=ExtensionState.PENDING, case__in=managed_cases(user).filter(state__in=OPEN_STATES)
+        )
+        .exclude(asked_by=user)
+        .select_related("case", "asked_by")
+        .order_by("asked_at", "pk")
+    )
 
 
 def assignable_users(user):

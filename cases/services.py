@@ -52,6 +52,7 @@ def _write(case, *, by, action, reason, updates=None, version=None, note="", pub
     if Case.objects.filter(pk=case.pk, **expected).update(version=F("version") + 1, **updates) != 1:
         raise CaseChanged(Case.objects.get(pk=case.pk), version)
     case.refresh_from_db()
+    case.__dict__.pop("pending_extension", None)  # the write may have answered it
     history.record_changes([case], by=by, reason=reason)
     return CaseEvent.objects.create(
         case=case,
@@ -116,7 +117,8 @@ class Change:
     note: str = ""
     public: bool | None = None  # None: as the action's row says
     department: object = None
-    due_at: datetime.datetime | None = None
+    proposed_due: datetime.datetime | None = None  # extend: the deadline asked for, and why
+    reason: str = ""
     close_reason: str = ""
     duplicate_of: object = None
     satisfaction: str = ""
@@ -131,7 +133,7 @@ def perform(*, case, action_name, by, version, change=None):
     ``version``."""
     change = change or Change()
     if not workflow.allowed(by, case, action_name):
-        raise PermissionDenied(_("You cannot do this on this case now."))
+        raise PermissionDenied(workflow.refusal(action_name))
     action = workflow.ACTIONS[action_name]
     if action.needs_note and not change.note.strip():
         raise ValueError("note required")
@@ -153,7 +155,9 @@ def perform(*, case, action_name, by, version, change=None):
         )
         for photo in change.photos:
             CasePhoto.objects.create(case=case, event=event, image=photo)
-        _tell(case, action, by, change.note)
+        for record in action.records:
+            record(case, change, by, now)
+        _tell(case, action, by, event.note)
     return case
 
 

@@ -65,6 +65,9 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
     ]
     # After a conflict, a form whose action the change made impossible is still shown, read-only.
     unsent = [(workflow.ACTIONS[name], form) for name, form in forms.items() if name not in {a.name for a in actions}]
+    # The office answers an extension request beside it, not among the case's own actions.
+    answer_forms = [(a, f) for a, f in action_forms if a.name in workflow.EXTENSION_ANSWERS]
+    action_forms = [(a, f) for a, f in action_forms if a.name not in workflow.EXTENSION_ANSWERS]
     grid_side = _grid_side(request.user, case)
     return render(
         request,
@@ -73,6 +76,9 @@ def _case_page(request, pk, *, forms=None, conflict=None, status=200):
             "case": case,
             "responsible": workflow.responsible(case),
             "action_forms": action_forms,
+            "pending_extension": case.pending_extension,
+            "answer_forms": answer_forms,
+            "now": timezone.now(),
             "events": case.events.select_related("actor"),
             "mediations": case.mediations.prefetch_related("parties", "mediators"),
             "photos": case.photos.all(),
@@ -134,7 +140,7 @@ def case_act(request, pk, action):
         # Before the table: the action may have been possible on the page the user saw.
         return _changed(request, pk, action, form, services.CaseChanged(case, seen))
     if not workflow.allowed(request.user, case, action):
-        raise PermissionDenied(_("You cannot do this on this case now."))
+        raise PermissionDenied(workflow.refusal(action))
     if not form.is_valid():
         return _case_page(request, pk, forms={action: form}, status=400)
     change = services.Change(**form.change_fields())

@@ -19,7 +19,7 @@ from gridapp.core.display import person
 
 from . import effects as fx
 from . import scope as case_scope
-from .models import Level, State
+from .models import OPEN_STATES, Level, State
 
 WORKER, STAFF, DEPARTMENT = "worker", "staff", "department"
 GRID_SIDE = frozenset({WORKER, STAFF})  # the grid worker, and the community office above them
@@ -58,6 +58,32 @@ def not_their_own_resolution(user, case):
     return case.resolved_by_id != user.pk
 
 
+def no_extension_pending(user, case):
+    """One extension request at a time: the office answers it before the handler asks again."""
+    return case.pending_extension is None
+
+
+def answers_someone_elses_extension(user, case):
+    """An extension request is answered by the office, and never by whoever asked for it."""
+    pending = case.pending_extension
+    return pending is not None and pending.asked_by_id != user.pk
+
+
+EXTENSION_ANSWERS = ("approve_extension", "refuse_extension")
+
+
+def approves_a_later_deadline(user, case):
+    """Approving moves the deadline on, never back (a reopened case has a fresh deadline that
+    may already be later than the date asked before): such a request can only be refused."""
+    return answers_someone_elses_extension(user, case) and case.pending_extension.proposed_due > case.due_at
+
+
+NOT_NOW = _("You cannot do this on this case now.")
+ANSWERED_BY_THE_OFFICE = _(
+    "Extension requests are answered by the community office, never by whoever asked. Nothing was changed."
+)
+
+
 @dataclass(frozen=True)
 class Action:
     name: str
@@ -74,6 +100,8 @@ class Action:
     tells: tuple = ()  # the kinds of people told (cases.effects.RECIPIENTS), never the actor
     headline: str | Callable | None = None  # what their message says happened (default: the label)
     guard: Callable = anyone  # a rule beyond the roles: guard(user, case)
+    records: tuple = ()  # rows it writes besides the case: record(case, change, by, now), after the case
+    refusal: str = NOT_NOW  # what a user who may not take it is told
     style: str = "outline-primary"
 
     def roles_in(self, state):
@@ -172,17 +200,50 @@ ACTIONS = {
             headline=_("Returned by the department"),
             style="outline-danger",
         ),
+        # 延期申请: the handler asks; the deadline moves only when the office approves (below).
         Action(
             "extend",
             _("Ask for more time"),
             tuple(HANDLERS),
             stays,
             HANDLERS,
-            asks=("due_at",),
-            needs_note=True,
-            effects=(fx.move_deadline,),
-            note=fx.deadline_moved,
+            asks=("proposed_due", "reason"),
+            note=fx.extension_asked,
+            public=False,
+            records=(fx.record_extension_request,),
+            tells=(fx.COMMUNITY_STAFF,),
+            guard=no_extension_pending,
             style="outline-secondary",
+        ),
+        Action(
+            "approve_extension",
+            _("Approve the extension"),
+            OPEN_STATES,
+            stays,
+            OFFICE,
+            effects=(fx.grant_extension,),
+            note=fx.extension_approved,
+            public=False,
+            records=(fx.approve_extension_request,),
+            tells=(fx.EXTENSION_ASKER,),
+            guard=approves_a_later_deadline,
+            refusal=ANSWERED_BY_THE_OFFICE,
+            style="success",
+        ),
+        Action(
+            "refuse_extension",
+            _("Refuse the extension"),
+            OPEN_STATES,
+            stays,
+            OFFICE,
+            needs_note=True,
+            note=fx.extension_refused,
+            public=False,
+            records=(fx.refuse_extension_request,),
+            tells=(fx.EXTENSION_ASKER,),
+            guard=answers_someone_elses_extension,
+            refusal=ANSWERED_BY_THE_OFFICE,
+            style="outline-danger",
         ),
         Action(
             "resolve",
@@ -307,6 +368,12 @@ def allowed(user, case, action_name):
         # A department acts on a case only while it is dispatched to it (not after a reopen).
         held.discard(DEPARTMENT)
     return bool(held & action.roles_in(case.state)) and action.guard(user, case)
+
+
+def refusal(action_name):
+    """What a user who may not take this action is told."""
+    action = ACTIONS.get(action_name)
+    return action.refusal if action else NOT_NOW
 
 
 def available_actions(user, case):

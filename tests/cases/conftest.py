@@ -98,7 +98,8 @@ def change_for(action_name, case, **given):
     if workflow.ACTIONS[action_name].needs_note:
         change["note"] = "已处理"
     if action_name == "extend":
-        change["due_at"] = case.due_at + datetime.timedelta(days=3)
+        change["proposed_due"] = case.due_at + datetime.timedelta(days=3)
+        change["reason"] = given.pop("note", None) or "等待配件到货"
     if action_name in ("close", "settle"):
         change["close_reason"] = "fixed"
     if action_name == "feedback":

@@ -198,9 +198,11 @@ def test_dispatching_to_an_unknown_department_is_a_form_error(as_user, case_in, 
 @pytest.mark.parametrize("due_at", ["next friday", "2026-13-45T25:00"])
 def test_an_unreadable_deadline_is_a_form_error(as_user, case_in, officer, due_at):
     case = case_in("dispatched")
-    response = post_action(as_user(officer), case, "extend", note="需等配件", due_at=due_at)
+    response = post_action(as_user(officer), case, "extend", reason="需等配件", proposed_due=due_at)
     assert response.status_code == 400
+    assert "Enter a valid date/time." in response.content.decode()
     assert unchanged(case)
+    assert not case.extension_requests.exists()
 
 
 @pytest.mark.parametrize("version", ["", "abc", "-1"])

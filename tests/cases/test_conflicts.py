@@ -31,20 +31,21 @@ def test_wus_resolution_typed_on_a_stale_page_is_kept_and_the_staff_extension_st
     as_user, case_in, wu, staff, client, django_user_model
 ):
     case = case_in("handling")
+    act(case, "extend", wu, note="物业周五才能上门")  # Wu asked for more time earlier
     wu_client = as_user(wu)
     wus_form = loaded_form(wu_client, case, "resolve")
-    due_before = case.due_at
+    due_before = fresh(case).due_at
 
-    # Meanwhile the office moves the deadline (their own session).
-    act(case, "extend", staff, note="物业周五才能上门")
+    # Meanwhile the office approves the extension (their own session).
+    act(case, "approve_extension", staff, note="同意延期")
     assert fresh(case).due_at > due_before
 
     response = submit(wu_client, case, "resolve", wus_form, note="已联系物业修好水管")
     assert response.status_code == 409
     page = response.content.decode()
     assert "This case changed while you were working on it." in page
-    assert "staff: Ask for more time → Handling (grid) — Deadline moved from" in what_changed(page)
-    assert "物业周五才能上门" in what_changed(page)
+    assert "staff: Approve the extension → Handling (grid) — Deadline moved from" in what_changed(page)
+    assert "同意延期" in what_changed(page)
     # What Wu typed is still in the resolve form, now based on the current version.
     form = {action.name: form for action, form in response.context["action_forms"]}["resolve"]
     assert form["note"].value() == "已联系物业修好水管"
@@ -53,7 +54,7 @@ def test_wus_resolution_typed_on_a_stale_page_is_kept_and_the_staff_extension_st
     # Nothing of Wu's was saved: the case is as the office left it.
     case_now = fresh(case)
     assert (case_now.state, case_now.resolved_at) == ("handling", None)
-    assert list(case_now.events.values_list("action", flat=True))[-1] == "extend"
+    assert list(case_now.events.values_list("action", flat=True))[-1] == "approve_extension"
 
     # Having read what changed, Wu sends it again as it stands.
     response = submit(wu_client, case, "resolve", form, note=form["note"].value())
@@ -83,7 +84,7 @@ def test_an_action_the_change_made_impossible_is_answered_with_what_changed_not_
 def test_the_service_refuses_a_change_based_on_an_old_version(case_in, wu, staff):
     case = case_in("handling")
     stale_version = case.version
-    act(case, "extend", staff, note="延期")
+    act(case, "extend", staff, note="等物业回复")
     with pytest.raises(services.CaseChanged) as changed:
         services.perform(
             case=fresh(case),

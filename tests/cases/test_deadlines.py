@@ -90,13 +90,17 @@ def test_nothing_is_flagged_before_the_deadline_or_once_closed(case_in, wu, grid
     assert Notification.objects.filter(kind="case_overdue", link=settled.get_absolute_url()).count() == 0
 
 
-def test_an_extended_case_is_flagged_again_when_the_new_deadline_is_missed(as_user, case_in, officer):
+def test_an_extended_case_is_flagged_again_when_the_new_deadline_is_missed(as_user, case_in, officer, staff):
     case = case_in("dispatched")
     with after(case):
         flag_overdue_cases()
         new_due = case.due_at + datetime.timedelta(days=2)
-        response = post_action(as_user(officer), case, "extend", note="等待配件", due_at=local_input(new_due))
+        response = post_action(
+            as_user(officer), case, "extend", reason="等待配件到货", proposed_due=local_input(new_due)
+        )
         assert response.status_code == 302
+        assert fresh(case).overdue_flagged_at is not None  # asked: the deadline stands
+        assert post_action(as_user(staff), case, "approve_extension").status_code == 302
         assert fresh(case).overdue_flagged_at is None
     with after(fresh(case)):
         assert flag_overdue_cases() == 1

@@ -206,7 +206,8 @@ def referrals(case_in, wu, staff, officer, police):
     new = case_in("dispatched", title="新转派")
     rework = act(case_in("resolved", title="返工"), "rework", wu)
     working = case_in("dispatched", title="办理中")
-    act(working, "extend", officer, due_at=timezone.now() + datetime.timedelta(hours=2))
+    act(working, "extend", officer)  # he has written on it: no longer new
+    Case.objects.filter(pk=working.pk).update(due_at=timezone.now() + datetime.timedelta(hours=2))
     return {"new": new, "rework": rework, "working": fresh(working)}
 
 

@@ -1,7 +1,5 @@
 """Handling a case on its page: settling in the grid (自行处置), verification by someone other
-than the department, rework, returns and extensions, close reasons, feedback, reopening."""
-
-import datetime
+than the department, rework, returns, close reasons, feedback, reopening."""
 
 import pytest
 from django.db import DatabaseError
@@ -12,7 +10,7 @@ from cases.forms import ActionForm
 from cases.models import CaseEvent, State
 from gridapp.models import Notification
 
-from .conftest import act, fresh, local_input, post_action, report
+from .conftest import act, fresh, post_action, report
 
 
 def events(case):
@@ -130,44 +128,7 @@ def test_a_return_without_a_reason_is_refused(as_user, case_in, officer):
     assert fresh(case).state == "dispatched"
 
 
-def test_the_police_ask_for_more_time_with_a_reason_and_a_later_deadline(as_user, case_in, officer):
-    case = case_in("dispatched")
-    old_due = case.due_at
-    new_due = (old_due + datetime.timedelta(days=5)).replace(second=0, microsecond=0)
-    response = post_action(as_user(officer), case, "extend", note="租户外出，需等其返回", due_at=local_input(new_due))
-    assert response.status_code == 302
-    case = fresh(case)
-    assert (case.state, case.due_at) == ("dispatched", new_due)
-    event = case.events.last()
-    assert (event.action, event.from_state, event.to_state, event.actor) == (
-        "extend",
-        "dispatched",
-        "dispatched",
-        officer,
-    )
-    # The timeline keeps the reason, and the deadline before and after.
-    old, new = (local_input(due).replace("T", " ") for due in (old_due, new_due))
-    assert event.note == f"Deadline moved from {old} to {new}.\n租户外出，需等其返回"
-    page = as_user(officer).get(case.get_absolute_url()).content.decode()
-    assert f"Deadline moved from {old} to {new}." in page
-
-
-@pytest.mark.parametrize(
-    ("note", "days", "error"),
-    [
-        ("", 5, "This field is required."),
-        ("需要更多时间", -1, "The new deadline must be later than the current one."),
-        ("需要更多时间", None, "Give the new deadline."),
-    ],
-    ids=["no-reason", "earlier", "no-deadline"],
-)
-def test_an_extension_needs_a_reason_and_a_later_deadline(as_user, case_in, officer, note, days, error):
-    case = case_in("dispatched")
-    due = local_input(case.due_at + datetime.timedelta(days=days)) if days is not None else ""
-    response = post_action(as_user(officer), case, "extend", note=note, due_at=due)
-    assert response.status_code == 400
-    assert error in response.content.decode()
-    assert (fresh(case).due_at, fresh(case).version) == (case.due_at, case.version)
+# Extensions (asked, approved, refused) are in test_extensions.py.
 
 
 # --- closing, feedback, reopening --------------------------------------------------------------
@@ -299,6 +260,7 @@ def test_each_kind_of_recipient_is_found_from_the_case(case_in, wu, staff, offic
         effects.RESOLVER: {officer.pk},
         effects.VERIFIERS: {wu.pk},  # a department resolved it: the grid's worker checks
         effects.HANDLER: {wu.pk},  # resolved, nobody assigned: the grid's worker has it
+        effects.EXTENSION_ASKER: set(),  # nobody asked for more time
     }
     assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk, wu.pk}
 
@@ -338,20 +300,24 @@ ASKS = {
     "register": {"category", "priority"},
     "settle": {"close_reason", "duplicate_of", "photos"},
     "dispatch": {"department"},
-    "extend": {"due_at"},
+    "extend": {"proposed_due", "reason"},
     "resolve": {"photos"},
     "close": {"close_reason", "duplicate_of"},
     "feedback": {"satisfaction"},
 }
-NEEDS_A_NOTE = {"reject", "settle", "escalate", "return", "extend", "resolve", "rework", "reopen"}
+NEEDS_A_NOTE = {"reject", "settle", "escalate", "return", "resolve", "rework", "reopen", "refuse_extension"}
+# An extension's reason is its note; its entries start out internal (the office's business).
+INTERNAL = {"extend", "approve_extension", "refuse_extension"}
 
 
 @pytest.mark.parametrize("action", sorted(workflow.ACTIONS))
 def test_each_actions_form_asks_what_the_action_needs(case_in, staff, action):
     form = ActionForm(action=workflow.ACTIONS[action], case=case_in("registered"), user=staff)
-    assert set(form.fields) == {"version", "note", "public", *ASKS.get(action, ())}
-    assert form.fields["note"].required is (action in NEEDS_A_NOTE)
-    assert form["public"].value() is True
+    note = set() if "reason" in ASKS.get(action, ()) else {"note"}
+    assert set(form.fields) == {"version", "public", *note, *ASKS.get(action, ())}
+    if note:
+        assert form.fields["note"].required is (action in NEEDS_A_NOTE)
+    assert form["public"].value() is (action not in INTERNAL)
 
 
 def test_a_new_row_of_the_table_is_a_new_action(monkeypatch, as_user, case_in, wu, staff):

@@ -51,6 +51,8 @@ ACTIONS = [
     "dispatch",
     "return",
     "extend",
+    "approve_extension",
+    "refuse_extension",
     "resolve",
     "verify",
     "rework",
@@ -62,7 +64,9 @@ ACTIONS = [
 GRID_SIDE = {"worker", "staff", "admin"}  # the grid worker, and the community office above them
 OFFICE = {"staff", "admin"}
 
-# (state, action) → the roles that may take it. Every cell not listed: nobody.
+# (state, action) → the roles that may take it. Every cell not listed: nobody. No case of the
+# walk has an extension request waiting, so nobody may answer one (approve_extension,
+# refuse_extension: the office, never the asker, while one waits: test_extensions.py).
 ALLOWED = {
     ("reported", "register"): GRID_SIDE,  # staff, or a worker for their own grid
     ("reported", "reject"): OFFICE,

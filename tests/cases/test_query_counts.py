@@ -56,7 +56,8 @@ class Timeline:
 
     def grow_to(self, rows):
         for n in range(self.rows, rows):
-            act(self.case, "extend", self.staff, note=f"延期{n}")
+            act(self.case, "extend", self.wu, note=f"等待配件{n}")
+            act(self.case, "approve_extension", self.staff)
             services.case_assign(cases=[self.case], assignee=self.wu, by=self.staff)
             services.record_mediation(
                 case=self.case,
@@ -79,7 +80,7 @@ def pages(wu, chen, staff, officer, police, case_in, ren):
         # page: (viewer, world, url, budget)
         "queue": (staff, Queue(wu, chen, staff, police), reverse("case_queue"), 12),
         "department_queue": (officer, DepartmentCases(case_in), reverse("department_queue"), 6),
-        "case_page": (wu, Timeline(case, wu, staff, ren), case.get_absolute_url(), 14),
+        "case_page": (wu, Timeline(case, wu, staff, ren), case.get_absolute_url(), 15),  # 15: the pending extension
     }
 
 

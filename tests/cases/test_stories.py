@@ -253,9 +253,13 @@ def test_story_5_the_corridor_leak_is_resolved_at_town_level(as_user, wu, staff,
             as_user(planner),
             case,
             "extend",
-            note="联合现场勘查后需调用升降车，等待施工安排",
-            due_at=timezone.localtime(new_due).strftime("%Y-%m-%dT%H:%M"),
+            reason="联合现场勘查后需调用升降车，等待施工安排",
+            proposed_due=timezone.localtime(new_due).strftime("%Y-%m-%dT%H:%M"),
         )
+        assert case.due_at < new_due  # asked: until the office approves, the deadline stands
+    with at(days=2, hours=3):  # the community office approves it
+        act(as_user(staff), case, "approve_extension")
+        assert case.due_at == new_due.replace(second=0, microsecond=0)
 
     with at(days=6):
         act(
@@ -283,6 +287,7 @@ def test_story_5_the_corridor_leak_is_resolved_at_town_level(as_user, wu, staff,
         ("escalate", "community"),
         ("dispatch", "town"),
         ("extend", "town"),
+        ("approve_extension", "town"),
         ("resolve", "town"),
         ("verify", "town"),
         ("close", "town"),

@@ -1,5 +1,6 @@
 """Cases on a phone (390×844): Wu records a mediation on the spot and settles the case; the
-office closes a verified case with its reason and records what the complainant said."""
+office closes a verified case with its reason and records what the complainant said; the
+police station asks for more time and the office approves it."""
 
 import datetime
 
@@ -130,3 +131,44 @@ def test_staff_close_a_verified_case_and_record_the_feedback(phone, wu, staff, g
     assert (case.state, case.close_reason, case.satisfaction) == ("feedback", "referred", "basically")
     assert case.feedback_at - case.closed_at < datetime.timedelta(minutes=5)
     assert case.closed_at <= timezone.now()
+
+
+@pytest.mark.browser
+def test_the_police_ask_for_more_time_and_the_office_approves_it_on_a_phone(phone, wu, staff, grid1, dispute):
+    police = make_department(grid1.community, "临浦派出所", DepartmentKind.POLICE)
+    member_of(police, "officer", first_name="志强", last_name="沈")
+    case = new_case(wu, grid1, dispute, [HouseholdFactory(grid=grid1)], "平房租户饲养猫狗扰民")
+    case = act(case, "dispatch", staff, department=police)
+    due = case.due_at
+    proposed = timezone.localtime(due + datetime.timedelta(days=5)).replace(second=0, microsecond=0)
+
+    log_in(phone, "officer", "correct-horse-battery")
+    phone.goto(f"{phone.base_url}/cases/{case.pk}/")
+    extend = phone.locator("details.action-extend")
+    extend.locator("summary").click()
+    extend.locator("input[name=proposed_due]").fill(proposed.strftime("%Y-%m-%dT%H:%M"))
+    extend.locator("textarea[name=reason]").fill("租户外出务工，需等其返回")
+    extend.locator("button[type=submit]").click()
+    phone.wait_for_url(f"**/cases/{case.pk}/")
+    assert "已申请延期，等待社区审批。" in phone.locator("#extension-request").inner_text()
+    assert phone.locator("details.action-extend").count() == 0  # one request at a time
+    fits_the_phone(phone)
+    assert Case.objects.get(pk=case.pk).due_at == due  # until approved, the deadline stands
+
+    phone.context.clear_cookies()
+    log_in(phone, "staff", "correct-horse-battery")
+    phone.goto(f"{phone.base_url}/cases/{case.pk}/")
+    request = phone.locator("#extension-request")
+    assert "沈志强 申请延期，等待社区审批。" in request.inner_text()
+    assert "租户外出务工，需等其返回" in request.inner_text()
+    approve = request.locator("details.action-approve_extension")
+    approve.locator("summary").click()
+    button = approve.locator("button[type=submit]")
+    assert button.bounding_box()["height"] >= 44
+    fits_the_phone(phone)
+    screenshot(phone, "case-extension-request")
+    button.click()
+    phone.wait_for_url(f"**/cases/{case.pk}/")
+    assert phone.locator("#extension-request").count() == 0
+    assert proposed.strftime("%Y-%m-%d %H:%M") in phone.locator("dl").inner_text()
+    assert Case.objects.get(pk=case.pk).due_at == proposed

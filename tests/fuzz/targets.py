@@ -66,7 +66,7 @@ from visits.forms import (
 )
 from visits.models import Campaign, FollowUp, Visit, VisitPhoto
 
-from ..cases.conftest import walk_to
+from ..cases.conftest import act, walk_to
 from ..factories import ResidentFactory
 from ..security.conftest import PASSWORD
 from . import strategies as hostile
@@ -958,7 +958,14 @@ ACTION_SETUPS = {
     "escalate": ("handling", "wu", lambda w, c: {}),
     "dispatch": ("registered", "staff", lambda w, c: {"department": w.police.pk}),
     "return": ("dispatched", "officer", lambda w, c: {}),
-    "extend": ("handling", "wu", lambda w, c: {"due_at": local(c.due_at + datetime.timedelta(days=3))}),
+    "extend": (
+        "handling",
+        "wu",
+        lambda w, c: {"proposed_due": local(c.due_at + datetime.timedelta(days=3)), "reason": "等待物业维修基金审批"},
+    ),
+    # The office answers the extension Wu asked for (``_act_target`` asks it).
+    "approve_extension": ("handling", "staff", lambda w, c: {}),
+    "refuse_extension": ("handling", "staff", lambda w, c: {}),
     "resolve": ("handling", "wu", lambda w, c: {}),
     "verify": ("resolved", "wu", lambda w, c: {}),
     "rework": ("resolved", "wu", lambda w, c: {}),
@@ -971,6 +978,8 @@ ACTION_SETUPS = {
 def _act_target(action_name, state, who, extra):
     def setup(w):
         w.act_case = walk_to(state, people=w.people, police=w.police, grid=w.grid1, households=[w.household])
+        if action_name in workflow.EXTENSION_ANSWERS:
+            act(w.act_case, "extend", w.wu)
 
     def valid(w):
         case = Case.objects.get(pk=w.act_case.pk)
@@ -993,7 +1002,7 @@ def _act_target(action_name, state, who, extra):
         setup=setup,
         pages=lambda w: [*case_pages(w, w.act_case), ("wu", u("inbox")), ("staff", u("inbox"))],
         scoped=who != "officer",
-        # Fourteen of them share one form (each with its own fields), and the case page they
+        # Sixteen of them share one form (each with its own fields), and the case page they
         # answer with is the heaviest page there is: half a share each.
         weight=0.5,
     )

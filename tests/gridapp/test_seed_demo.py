@@ -238,6 +238,7 @@ def test_story_5_resolved_at_town_level_after_a_joint_site_visit(seeded, db):
         "escalate",
         "dispatch",
         "extend",
+        "approve_extension",
         "resolve",
         "verify",
         "close",
@@ -245,6 +246,8 @@ def test_story_5_resolved_at_town_level_after_a_joint_site_visit(seeded, db):
     ]
     assert event(case, "resolve").actor.username == "build"
     assert "登高车" in event(case, "resolve").note
+    assert event(case, "approve_extension").actor.username == "staff"  # the office approved it (延期审批)
+    assert case.counted_due_at is None  # in time: the on-time rate counts the new deadline
     assert case.closed_at <= case.due_at  # the extension was asked for in time, and kept
 
 

@@ -129,18 +129,32 @@ class CaseSteps:
             raise NotYet
 
     def extend(self, run, by, hours, days, note):
-        """Ask for more time: until the end of office hours ``days`` (low, high) on."""
-        when = self.later(run, hours, by)
-        day = timezone.localdate(when) + datetime.timedelta(days=run.rng.randint(*days))
-        due_at = timezone.make_aware(datetime.datetime.combine(day, OFFICE_HOURS[1]))
+        """Ask for more time, until the end of office hours ``days`` (low, high) after the
+        deadline (or after asking, if it has passed); the community office approves it a few
+        office hours later (延期审批)."""
+        asked = self.later(run, hours, by)
+        start = max(asked, run.case.due_at)
+        day = timezone.localdate(start) + datetime.timedelta(days=run.rng.randint(*days))
+        proposed = timezone.make_aware(datetime.datetime.combine(day, OFFICE_HOURS[1]))
         perform(
             case=run.case,
             action_name="extend",
             by=by,
             version=run.case.version,
-            change=Change(note=note, due_at=due_at),
+            change=Change(reason=note, proposed_due=proposed),
         )
-        self.happened(run, when)
+        self.happened(run, asked)
+        counted = run.case.counted_due_at or run.case.due_at  # the deadline the on-time rate counts
+        answered = self.later(run, (0.5, 6), self.staff)
+        perform(case=run.case, action_name="approve_extension", by=self.staff, version=run.case.version)
+        self.happened(run, answered)
+        # The request's times are the story's, and so is whether it was approved in time (the
+        # service judged by today's clock).
+        run.case.extension_requests.filter(decided_by__isnull=False, proposed_due=proposed).update(
+            asked_at=asked, decided_at=answered
+        )
+        Case.objects.filter(pk=run.case.pk).update(counted_due_at=None if answered <= counted else counted)
+        run.case.refresh_from_db(fields=["counted_due_at"])
 
     def assign(self, run, assignee, by, hours):
         when = self.later(run, hours, by)
