@@ -15,7 +15,7 @@ from django_celery_beat.models import PeriodicTask
 from gridapp.models import Household, Resident, SearchKey
 from gridapp.register import retention, services
 from gridapp.register.tasks import anonymise_archived
-from visits.models import Condition, Visit, ResidentSeen
+from visits.models import Condition, ResidentSeen, Visit
 
 from ..factories import HouseholdFactory, ResidentFactory, make_id_number, make_mobile
 from ..visits.conftest import log
