@@ -422,3 +422,11 @@ def get_import_batch(user, pk):
     """403 for anyone who imports nothing; 404 for another community's import."""
     require_manage(user)
     return get_or_404(import_batches(user), pk)
+
+
+def get_import_batch_to_rerun(user, pk):
+    """An import to run again: as ``get_import_batch``, and the user must manage its grid's
+    community now (a batch is run again with their name on it, not the uploader's)."""
+    batch = get_import_batch(user, pk)
+    require_manage(user, batch.grid.community_id)
+    return batch

@@ -174,6 +174,11 @@ MATRIX = {
         lambda o: {"pk": o["import_batch"].pk},
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
     ),
+    # Only a failed batch whose file is kept runs again (a message, back to its page).
+    "import_rerun": (
+        lambda o: {"pk": o["import_batch"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
+    ),
     # Public pages.
     # An empty POST to the log-in page is a form error for the anonymous user; the logged-in are sent on.
     "login": (lambda o: {}, {"GET": [200, 302, 302, 302, 302, 302], "POST": [200, 302, 302, 302, 302, 302]}),
