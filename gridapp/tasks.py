@@ -43,12 +43,14 @@ def requeue_deliveries():
     """Catch up on deliveries whose task was lost: the broker was down when they were queued,
     or the worker died while sending."""
     now = timezone.now()
-    Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
-        status=DeliveryStatus.PENDING
-    )
+    # A claim this old outlived every task's hard time limit (CELERY_TASK_TIME_LIMIT, 12 minutes):
+    # its worker died. Sent again at once, not after the backoff cap below.
+    stale = Delivery.objects.filter(status=DeliveryStatus.SENDING, claimed_at__lt=now - STALE_CLAIM)
+    stale_ids = list(stale.values_list("pk", flat=True)[:1000])
+    stale.filter(pk__in=stale_ids).update(status=DeliveryStatus.PENDING)
     waiting = Delivery.objects.filter(
         status=DeliveryStatus.PENDING, created_at__lt=now - NOTIFY_GRACE, claimed_at__isnull=True
     ) | Delivery.objects.filter(
         status=DeliveryStatus.PENDING, claimed_at__lt=now - datetime.timedelta(seconds=notify.BACKOFF_CAP_SECONDS * 2)
     )
-    notify.enqueue(list(waiting.values_list("pk", flat=True)[:1000]))
+    notify.enqueue([*stale_ids, *waiting.exclude(pk__in=stale_ids).values_list("pk", flat=True)[:1000]])
