@@ -6,6 +6,7 @@ visits and cases per period is what it was."""
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -129,6 +130,13 @@ def test_archived_long_ago_is_anonymised_recent_untouched_and_statistics_kept(pe
     page = client.get(reverse("resident_detail", args=[ren.pk]))
     assert page.status_code == 200
     assert "任爱香" not in page.content.decode() and f"已注销居民 #{ren.pk}" in page.content.decode()
+
+    # … and cannot bring back a person the job erased: no "Restore", and a restore is refused.
+    assert 'id="anonymised"' in page.content.decode() and 'name="restore"' not in page.content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    refused = client.post(reverse("resident_archive", args=[ren.pk]), {"restore": "1"}, follow=True)
+    assert "cannot be restored" in refused.content.decode()
+    assert Resident.objects.get(pk=ren.pk).archived_at is not None
 
     # A second run (tomorrow's, or a redelivered task) finds nothing left to do.
     again = anonymise_archived.apply().get()
