@@ -13,8 +13,9 @@ The records stay (their visits, check-ins and cases point to them, so every coun
 period, kind or age group is what it was); only the people in them go. Their history rows are
 rewritten the same way (the old versions held the same names), a new version says the retention
 job did it, and their search keys are rewritten. Run daily by beat
-(``gridapp.register.tasks.anonymise_archived``); each run does only what is due and not done, so
-a second run, or one run again after its worker died (one transaction), changes nothing.
+(``gridapp.register.tasks.anonymise_archived``); each run does only what is due and not done, a
+thousand records a transaction, so a second run, or one run again after its worker died, changes
+nothing twice.
 """
 
 import dataclasses
@@ -78,8 +79,13 @@ def _archived_before(cutoff):
     return Q(archived_at__lte=cutoff) | Q(archived_at__isnull=True, household__archived_at__lte=cutoff)
 
 
-def _ids(queryset):
-    return list(queryset.select_for_update(of=("self",)).values_list("pk", flat=True))
+# Records erased per transaction: a first run over years of archives commits as it goes, and a
+# run stopped by its time limit or a dead worker keeps what it finished (the next night goes on).
+BATCH = 1000
+
+
+def _next_ids(queryset):
+    return list(queryset.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)[:BATCH])
 
 
 def anonymise_archived(now=None):
@@ -87,26 +93,33 @@ def anonymise_archived(now=None):
     now = now or timezone.now()
     sensitive_cutoff = now - datetime.timedelta(days=settings.GRIDAPP_RETENTION_SENSITIVE_DAYS)
     identity_cutoff = now - datetime.timedelta(days=settings.GRIDAPP_RETENTION_IDENTITY_DAYS)
+    residents = Resident._base_manager.filter(anonymised_at__isnull=True)
+    has_sensitive = (
+        Q(health_notes__gt="")
+        | Q(emergency_contact_name__gt="")
+        | Q(emergency_contact_phone__gt="")
+        | Q(emergency_contact_relation__gt="")
+    )
+    households = Household._base_manager.filter(anonymised_at__isnull=True, archived_at__lte=identity_cutoff)
+    # (what is counted, the records due — each stage's UPDATE takes them out of it —, what is
+    # written, whether they are anonymised, their search keys to rewrite)
+    stages = (
+        ("residents_anonymised", residents.filter(_archived_before(identity_cutoff)), _resident_identity, "residents"),
+        ("sensitive_erased", residents.filter(_archived_before(sensitive_cutoff), has_sensitive), SENSITIVE, None),
+        ("households_anonymised", households, _household_identity, "households"),
+    )
     result = RetentionResult()
-    with transaction.atomic():
-        residents = Resident._base_manager.filter(anonymised_at__isnull=True)
-        identity_ids = _ids(residents.filter(_archived_before(identity_cutoff)))
-        has_sensitive = Q(health_notes__gt="") | Q(emergency_contact_name__gt="") | Q(emergency_contact_phone__gt="")
-        sensitive_ids = _ids(
-            residents.filter(_archived_before(sensitive_cutoff), has_sensitive).exclude(pk__in=identity_ids)
-        )
-        household_ids = _ids(
-            Household._base_manager.filter(anonymised_at__isnull=True, archived_at__lte=identity_cutoff)
-        )
-
-        _erase(Resident, sensitive_ids, SENSITIVE, None)
-        _erase(Resident, identity_ids, _resident_identity, now)
-        _erase(Household, household_ids, _household_identity, now)
-        search_index.refresh(residents=identity_ids, households=household_ids)
-    result.sensitive_erased = len(sensitive_ids)
-    result.residents_anonymised = len(identity_ids)
-    result.households_anonymised = len(household_ids)
-    if identity_ids or sensitive_ids or household_ids:
+    for counted, due, values, keys in stages:
+        while True:
+            with transaction.atomic():
+                ids = _next_ids(due)
+                if not ids:
+                    break
+                _erase(due.model, ids, values, now if keys else None)
+                if keys:
+                    search_index.refresh(**{keys: ids})
+            setattr(result, counted, getattr(result, counted) + len(ids))
+    if result != RetentionResult():
         logger.info("retention: %s", dataclasses.asdict(result))
     return result
 

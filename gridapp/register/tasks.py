@@ -7,7 +7,7 @@ from gridapp.tasks import IDEMPOTENT
 from . import retention
 
 
-# Idempotent: one transaction, and it touches only what is due and not done yet.
+# Idempotent: it touches only what is due and not done yet, a thousand records a transaction.
 @shared_task(name="gridapp.anonymise_archived", **IDEMPOTENT)
 def anonymise_archived():
     return retention.anonymise_archived().__dict__
