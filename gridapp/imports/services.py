@@ -17,6 +17,7 @@ import logging
 import uuid
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone, translation
@@ -306,6 +307,10 @@ def check(batch_id):
                 checked_at=timezone.now(),
             )  # fmt: skip
             return
+        except SoftTimeLimitExceeded:
+            logger.warning("import %s: checking stopped at the time limit", batch_id)
+            _finish(batch, ImportStatus.VALIDATING, status=ImportStatus.FAILED, message=_too_long())
+            return
         except Exception:
             logger.exception("import %s: checking failed", batch_id)
             _finish(
@@ -324,6 +329,13 @@ def check(batch_id):
         message=_samples_skipped(plan),
     )
     logger.info("import %s checked: %s rows, %s errors", batch_id, plan.total_rows, plan.error_count)
+
+
+def _too_long():
+    return _(
+        "The file took longer than the time allowed and was stopped; nothing was imported. "
+        "Run it again when the server is quieter, or split the file."
+    )
 
 
 def _samples_skipped(plan):
@@ -406,6 +418,10 @@ def commit(batch_id):
             return
         except FileRejected as e:
             _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.HAS_ERRORS, message=str(e)[:500])
+            return
+        except SoftTimeLimitExceeded:
+            logger.warning("import %s: importing stopped at the time limit; nothing kept", batch_id)
+            _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.FAILED, message=_too_long())
             return
         except Exception:
             logger.exception("import %s: importing failed; nothing kept", batch_id)

@@ -6,12 +6,13 @@ import datetime
 import os
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from gridapp.imports import services
+from gridapp.imports import services, writer
 from gridapp.imports.tasks import fail_stuck_imports
 from gridapp.models import Household, ImportBatch, ImportStatus, Resident
 
@@ -205,3 +206,24 @@ def test_an_import_cancelled_while_writing_keeps_nothing_even_without_looking_at
     batch.refresh_from_db()
     assert batch.status == S.CANCELLED
     assert not Resident.objects.exists() and not Household.objects.exists()
+
+
+def test_an_import_stopped_at_its_time_limit_fails_cleanly_and_can_run_again(upload, staff_client, monkeypatch):
+    """Celery's soft time limit raises inside the task (the prefork pool's signal): the import's
+    transaction is rolled back, the staff read why and may run it again."""
+    batch = _killed_mid_import(upload, staff_client)
+    real_write = writer.Writer.write
+
+    def too_slow(self):
+        real_write(self)  # every row written, then the limit strikes
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(writer.Writer, "write", too_slow)
+    services.commit(batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == S.FAILED and "took longer than the time allowed" in batch.message
+    assert not Resident.objects.exists() and not Household.objects.exists()
+    monkeypatch.setattr(writer.Writer, "write", real_write)
+    staff_client.post(reverse("import_rerun", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == S.DONE and Resident.objects.count() == 6
