@@ -2,9 +2,11 @@
 
 from celery import shared_task
 
+from gridapp.tasks import IDEMPOTENT
+
 from . import services
 
 
-@shared_task(ignore_result=True)
+@shared_task(**IDEMPOTENT)
 def flag_overdue_cases():
     return services.flag_overdue()

@@ -9,4 +9,4 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gridapp.settings")
 app = Celery("gridapp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
-app.autodiscover_tasks(["gridapp.imports"])  # not an app of its own
+app.autodiscover_tasks(["gridapp.imports", "gridapp.register"])  # not apps of their own

@@ -491,3 +491,11 @@ def require_grant(user, kind, grid):
     """Raise PermissionDenied unless the user may give (or take) a role of ``kind`` in ``grid``."""
     if kind not in grantable_kinds(user) or grid is None or not manages(user, grid.community_id):
         raise PermissionDenied("Only admins give staff and admin roles; staff give roles in their own community.")
+
+
+def get_import_batch_to_rerun(user, pk):
+    """An import to run again: as ``get_import_batch``, and the user must manage its grid's
+    community now (a batch is run again with their name on it, not the uploader's)."""
+    batch = get_import_batch(user, pk)
+    require_manage(user, batch.grid.community_id)
+    return batch

@@ -390,6 +390,26 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Surviving faults (docs/operations.md, "Background jobs"). Every task has a time limit: the soft
+# one raises inside the task (which records a failure and lets go), the hard one, a little later,
+# kills the worker's child process. The imports have longer limits of their own. (The solo pool
+# of the tests and of make run ignores time limits; the prefork pool of production applies them.)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 12 * 60)
+GRIDAPP_IMPORT_SOFT_TIME_LIMIT = env_int("GRIDAPP_IMPORT_SOFT_TIME_LIMIT", 50 * 60)
+GRIDAPP_IMPORT_TIME_LIMIT = env_int("GRIDAPP_IMPORT_TIME_LIMIT", 55 * 60)
+for _soft, _hard in (
+    ("CELERY_TASK_SOFT_TIME_LIMIT", "CELERY_TASK_TIME_LIMIT"),
+    ("GRIDAPP_IMPORT_SOFT_TIME_LIMIT", "GRIDAPP_IMPORT_TIME_LIMIT"),
+):
+    if not 0 < globals()[_soft] < globals()[_hard]:
+        raise ImproperlyConfigured(f"{_soft} must be at least 1 and less than {_hard} (seconds)")
+# A task acknowledged late (the idempotent ones, see gridapp/tasks.py) goes back to the broker
+# if its worker dies; Redis hands an unacknowledged message out again after the visibility
+# timeout, which must therefore outlast every task (system check gridapp.E002).
+# A worker takes one task at a time from the broker: one it has not started is never lost with it,
+# and a long import never holds a reminder back behind it.
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- logging (docs/operations.md, "Health and logs") -------------------------------------------
 # JSON lines in production (one object a line: time, level, logger, message, request id, user id;
@@ -450,6 +470,20 @@ GRIDAPP_IMPORT_MAX_ERRORS = 1000  # errors kept and shown per import (the total 
 # Large imports have a queue of their own, taken by a worker of their own in production (the
 # Procfile, deploy/), so an hour-long import never delays the 07:30 reminders. Empty: the default queue.
 GRIDAPP_IMPORT_QUEUE = os.environ.get("GRIDAPP_IMPORT_QUEUE", "imports").strip() or None
+# An import checking or importing with no sign of life (progress) for this long is marked failed
+# by a beat job (gridapp.imports.tasks.fail_stuck_imports): its worker died, its transaction was
+# rolled back, and the staff may run it again.
+GRIDAPP_IMPORT_STUCK_MINUTES = env_int("GRIDAPP_IMPORT_STUCK_MINUTES", 30)
+
+# Retention (docs/security.md, "3. Retention"), days after a resident or household was archived:
+# health notes and emergency contact erased after the first, the person anonymised after the
+# second (gridapp.register.retention, run daily by beat).
+GRIDAPP_RETENTION_SENSITIVE_DAYS = env_int("GRIDAPP_RETENTION_SENSITIVE_DAYS", 183)
+GRIDAPP_RETENTION_IDENTITY_DAYS = env_int("GRIDAPP_RETENTION_IDENTITY_DAYS", 3 * 365 + 1)
+if not 1 <= GRIDAPP_RETENTION_SENSITIVE_DAYS <= GRIDAPP_RETENTION_IDENTITY_DAYS:
+    raise ImproperlyConfigured(
+        "GRIDAPP_RETENTION_SENSITIVE_DAYS must be at least 1 and at most GRIDAPP_RETENTION_IDENTITY_DAYS"
+    )
 
 # --- production run mode: queues, request size, health (docs/operations.md) ---------------------
 # Everything but the imports runs on Celery's default queue ("celery": reminders, deliveries,

@@ -11,13 +11,15 @@ which, on SQLite, blocks every other writer). The worker reads the upload from t
 directory, so whoever runs it shares that directory already.
 """
 
+import datetime
 import hashlib
 import logging
 import uuid
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,9 +33,14 @@ from .writer import Writer
 
 logger = logging.getLogger(__name__)
 
-# Cancel is possible until the import has finished.
-CANCELLABLE = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.READY, ImportStatus.HAS_ERRORS)
+# Cancel is possible until the import has finished (a failed one keeps its file for a re-run,
+# which a cancel gives up); an import that is writing is asked to stop (``cancel``).
+CANCELLABLE = (
+    ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.READY, ImportStatus.HAS_ERRORS, ImportStatus.FAILED,
+)  # fmt: skip
 RUNNING = (ImportStatus.UPLOADED, ImportStatus.VALIDATING, ImportStatus.COMMITTING)
+# A failed batch keeps its file (for "Run again") this long; then only its record remains.
+KEEP_FAILED = datetime.timedelta(days=7)
 
 
 class TooLarge(FileRejected):
@@ -146,34 +153,125 @@ def _reporter(batch):
     return report
 
 
+def last_sign_of_life(batch):
+    """When the batch's task last showed progress (or its status last changed)."""
+    try:
+        seen = datetime.datetime.fromtimestamp(_flag(batch, "progress").stat().st_mtime, tz=datetime.UTC)
+    except OSError:
+        return batch.updated_at
+    return max(seen, batch.updated_at)
+
+
+def _stalled(batch, now=None):
+    limit = datetime.timedelta(minutes=settings.GRIDAPP_IMPORT_STUCK_MINUTES)
+    return last_sign_of_life(batch) <= (now or timezone.now()) - limit
+
+
 def cancel(batch):
-    """Ask the batch to stop: a running task stops at its next batch of rows and keeps nothing;
-    one not running stops here. Returns whether there was anything to cancel."""
+    """Stop the batch in whatever state it is, keeping nothing of it. Returns whether there was
+    anything to cancel (False once it is done or cancelled already).
+
+    A task that is checking or importing stops at its next batch of rows (the flag), and an
+    import's transaction is rolled back. The status changes here at once as well, even while
+    importing, so a batch whose worker died is cancelled too: ``commit`` marks its batch done
+    inside its transaction only if the batch is still importing, so an import that loses this
+    race keeps nothing. Only on SQLite, where the UPDATE would wait for a live import's write
+    lock, an import with recent progress is left to stop itself."""
     if batch.status not in (*CANCELLABLE, ImportStatus.COMMITTING):
         return False
     _flag(batch, "cancel").touch()
-    # An import that is writing sets its own status once its transaction is rolled back; no
-    # UPDATE here then (on SQLite it would wait for the import's write lock).
-    if batch.status != ImportStatus.COMMITTING and ImportBatch.objects.filter(
-        pk=batch.pk, status__in=CANCELLABLE
-    ).update(status=ImportStatus.CANCELLED, updated_at=timezone.now()):
+    states = CANCELLABLE
+    if batch.status == ImportStatus.COMMITTING and (connection.vendor != "sqlite" or _stalled(batch)):
+        states = (*CANCELLABLE, ImportStatus.COMMITTING)
+    try:
+        cancelled = ImportBatch.objects.filter(pk=batch.pk, status__in=states).update(
+            status=ImportStatus.CANCELLED, message="", updated_at=timezone.now()
+        )
+    except OperationalError:  # SQLite: the import holds the write lock after all; the flag stops it
+        cancelled = 0
+    if cancelled:
         stored_file(batch).unlink(missing_ok=True)
     logger.info("import %s cancelled", batch.pk)
     return True
+
+
+def rerun(batch, *, by):
+    """Run a failed batch again from the step it failed in: importing (the file is checked once
+    more inside the import's transaction) or checking. False if it cannot be run again: not
+    failed, or its file is gone."""
+    if batch.status != ImportStatus.FAILED or not stored_file(batch).exists():
+        return False
+    importing = batch.committed_by_id is not None
+    values = {"committed_by": by} if importing else {}
+    claimed = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.FAILED).update(
+        status=ImportStatus.COMMITTING if importing else ImportStatus.VALIDATING,
+        message="",
+        updated_at=timezone.now(),
+        **values,
+    )
+    if not claimed:
+        return False
+    for suffix in ("progress", "cancel"):
+        _flag(batch, suffix).unlink(missing_ok=True)
+    logger.info("import %s run again by user %s", batch.pk, by.pk)
+    inline = batch.total_rows <= settings.GRIDAPP_IMPORT_INLINE_ROWS
+    if importing:
+        commit(batch.pk) if inline else _enqueue("commit_import", batch.pk)
+    else:
+        check(batch.pk) if inline else _enqueue("check_import", batch.pk)
+    return True
+
+
+def can_rerun(batch):
+    return batch.status == ImportStatus.FAILED and stored_file(batch).exists()
+
+
+def fail_stuck(now=None):
+    """Mark failed every batch checking or importing without a sign of life for
+    GRIDAPP_IMPORT_STUCK_MINUTES: its worker died or was stopped. Nothing of it was imported (an
+    import's writes and its "done" commit together, in one transaction), and its file is kept, so
+    the staff can run it again. Also forgets the files of batches failed long ago. Returns the
+    ids of the batches marked failed."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(minutes=settings.GRIDAPP_IMPORT_STUCK_MINUTES)
+    failed = []
+    stuck = ImportBatch.objects.filter(status__in=RUNNING, updated_at__lte=cutoff)
+    for batch in stuck:
+        if not _stalled(batch, now):
+            continue  # still making progress: a long import
+        with translation.override(batch.language):
+            message = _(
+                "The import stopped without finishing (its worker was interrupted); nothing was imported. "
+                "Run it again, or cancel it."
+            )
+        if ImportBatch.objects.filter(pk=batch.pk, status=batch.status, updated_at=batch.updated_at).update(
+            status=ImportStatus.FAILED, message=message, updated_at=now
+        ):
+            _flag(batch, "progress").unlink(missing_ok=True)
+            failed.append(batch.pk)
+            logger.warning("import %s was stuck %s since %s; marked failed", batch.pk, batch.status, batch.updated_at)
+    for batch in ImportBatch.objects.filter(status=ImportStatus.FAILED, updated_at__lte=now - KEEP_FAILED):
+        stored_file(batch).unlink(missing_ok=True)
+    return failed
 
 
 def _finish(batch, expected, **values):
     """Leave ``expected`` for the batch's next status (unless someone else moved it first).
 
     The uploaded file (ID numbers, phones, health notes) is kept only while it may still be
-    imported: once a batch is done, cancelled, failed or has errors, only its record remains."""
+    imported: once a batch is done, cancelled or has errors, only its record remains; a failed
+    one keeps it for a while (``KEEP_FAILED``), to be run again."""
     values.setdefault("updated_at", timezone.now())
     updated = ImportBatch.objects.filter(pk=batch.pk, status=expected).update(**values)
+    _forget(batch, updated, values["status"])
+    return updated
+
+
+def _forget(batch, updated, status):
     for suffix in ("progress", "cancel"):
         _flag(batch, suffix).unlink(missing_ok=True)
-    if updated and values["status"] != ImportStatus.READY:
+    if updated and status not in (ImportStatus.READY, ImportStatus.FAILED):
         stored_file(batch).unlink(missing_ok=True)
-    return updated
 
 
 # --- check (the preview) --------------------------------------------------------------------------------
@@ -209,6 +307,10 @@ def check(batch_id):
                 checked_at=timezone.now(),
             )  # fmt: skip
             return
+        except SoftTimeLimitExceeded:
+            logger.warning("import %s: checking stopped at the time limit", batch_id)
+            _finish(batch, ImportStatus.VALIDATING, status=ImportStatus.FAILED, message=_too_long())
+            return
         except Exception:
             logger.exception("import %s: checking failed", batch_id)
             _finish(
@@ -227,6 +329,13 @@ def check(batch_id):
         message=_samples_skipped(plan),
     )
     logger.info("import %s checked: %s rows, %s errors", batch_id, plan.total_rows, plan.error_count)
+
+
+def _too_long():
+    return _(
+        "The file took longer than the time allowed and was stopped; nothing was imported. "
+        "Run it again when the server is quieter, or split the file."
+    )
 
 
 def _samples_skipped(plan):
@@ -283,6 +392,19 @@ def commit(batch_id):
                     raise _StillInvalid(plan)
                 Writer(plan, by=batch.committed_by, reason=batch.change_reason, report=report).write()
                 report("saving", plan.total_rows, plan.total_rows)  # a last look at the cancel flag
+                # "Done" commits with the rows, or neither does: a worker killed at any point
+                # leaves the batch importing with nothing written (fail_stuck, a redelivered
+                # task or a cancel takes it from there), and a batch cancelled or marked failed
+                # meanwhile makes this import keep nothing.
+                done = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.COMMITTING).update(
+                    status=ImportStatus.DONE,
+                    counts=plan.counts,
+                    total_rows=plan.total_rows,
+                    committed_at=timezone.now(),
+                    updated_at=timezone.now(),
+                )
+                if not done:
+                    raise Cancelled
         except Cancelled:
             _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.CANCELLED)
             logger.info("import %s cancelled while importing; nothing kept", batch_id)
@@ -297,6 +419,10 @@ def commit(batch_id):
         except FileRejected as e:
             _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.HAS_ERRORS, message=str(e)[:500])
             return
+        except SoftTimeLimitExceeded:
+            logger.warning("import %s: importing stopped at the time limit; nothing kept", batch_id)
+            _finish(batch, ImportStatus.COMMITTING, status=ImportStatus.FAILED, message=_too_long())
+            return
         except Exception:
             logger.exception("import %s: importing failed; nothing kept", batch_id)
             _finish(
@@ -306,12 +432,5 @@ def commit(batch_id):
                 message=_("The import failed; nothing was imported."),
             )
             return
-    _finish(
-        batch,
-        ImportStatus.COMMITTING,
-        status=ImportStatus.DONE,
-        counts=plan.counts,
-        total_rows=plan.total_rows,
-        committed_at=timezone.now(),
-    )
+    _forget(batch, 1, ImportStatus.DONE)
     logger.info("import %s done: %s", batch_id, plan.counts)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("<int:pk>/commit/", views.import_commit, name="import_commit"),
     path("<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("<int:pk>/rerun/", views.import_rerun, name="import_rerun"),
 ]

@@ -60,6 +60,7 @@ def _detail_context(batch):
         "total": max(total, 1),
         "percent": min(100, done * 100 // max(total, 1)),
         "cancellable": batch.status in (*services.CANCELLABLE, ImportStatus.COMMITTING),
+        "can_rerun": services.can_rerun(batch),
         "Status": ImportStatus,
     }
 
@@ -105,6 +106,20 @@ def import_cancel(request, pk):
         messages.info(request, _("Cancelled: nothing of this file is imported."))
     else:
         messages.error(request, _("This import has already finished."))
+    return redirect(batch)
+
+
+@require_POST
+def import_rerun(request, pk):
+    """Run a failed import again (its worker died, or it failed on the way)."""
+    batch = scope.get_import_batch_to_rerun(request.user, pk)
+    if services.rerun(batch, by=request.user):
+        batch.refresh_from_db()
+        messages.info(request, _("Running it again; this page shows the progress."))
+    else:
+        messages.error(
+            request, _("This file cannot be run again: %(status)s.") % {"status": batch.get_status_display()}
+        )
     return redirect(batch)
 
 

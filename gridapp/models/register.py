@@ -68,6 +68,8 @@ class Household(TimeStamped, Archivable, Versioned, Confirmable):
     landlord_phone = models.CharField(_("landlord's phone"), max_length=20, blank=True, validators=[validate_phone])
     landlord_address = models.CharField(_("landlord's address"), max_length=200, blank=True, validators=VISIBLE)
     notes = models.TextField(_("notes"), blank=True, validators=VISIBLE_LINES)
+    # Set by the retention job (gridapp.register.retention) once the people in it are erased.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -186,6 +188,8 @@ class Resident(TimeStamped, Archivable, Versioned, Confirmable):
     arrival = models.CharField(_("why added"), max_length=10, choices=Arrival.choices, blank=True, editable=False)
     departure = models.CharField(_("why left"), max_length=10, choices=Departure.choices, blank=True, editable=False)
     departed_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
+    # Set by the retention job (gridapp.register.retention) once name, ID number and phones are erased.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -230,4 +230,7 @@ def restore(*, record, by):
     """Bring an archived household, resident or shop back; False if it was not archived. A
     resident's departure (moved out, deceased) goes with the archive: they are back."""
     departure = {"departure": "", "departed_on": None} if isinstance(record, Resident) else {}
-    return versions.update_where(record, by=by, where={"archived_at__isnull": False}, archived_at=None, **departure)
+    where = {"archived_at__isnull": False}
+    if hasattr(record, "anonymised_at"):  # the retention job erased who it was: nothing to bring back
+        where["anonymised_at__isnull"] = True
+    return versions.update_where(record, by=by, where=where, archived_at=None, **departure)

@@ -117,6 +117,11 @@ def _toggle_archive(request, record, label):
     if request.POST.get("restore") == "1":
         if services.restore(record=record, by=request.user):
             messages.success(request, _("%(what)s restored.") % {"what": label})
+        elif getattr(record, "anonymised_at", None):
+            messages.error(
+                request,
+                _("%(what)s was anonymised under the retention policy and cannot be restored.") % {"what": label},
+            )
     elif services.archive(record=record, by=request.user):
         messages.success(
             request, _("%(what)s archived. It stays in the register and can be restored.") % {"what": label}

@@ -1,9 +1,12 @@
 """Staff, on a phone, import a register file: upload, read the preview, import, see the result;
 and a large import's progress bar moving without a reload until the page turns into the result."""
 
+import datetime
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from gridapp.imports import sample, services
 from gridapp.models import ImportBatch, ImportStatus, Resident
@@ -66,3 +69,32 @@ def test_the_progress_bar_moves_without_a_reload_then_the_result_shows(phone, st
     phone.wait_for_selector("#import-commit")  # htmx reloaded the page into the preview
     assert phone.evaluate("window.stillTheSamePage") is None
     assert phone.inner_text("[data-count='households-created']") == "500"
+
+
+@pytest.mark.browser
+def test_staff_run_an_import_whose_worker_died_again_on_a_phone(phone, staff, grid1, tmp_path, _uploads_in_tmp):
+    """The import's worker died; the beat job marked it failed. Staff read why in Chinese and
+    run it again with one thumb-sized tap."""
+    path = tmp_path / "登记表.xlsx"
+    sample.write_xlsx(path, sample.household_rows(4))
+    batch = services.upload(
+        by=staff, grid=grid1, kind="households", file=SimpleUploadedFile("登记表.xlsx", path.read_bytes()),
+        language="zh-hans",
+    )  # fmt: skip
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.COMMITTING, committed_by=staff, updated_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    assert services.fail_stuck() == [batch.pk]
+    log_in(phone, "staff", "correct-horse-battery")
+    phone.goto(phone.base_url + batch.get_absolute_url())
+    screenshot(phone, "import-failed-run-again")
+    assert "未导入任何数据" in phone.inner_text("#import-message")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.locator("#import-rerun").bounding_box()["height"] >= 44
+    assert phone.locator("#import-cancel").bounding_box()["height"] >= 44
+    phone.click("#import-rerun")
+    phone.wait_for_load_state()
+    with translation.override("zh-hans"):
+        assert phone.inner_text("#import-status") == ImportStatus.DONE.label == "已导入"
+    assert Resident.objects.count() == 4
+    assert not phone.locator("#import-rerun").count()

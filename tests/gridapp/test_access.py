@@ -205,6 +205,11 @@ MATRIX = {
         {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 200, 200, 200, 200, 200]},
     ),
     "password_change_done": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    # Only a failed batch whose file is kept runs again (a message, back to its page).
+    "import_rerun": (
+        lambda o: {"pk": o["import_batch"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
+    ),
     # Public pages.
     # A forgotten password: the same pages for everyone; a link that is no link says so (200).
     "password_reset": (lambda o: {}, {"GET": [200] * 6, "POST": [200] * 6}),

@@ -98,6 +98,7 @@ DEPARTMENT_EXPECTED = {
     "import_progress": {"GET": 403},
     "import_commit": {"POST": 403},
     "import_cancel": {"POST": 403},
+    "import_rerun": {"POST": 403},
     "department_queue": {"GET": 200},
     "case_measures": {"GET": 403},
     "case_detail": {"GET": 200},
