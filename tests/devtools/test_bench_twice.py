@@ -1,4 +1,4 @@
-"""The benchmarks, small, twice in a row on one database of their own (``*_bench``), as ``make
+"""The benchmarks (check-ins, import, search), small, twice in a row on one database of their own (``*_bench``), as ``make
 bench`` runs them: every run builds its data with raw SQL against the real schema, so a column
 added to the register without a value there (or a clean-up that trips over the rows of the run
 before) fails here rather than on the next `make bench`. The figures are not judged: the targets
@@ -55,6 +55,7 @@ def test_the_benchmarks_run_twice_in_a_row_on_the_same_database(bench_database, 
     runs = (
         ("bench_import", "--rows", "300", "--format", "csv", "--max-seconds", "600", "--max-mb", "10000"),
         ("bench_checkins", "--residents", "3000", "--residents", "9000", "--max-seconds", "600", "--max-mb", "10000"),
+        ("bench_search", "--residents", "3000", "--grids", "5", "--runs", "3", "--max-ms", "60000"),
     )
     for attempt in (1, 2):
         for command in runs:

@@ -116,9 +116,9 @@ INSERT INTO gridapp_household (grid_id, building_id, unit, room, address, head_n
     FROM generate_series(1, {households}) h;
 INSERT INTO gridapp_resident (household_id, name, sex, date_of_birth, id_number, mobile, is_head, relation_to_head,
         health_notes, emergency_contact_name, emergency_contact_phone, emergency_contact_relation, archived_at,
-        created_at, updated_at, version)
+        created_at, updated_at, version, arrival, departure)
     SELECT 1 + (r %% {households}), '居民' || r, 'F', DATE '1940-01-01' + (r %% 3650), '', '', false, '', '',
-        '家属' || r, '', '', NULL, %(now)s, %(now)s, 1
+        '家属' || r, '', '', NULL, %(now)s, %(now)s, 1, '', ''
     FROM generate_series(1, {residents}) r;
 INSERT INTO visits_careassignment (resident_id, level_id, assigned_on, assigned_by_id)
     SELECT r, (SELECT id FROM visits_carelevel ORDER BY cadence_days LIMIT 1) + (r %% 3),

@@ -100,6 +100,7 @@ class Command(BenchCommand):
             **os.environ,
             "DEBUG": "false",
             "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-import-not-secret",
+            "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS") or "localhost",
             "GRIDAPP_IMPORT_MAX_BYTES": str(200 * 2**20),
         }
         with tempfile.TemporaryDirectory() as tmp:

@@ -165,13 +165,13 @@ INSERT INTO gridapp_household (grid_id, building_id, unit, room, address, head_n
         JOIN gridapp_building bl ON bl.id = 1 + (h %% {grids}) + {grids} * ((h / {grids}) %% 100);
 INSERT INTO gridapp_resident (household_id, name, sex, date_of_birth, id_number, mobile, is_head, relation_to_head,
         health_notes, emergency_contact_name, emergency_contact_phone, emergency_contact_relation, archived_at,
-        version, created_at, updated_at)
+        version, created_at, updated_at, arrival, departure)
     SELECT 1 + r %% {households},
         ({surnames})[1 + (r * 7 + r / {households}) %% {n_surnames}] || ({given})[1 + r * 13 %% {n_given}]
             || CASE WHEN r %% 3 = 0 THEN '' ELSE ({given})[1 + r * 29 %% {n_given}] END,
         CASE WHEN r %% 2 = 0 THEN 'F' ELSE 'M' END, DATE '1930-01-01' + (r * 37 %% 30000),
         '330109' || lpad(r::text, 12, '0'), '139' || lpad((r::bigint * 7919 %% 100000000)::text, 8, '0'),
-        r < {households}, '', '', '', '', '', NULL, 1, %(now)s, %(now)s
+        r < {households}, '', '', '', '', '', NULL, 1, %(now)s, %(now)s, '', ''
     FROM generate_series(0, {residents} - 1) r;
 UPDATE gridapp_resident SET name = '任爱香', mobile = '13900000003' WHERE id = 1;
 UPDATE gridapp_household h SET head_name = r.name FROM gridapp_resident r WHERE r.household_id = h.id AND r.is_head;
