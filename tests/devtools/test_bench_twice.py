@@ -1,5 +1,5 @@
-"""The benchmarks (check-ins, import, search), small, twice in a row on one database of their own (``*_bench``), as ``make
-bench`` runs them: every run builds its data with raw SQL against the real schema, so a column
+"""The benchmarks (check-ins, import, search), small, twice in a row on one database of their own
+(``*_bench``), as ``make bench`` runs them: every run builds its data with raw SQL against the real schema, so a column
 added to the register without a value there (or a clean-up that trips over the rows of the run
 before) fails here rather than on the next `make bench`. The figures are not judged: the targets
 are for the full sizes on a quiet machine."""
