@@ -9,16 +9,15 @@ The page costs the same queries whatever the community holds (``tests/gridapp/te
 pins them): the case groups are counted in one aggregate, each other group in one query, and
 rows are fetched only for a group that has any. Nothing counts the register's residents.
 
-Extension requests (issue 14, item 3) are a group of their own once they exist: a section built
-like ``_case_section`` from the pending requests of the staff's communities, placed after
-"resolved, to verify".
+Extension requests waiting for the office's answer are a group of their own, after "resolved,
+to verify" (``cases.scope.extensions_to_answer``: never one's own).
 """
 
 import datetime
 
 from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Value
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -81,8 +80,11 @@ def staff_desk(user):
     communities = scope.for_user(user).staff_community_ids
     now = timezone.now()
     today = timezone.localdate()
+    cases = _case_sections(user, communities, now)
     return [
-        *_case_sections(user, communities, now),
+        *cases[:3],
+        _extension_section(user, communities),
+        *cases[3:],
         _help_section(user, communities),
         _checkin_section(communities, today),
         _awaiting_section(user),
@@ -153,6 +155,34 @@ def _case_sections(user, communities, now):
             detail=lambda case: case.get_state_display(),
         ),
     ]
+
+
+def _extension_section(user, communities):
+    waiting = case_scope.extensions_to_answer(user).filter(case__community_id__in=communities)
+    count = waiting.count()
+    # Each request is answered on its case's page and the queue has no list of them: the desk
+    # shows up to ten (a community has a few at a time).
+    requests = _first(waiting.select_related("case__grid"), count, n=10)
+    rows = [
+        Row(
+            label=request.case.title,
+            url=request.case.get_absolute_url(),
+            detail=" · ".join(
+                (
+                    request.case.number,
+                    person(request.asked_by),
+                    _("until %(date)s")
+                    % {"date": formats.date_format(timezone.localtime(request.proposed_due), "MONTH_DAY_FORMAT")},
+                    request.reason[:40],
+                )
+            ),
+            when=due_in_words(request.case.due_at),
+            urgent=request.case.is_overdue,
+        )
+        for request in requests
+    ]
+    empty = _("No extension request waits.")
+    return ObjectSection("extensions", _("Extension requests"), count, rows, [], empty, objects=requests)
 
 
 def _help_section(user, communities):

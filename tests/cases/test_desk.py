@@ -63,6 +63,7 @@ class Office:
         self.case("上报的升级", ("register", "staff"), ("take", "worker"), ("escalate", "worker"))
         self.case("退回", ("register", "staff"), ("dispatch", "staff"), ("return", "officer"))
         self.case("待核查", ("register", "staff"), ("dispatch", "staff"), ("resolve", "officer"))
+        self.case("延期", ("register", "staff"), ("dispatch", "staff"), ("extend", "officer"))
         late = self.case("超期", ("register", "staff"), ("take", "worker"))
         Case.objects.filter(pk=late.pk).update(due_at=timezone.now() - datetime.timedelta(hours=3))
         # A resident found needing help on a visit.
@@ -98,7 +99,7 @@ def offices(wu, staff, officer, police, grid1, other_grid, zhao, weekly):
     return ours, theirs
 
 
-GROUPS = ["reports", "escalations", "verify", "returns", "due", "help", "checkins", "confirm", "deliveries"]
+GROUPS = ["reports", "escalations", "verify", "extensions", "returns", "due", "help", "checkins", "confirm", "deliveries"]
 
 
 def test_each_group_of_the_staff_desk_shows_its_community_and_nothing_of_another(as_user, offices, staff, zhao):
@@ -112,6 +113,7 @@ def test_each_group_of_the_staff_desk_shows_its_community_and_nothing_of_another
     assert shown(desk["escalations"])[0].startswith("东上报的升级")
     assert shown(desk["returns"])[0].startswith("东退回")
     assert shown(desk["verify"])[0].startswith("东待核查")
+    assert shown(desk["extensions"])[0].startswith("东延期")
     assert shown(desk["due"])[0].startswith("东超期")
     theirs = desk_of(as_user(zhao).get(reverse("home")))
     assert all(row.label.startswith("南") for key in GROUPS for row in theirs[key].rows)
@@ -176,9 +178,9 @@ def staff_desk_queries(client):
 
 
 # Session, user, roles, departments, unread messages; the five case groups in one count and a
-# query of rows each; help, check-ins, records to confirm and failed deliveries a count and rows
-# each; the grids.
-STAFF_DESK_QUERIES = 20
+# query of rows each; extension requests, help, check-ins, records to confirm and failed
+# deliveries a count and rows each; the grids.
+STAFF_DESK_QUERIES = 22
 
 
 def test_the_staff_desk_costs_the_same_queries_however_much_waits_and_however_many_grids(
@@ -192,7 +194,9 @@ def test_the_staff_desk_costs_the_same_queries_however_much_waits_and_however_ma
         GridFactory(community=grid1.community)
     with django_assert_num_queries(STAFF_DESK_QUERIES):
         response = client.get(reverse("home"))
-    assert all(len(section.rows) == 3 for section in response.context["desk"]), "every group shows its first three"
+    rows = {section.key: len(section.rows) for section in response.context["desk"]}
+    assert rows.pop("extensions") == 4, "every waiting extension request (up to ten): the queue has no list of them"
+    assert set(rows.values()) == {3}, "every other group shows its first three"
     assert desk_of(response)["reports"].count == 4
 
 

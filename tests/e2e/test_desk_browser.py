@@ -213,7 +213,8 @@ def test_the_staff_and_department_desks_of_the_demo_world(desk, demo):
     log_in(desk, "staff", accounts.DEMO_PASSWORD)
     desk.goto(f"{desk.base_url}/")
     assert desk.locator("h1").all_inner_texts() == ["我的工作台"]
-    assert desk.locator(".desk .day-section").count() == 8  # and the residents needing help
+    assert desk.locator(".desk .day-section").count() == 9  # and the residents needing help
+    assert desk.locator("#section-extensions h2").inner_text().startswith("延期申请")
     assert desk.evaluate("document.documentElement.scrollWidth") <= DESK["width"]
     screenshot(desk, "home-staff-desk")
 

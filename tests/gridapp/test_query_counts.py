@@ -55,7 +55,7 @@ class Grid1:
 PAGES = {
     # The staff home is their desk: each group of it counts (the case groups in one query) and
     # fetches rows only when it has any (tests/gridapp/test_desk.py pins a desk with every group full).
-    "home": (lambda w: reverse("home"), None, 11),
+    "home": (lambda w: reverse("home"), None, 12),
     "households": (lambda w: reverse("grid_detail", args=[w.grid.pk]), lambda r: r.context["page"], 8),
     "households_searched": (
         lambda w: reverse("grid_detail", args=[w.grid.pk]) + "?q=临江路&category=elderly_alone&tag=empty_nest",
