@@ -87,6 +87,7 @@ bench: venv
 
 # The README's screenshots, taken by the browser tests (docs/screenshots/, halved to CSS pixels).
 screenshots: venv
+	rm -rf test-artifacts
 	$(VENV)/bin/pytest -q -m browser -p no:randomly tests
 	$(PY) bin/screenshots
 

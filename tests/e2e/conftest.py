@@ -63,6 +63,8 @@ def phone(browser, live_server):
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
+    # From the top: a full-page shot of a scrolled page draws the sticky navbar where it stood.
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
