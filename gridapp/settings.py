@@ -378,6 +378,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
+        # With one task prefetched per process (below), the worker takes its next task only on
+        # the transport's next poll: at the default 1 s, two tasks a second, so the demo world's
+        # first deliveries kept the heartbeat (and /healthz) waiting for minutes. A folder's
+        # listing ten times a second costs nothing.
+        "polling_interval": 0.1,
     }
     # The filesystem transport has no broadcast, so remote control (and its pidbox queue) is off.
     CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
