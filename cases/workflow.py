@@ -72,10 +72,10 @@ def answers_someone_elses_extension(user, case):
 def officer_may_take(user, case):
     """一格一警: the case's category is one staff let the grid's officer take, the grid has an
     officer, and the case is not with them already (nor referred by the officer themself)."""
+    if not (case.category_id and case.category.officer_may_take):
+        return False  # without a query: the grid's officers are looked up only when it matters
     officers = {officer.pk for officer in fx.grid_officers(case)}
-    return bool(
-        case.category_id and case.category.officer_may_take and officers and not officers & {user.pk, case.assignee_id}
-    )
+    return bool(officers) and not officers & {user.pk, case.assignee_id}
 
 
 def with_the_officer(user, case):
