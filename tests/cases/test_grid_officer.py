@@ -53,6 +53,7 @@ def test_wu_refers_the_case_to_the_officer_who_alone_is_told(as_user, wu, zhang,
     case = fresh(pets)
     assert (case.state, case.assignee, case.level) == (State.HANDLING, zhang, "grid")
     assert told() == {"zhang": 1}
+    assert not Notification.objects.filter(recipient=wu).exists()  # never the one who referred it
     event = CaseEvent.objects.filter(case=case).latest("pk")
     assert (event.action, event.actor) == ("refer_officer", wu)
     assert event.note == "Referred to the grid's officer 张警官.\n请派出所协助核查租户"
