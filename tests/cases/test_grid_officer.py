@@ -139,3 +139,12 @@ def test_staff_let_the_officer_take_a_category_on_its_edit_page(as_user, staff, 
     assert "the grid's officer takes it" in client.get(reverse("category_list")).content.decode()
     case = act(act(report(wu, grid1, category=leak), "register", wu), "take", wu)
     assert "refer_officer" in buttons(as_user(wu), case)
+
+
+def test_the_officer_finds_the_referral_in_his_inbox_among_what_is_assigned_to_him(as_user, wu, zhang, pets):
+    act(pets, "refer_officer", wu)
+    page = as_user(zhang).get(reverse("inbox"))
+    [group] = page.context["groups"]
+    assert str(group.title) == "Assigned to you"
+    # Written in the site's language, whatever the reader's page is in.
+    assert [row["label"] for row in group.rows] == [f"转交您（网格民警）处置：{pets.number} 出租户养十几只猫狗扰民"]
