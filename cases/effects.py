@@ -45,7 +45,8 @@ def clear_assignee(case, change, by, now):
 
 def grid_officers(case):
     """The grid's part-time officers from the police station (一格一警: a part-time grid worker's
-    role on the case's grid), active ones first come first; read once per case object."""
+    role on the case's grid): the active ones, in the order they were given the role; read once
+    per case object (the page asks for each button, the service again for the action)."""
     if "_grid_officers" not in case.__dict__:
         roles = Role.objects.filter(kind=RoleKind.GRID_WORKER, grid=case.grid_id, part_time=True, user__is_active=True)
         case._grid_officers = [role.user for role in roles.select_related("user").order_by("pk")]
