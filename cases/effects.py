@@ -43,6 +43,31 @@ def clear_assignee(case, change, by, now):
     return {"assignee": None}
 
 
+def grid_officers(case):
+    """The grid's part-time officers from the police station (一格一警: a part-time grid worker's
+    role on the case's grid): the active ones, in the order they were given the role; read once
+    per case object (the page asks for each button, the service again for the action)."""
+    if "_grid_officers" not in case.__dict__:
+        roles = Role.objects.filter(kind=RoleKind.GRID_WORKER, grid=case.grid_id, part_time=True, user__is_active=True)
+        case._grid_officers = [role.user for role in roles.select_related("user").order_by("pk")]
+    return case._grid_officers
+
+
+def grid_officer(case):
+    """The officer a case is referred to: the grid's first (a grid has one, as the slogan says)."""
+    officers = grid_officers(case)
+    return officers[0] if officers else None
+
+
+def assign_officer(case, change, by, now):
+    return {"assignee": grid_officer(case)}
+
+
+def assign_actor_back(case, change, by, now):
+    """The office takes the case back from the officer: it is theirs now."""
+    return {"assignee": by}
+
+
 def set_department(case, change, by, now):
     return {"department": change.department}
 
@@ -143,6 +168,17 @@ def extension_asked(case, change):
     return f"{asked}\n{change.reason}"
 
 
+def referred_to_officer(case, change):
+    """Names the officer, then what the worker typed."""
+    referred = _("Referred to the grid's officer %(name)s.") % {"name": person(grid_officer(case))}
+    return "\n".join(filter(None, [referred, change.note]))
+
+
+def taken_back_from_officer(case, change):
+    taken = _("Taken back from the grid's officer %(name)s.") % {"name": person(case.assignee)}
+    return "\n".join(filter(None, [taken, change.note]))
+
+
 def extension_approved(case, change):
     request = case.pending_extension
     moved = _("Deadline moved from %(old)s to %(new)s.") % {"old": when(case.due_at), "new": when(request.proposed_due)}
@@ -208,13 +244,17 @@ def _handler(case):
     return _grid_workers(case)
 
 
+def _grid_officers(case):
+    return [user.pk for user in grid_officers(case)]
+
+
 def _extension_asker(case):
     """Who asked for the extension just answered."""
     answered = case.extension_requests.exclude(state=ExtensionState.PENDING).order_by("-decided_at", "-pk")
     return answered.values_list("asked_by_id", flat=True)[:1]
 
 
-EXTENSION_ASKER = "extension_asker"
+EXTENSION_ASKER, GRID_OFFICERS = "extension_asker", "grid_officers"
 
 RECIPIENTS = {
     ASSIGNEE: lambda case: [case.assignee_id],
@@ -225,6 +265,7 @@ RECIPIENTS = {
     VERIFIERS: _verifiers,
     HANDLER: _handler,
     EXTENSION_ASKER: _extension_asker,
+    GRID_OFFICERS: _grid_officers,
 }
 
 

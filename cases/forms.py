@@ -320,7 +320,10 @@ MAX_DEADLINE_HOURS = 24 * 366
 class CategoryForm(BaseModelForm):
     class Meta:
         model = Category
-        fields = ["name", "hours_urgent", "hours_high", "hours_normal", "hours_low", "promise", "active"]
+        fields = [
+            *("name", "hours_urgent", "hours_high", "hours_normal", "hours_low", "promise"),
+            *("officer_may_take", "active"),
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -65,6 +65,13 @@ class Category(models.Model):
         _("promise to the complainant"), max_length=200, blank=True, help_text=_("e.g. we will reply within 3 days")
     )
     active = models.BooleanField(_("active"), default=True)
+    # 一格一警: the community decides which matters a grid worker may hand straight to the grid's
+    # part-time officer from the police station (cases.workflow "refer_officer").
+    officer_may_take = models.BooleanField(
+        _("the grid's officer may take it"),
+        default=False,
+        help_text=_("A grid worker may refer cases of this category straight to the grid's police officer (一格一警)."),
+    )
 
     class Meta:
         verbose_name = _("category")

@@ -69,6 +69,20 @@ def answers_someone_elses_extension(user, case):
     return pending is not None and pending.asked_by_id != user.pk
 
 
+def officer_may_take(user, case):
+    """一格一警: the case's category is one staff let the grid's officer take, the grid has an
+    officer, and the case is not with them already (nor referred by the officer themself)."""
+    if not (case.category_id and case.category.officer_may_take):
+        return False  # without a query: the grid's officers are looked up only when it matters
+    officers = {officer.pk for officer in fx.grid_officers(case)}
+    return bool(officers) and not officers & {user.pk, case.assignee_id}
+
+
+def with_the_officer(user, case):
+    """The case is with one of the grid's officers (referred, or assigned to them)."""
+    return case.assignee_id is not None and case.assignee_id in {officer.pk for officer in fx.grid_officers(case)}
+
+
 EXTENSION_ANSWERS = ("approve_extension", "refuse_extension")
 
 
@@ -79,6 +93,10 @@ def approves_a_later_deadline(user, case):
 
 
 NOT_NOW = _("You cannot do this on this case now.")
+NOT_FOR_THE_OFFICER = _(
+    "Only a case of a category the community lets the grid's officer take, in a grid that has an officer, "
+    "can be referred to the officer. Nothing was changed."
+)
 ANSWERED_BY_THE_OFFICE = _(
     "Extension requests are answered by the community office, never by whoever asked. Nothing was changed."
 )
@@ -174,6 +192,35 @@ ACTIONS = {
             effects=(fx.clear_assignee,),
             tells=(fx.COMMUNITY_STAFF,),
             headline=_("Escalated to the community"),
+        ),
+        # 一格一警: straight to the grid's part-time officer from the police station, for the
+        # categories staff allow; the officer then handles it as the grid's worker would.
+        Action(
+            "refer_officer",
+            _("Refer to the grid's officer"),
+            (State.REGISTERED, State.HANDLING),
+            State.HANDLING,
+            GRID_SIDE,
+            effects=(fx.assign_officer,),
+            note=fx.referred_to_officer,
+            tells=(fx.ASSIGNEE,),  # the officer
+            headline=_("Referred to you as the grid's officer"),
+            guard=officer_may_take,
+            refusal=NOT_FOR_THE_OFFICER,
+        ),
+        Action(
+            "take_back",
+            _("Take back from the officer"),
+            (State.HANDLING,),
+            State.HANDLING,
+            OFFICE,
+            effects=(fx.assign_actor_back,),
+            note=fx.taken_back_from_officer,
+            public=False,
+            tells=(fx.GRID_OFFICERS, fx.GRID_WORKERS),
+            headline=_("Taken back from the grid's officer"),
+            guard=with_the_officer,
+            style="outline-secondary",
         ),
         Action(
             "dispatch",

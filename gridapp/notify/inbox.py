@@ -29,7 +29,7 @@ GROUPS = (
     (_("Referred to your department"), ("case_dispatch",)),
     (_("Reopened"), ("case_reopen",)),
     (_("New reports"), ("case_report",)),
-    (_("Assigned to you"), ("case_assigned",)),
+    (_("Assigned to you"), ("case_assigned", "case_refer_officer")),  # the grid's officer: referred to him
     (_("Check-ins"), ("checkin_digest", "checkin_escalation")),
 )
 OTHER = _("Other messages")

@@ -261,6 +261,7 @@ def test_each_kind_of_recipient_is_found_from_the_case(case_in, wu, staff, offic
         effects.VERIFIERS: {wu.pk},  # a department resolved it: the grid's worker checks
         effects.HANDLER: {wu.pk},  # resolved, nobody assigned: the grid's worker has it
         effects.EXTENSION_ASKER: set(),  # nobody asked for more time
+        effects.GRID_OFFICERS: set(),  # Grid 1 has no part-time officer here (test_grid_officer.py)
     }
     assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk, wu.pk}
 
@@ -307,7 +308,7 @@ ASKS = {
 }
 NEEDS_A_NOTE = {"reject", "settle", "escalate", "return", "resolve", "rework", "reopen", "refuse_extension"}
 # An extension's reason is its note; its entries start out internal (the office's business).
-INTERNAL = {"extend", "approve_extension", "refuse_extension"}
+INTERNAL = {"extend", "approve_extension", "refuse_extension", "take_back"}
 
 
 @pytest.mark.parametrize("action", sorted(workflow.ACTIONS))

@@ -48,6 +48,8 @@ ACTIONS = [
     "take",
     "settle",
     "escalate",
+    "refer_officer",  # nobody in the walk: Grid 1 has no part-time officer (test_grid_officer.py)
+    "take_back",
     "dispatch",
     "return",
     "extend",

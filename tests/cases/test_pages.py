@@ -140,6 +140,8 @@ ACTION_NAMES = [
     "take",
     "settle",
     "escalate",
+    "refer_officer",
+    "take_back",
     "dispatch",
     "return",
     "extend",

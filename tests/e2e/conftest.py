@@ -80,6 +80,7 @@ def log_in(page, username, password):
 # server's test flushes the tables after it) and the demo world needs: case categories, care levels.
 DATA_MIGRATIONS = (
     "cases.migrations.0002_default_categories_and_schedule",
+    "cases.migrations.0005_category_officer_may_take",  # which of them the grid's officer may take
     "visits.migrations.0003_default_care_levels_and_schedules",
 )
 
