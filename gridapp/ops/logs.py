@@ -19,9 +19,12 @@ from django.utils.functional import empty
 
 _request = contextvars.ContextVar("gridapp_request", default=None)
 
-# GB 11643 ID numbers (17 digits and a check digit or X) and mainland mobile numbers.
-_ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+# GB 11643 ID numbers (17 digits and a check digit or X) and mainland mobile numbers, as tokens
+# of their own: a run of digits inside a hex id (a request's or a task's) is neither.
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])1[3-9][0-9]{9}(?![0-9A-Za-z])")
+# The fields that are ours and never personal: kept exactly, so a line can be found by its id.
+_IDS = ("request_id", "task_id", "user_id")
 
 # What a JSON line may carry besides time, level, logger and message: the request's context and
 # the access line's fields (RequestLogMiddleware). Anything else passed as ``extra`` stays out,
@@ -74,8 +77,8 @@ class PlainFormatter(logging.Formatter):
 
     def format(self, record):
         ids = [str(value) for value in (getattr(record, "request_id", None), getattr(record, "task_id", None)) if value]
-        record.context = f"[{' '.join(ids)}] " if ids else ""
-        return redact(super().format(record))
+        record.context = "\0"  # the ids go in after the line is blanked (they are never personal)
+        return redact(super().format(record)).replace("\0", f"[{' '.join(ids)}] " if ids else "", 1)
 
 
 class JsonFormatter(logging.Formatter):
@@ -97,4 +100,7 @@ class JsonFormatter(logging.Formatter):
             entry["exception"] = self.formatException(record.exc_info)
         if record.stack_info:
             entry["stack"] = self.formatStack(record.stack_info)
-        return redact(json.dumps(entry, ensure_ascii=False, default=str))
+        for field, value in entry.items():
+            if field not in _IDS and isinstance(value, str):
+                entry[field] = redact(value)
+        return json.dumps(entry, ensure_ascii=False, default=str)

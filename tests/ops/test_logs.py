@@ -106,3 +106,16 @@ def test_django_s_request_object_never_reaches_a_json_line():
     record.request = "<WSGIRequest: GET '/grids/1/?q=13905718888'>"
     line = json.loads(JsonFormatter().format(record))
     assert set(line) == {"time", "level", "logger", "message"}
+
+
+@pytest.mark.parametrize("formatter", [JsonFormatter(), PlainFormatter()], ids=["json", "plain"])
+def test_a_request_id_holding_a_run_of_digits_is_kept_whole(formatter):
+    """A hex id such as ...a13812345678d... is not a phone: a line is found by its request id."""
+    record = _record("GET /residents/1/ 404")
+    record.request_id = "97804b91d7ab40eca13812345678d2d7"
+    record.task_id = None
+    line = formatter.format(record)
+    assert record.request_id in line and "[phone]" not in line
+    # A phone number of its own in the same line is still blanked.
+    line = formatter.format(_record("call %s", MOBILE))
+    assert MOBILE not in line and "[phone]" in line
