@@ -425,10 +425,14 @@ def import_batches(user):
     )
 
 
-def get_import_batch(user, pk):
-    """403 for anyone who imports nothing; 404 for another community's import."""
+def get_import_batch(user, pk, *, to_rerun=False):
+    """403 for anyone who imports nothing; 404 for another community's import. To run it again
+    the user must manage its grid's community now (it runs with their name, not the uploader's)."""
     require_manage(user)
-    return get_or_404(import_batches(user), pk)
+    batch = get_or_404(import_batches(user), pk)
+    if to_rerun:
+        require_manage(user, batch.grid.community_id)
+    return batch
 
 
 # --- people: who manages whose account and roles ----------------------------------------------
@@ -484,18 +488,11 @@ def get_managed_person(user, pk):
 def grantable_kinds(user):
     """The roles the user gives in the people area: a grid worker's and a helper's (admins give
     staff and admin roles in the admin)."""
-    return STAFF_GRANTABLE if (for_user(user).is_admin or for_user(user).is_staff) else frozenset()
+    user_scope = for_user(user)
+    return STAFF_GRANTABLE if (user_scope.is_admin or user_scope.is_staff) else frozenset()
 
 
 def require_grant(user, kind, grid):
     """Raise PermissionDenied unless the user may give (or take) a role of ``kind`` in ``grid``."""
     if kind not in grantable_kinds(user) or grid is None or not manages(user, grid.community_id):
         raise PermissionDenied("Only admins give staff and admin roles; staff give roles in their own community.")
-
-
-def get_import_batch_to_rerun(user, pk):
-    """An import to run again: as ``get_import_batch``, and the user must manage its grid's
-    community now (a batch is run again with their name on it, not the uploader's)."""
-    batch = get_import_batch(user, pk)
-    require_manage(user, batch.grid.community_id)
-    return batch

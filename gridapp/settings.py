@@ -57,14 +57,17 @@ def env_bool(name, default=False):
     raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
 
 
-def env_int(name, default):
+def env_int(name, default, minimum=None):
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
+    return value
 
 
 def env_list(name, default=()):
@@ -358,9 +361,7 @@ if _email_url:
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") or EMAIL_HOST_PASSWORD
 # Seconds before a silent SMTP server counts as a failure; the delivery is then retried with
 # backoff (gridapp.notify.attempt) instead of holding a worker for ever.
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", EMAIL_TIMEOUT)
-if EMAIL_TIMEOUT < 1:
-    raise ImproperlyConfigured("EMAIL_TIMEOUT must be at least 1 (seconds)")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", EMAIL_TIMEOUT, minimum=1)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gridapp@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -378,10 +379,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_queue_dir),
         "control_folder": str(_queue_dir / "control"),
         "store_processed": False,
-        # With one task prefetched per process (below), the worker takes its next task only on
-        # the transport's next poll: at the default 1 s, two tasks a second, so the demo world's
-        # first deliveries kept the heartbeat (and /healthz) waiting for minutes. A folder's
-        # listing ten times a second costs nothing.
+        # With prefetch 1 (below) a worker takes its next task on the next poll: at the default
+        # 1 s, two tasks a second, and the demo's first deliveries held the heartbeat for minutes.
         "polling_interval": 0.1,
     }
     # The filesystem transport has no broadcast, so remote control (and its pidbox queue) is off.
@@ -395,10 +394,8 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Surviving faults (docs/operations.md, "Background jobs"). Every task has a time limit: the soft
-# one raises inside the task (which records a failure and lets go), the hard one, a little later,
-# kills the worker's child process. The imports have longer limits of their own. (The solo pool
-# of the tests and of make run ignores time limits; the prefork pool of production applies them.)
+# Time limits (docs/operations.md, "Background jobs"): the soft one raises in the task, which
+# records a failure; the hard one kills the child (prefork pool only; the solo pool ignores both).
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 10 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 12 * 60)
 GRIDAPP_IMPORT_SOFT_TIME_LIMIT = env_int("GRIDAPP_IMPORT_SOFT_TIME_LIMIT", 50 * 60)
@@ -409,11 +406,9 @@ for _soft, _hard in (
 ):
     if not 0 < globals()[_soft] < globals()[_hard]:
         raise ImproperlyConfigured(f"{_soft} must be at least 1 and less than {_hard} (seconds)")
-# A task acknowledged late (the idempotent ones, see gridapp/tasks.py) goes back to the broker
-# if its worker dies; Redis hands an unacknowledged message out again after the visibility
-# timeout, which must therefore outlast every task (system check gridapp.E002).
-# A worker takes one task at a time from the broker: one it has not started is never lost with it,
-# and a long import never holds a reminder back behind it.
+# One task at a time from the broker: one not started is never lost with its worker, nor a reminder
+# held behind a long import. (Redis re-delivers a dead worker's late-acked task after the
+# visibility timeout, which must outlast every hard limit: system check gridapp.E002.)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # --- logging (docs/operations.md, "Health and logs") -------------------------------------------
@@ -475,9 +470,8 @@ GRIDAPP_IMPORT_MAX_ERRORS = 1000  # errors kept and shown per import (the total 
 # Large imports have a queue of their own, taken by a worker of their own in production (the
 # Procfile, deploy/), so an hour-long import never delays the 07:30 reminders. Empty: the default queue.
 GRIDAPP_IMPORT_QUEUE = os.environ.get("GRIDAPP_IMPORT_QUEUE", "imports").strip() or None
-# An import checking or importing with no sign of life (progress) for this long is marked failed
-# by a beat job (gridapp.imports.tasks.fail_stuck_imports): its worker died, its transaction was
-# rolled back, and the staff may run it again.
+# An import with no progress for this long is marked failed by a beat job (fail_stuck_imports):
+# its worker died, its transaction was rolled back, and the staff may run it again.
 GRIDAPP_IMPORT_STUCK_MINUTES = env_int("GRIDAPP_IMPORT_STUCK_MINUTES", 30)
 
 # Retention (docs/security.md, "3. Retention"), days after a resident or household was archived:

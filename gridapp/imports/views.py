@@ -112,7 +112,7 @@ def import_cancel(request, pk):
 @require_POST
 def import_rerun(request, pk):
     """Run a failed import again (its worker died, or it failed on the way)."""
-    batch = scope.get_import_batch_to_rerun(request.user, pk)
+    batch = scope.get_import_batch(request.user, pk, to_rerun=True)
     if services.rerun(batch, by=request.user):
         batch.refresh_from_db()
         messages.info(request, _("Running it again; this page shows the progress."))
