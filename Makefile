@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: lock venv run serve test lint i18n messages bench screenshots clean backup restore
+.PHONY: lock venv run serve test lint i18n messages bench load screenshots clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -84,6 +84,11 @@ bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
+
+# A bounded load test against gunicorn on 127.0.0.1 (the world of make bench): mixed worker and
+# staff traffic beside the floor view; LOAD_ARGS="--seconds 60 --concurrency 8" to change it.
+load: venv
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py load $(LOAD_ARGS)
 
 # The README's screenshots, taken by the browser tests (docs/screenshots/, halved to CSS pixels).
 screenshots: venv

@@ -200,7 +200,7 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # A file-backed test database lets a real Celery worker process share it in tests.
     _db.setdefault("TEST", {})["NAME"] = str(VAR_DIR / f"test_gridapp_{os.getpid()}.sqlite3")
     _db["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-DATABASES = {"default": _db}
+DATABASES = {"default": {**_db, "DISABLE_SERVER_SIDE_CURSORS": env_bool("DB_DISABLE_SERVER_SIDE_CURSORS", False)}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

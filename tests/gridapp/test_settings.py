@@ -140,3 +140,13 @@ def test_a_local_env_file_gives_defaults_that_the_environment_overrides(tmp_path
     env_file.write_text("DEBUG\n", encoding="utf-8")
     with pytest.raises(ImproperlyConfigured, match="NAME=value"):
         read_env_file(env_file)
+
+
+def test_behind_pgbouncer_connections_close_and_server_side_cursors_are_off(tmp_path):
+    code = SETUP + "; db = settings.DATABASES['default']; print(db['CONN_MAX_AGE'], db['DISABLE_SERVER_SIDE_CURSORS'])"
+    url = "postgres://gridapp@127.0.0.1:6432/gridapp"
+    pooled = start_django(tmp_path, code=code, DEBUG="true", DATABASE_URL=url, DB_CONN_MAX_AGE="0",
+                          DB_DISABLE_SERVER_SIDE_CURSORS="true")  # fmt: skip
+    assert pooled.stdout.split() == ["0", "True"], pooled.stderr
+    direct = start_django(tmp_path, code=code, DEBUG="true", DATABASE_URL=url)
+    assert direct.stdout.split() == ["60", "False"], direct.stderr
