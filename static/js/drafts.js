@@ -38,7 +38,9 @@
     }
     return keys;
   };
+  let loggedOut = false; // no draft is written after the log-out (a change pending, the page hidden)
   const clearAll = () => {
+    loggedOut = true;
     draftKeys().forEach((key) => storage.removeItem(key));
     storage.removeItem(OWNER);
   };
@@ -154,7 +156,7 @@
     const at = new Date(draft.savedAt);
     const text = document.createElement("span");
     text.className = "flex-grow-1";
-    text.textContent = config.dataset.restored.replace("%(time)s", `${pad(at.getHours())}:${pad(at.getMinutes())}`);
+    text.textContent = config.dataset.restored.replace("{time}", `${pad(at.getHours())}:${pad(at.getMinutes())}`);
     if (form.querySelector("input[type=file]")) {
       text.textContent += ` ${config.dataset.noFiles}`;
     }
@@ -191,6 +193,9 @@
     const save = () => {
       clearTimeout(timer);
       timer = null;
+      if (loggedOut) {
+        return;
+      }
       const state = snapshot(form);
       if (same(state, original)) {
         storage.removeItem(key); // typed and taken back: nothing to keep

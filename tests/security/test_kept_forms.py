@@ -94,9 +94,9 @@ def test_a_refused_csrf_token_gets_a_page_in_chinese_with_the_way_back(wu, ren):
     assert response.status_code == 403
     page = response.content.decode()
     assert "页面已失效，未保存任何内容" in page
-    assert "你填写的内容已保留在本机（照片除外）" in page
+    assert "您填写的内容已保留在本机（照片除外）" in page
     assert f'href="{url}"' in page and "返回表单" in page
-    assert "你需要先登录" not in page  # still logged in: the token changed (a log-in in another tab)
+    assert "您需要先登录" not in page  # still logged in: the token changed (a log-in in another tab)
     assert not Visit.objects.exists()
     form = client.get(url)
     assert CSRF in told(form)
@@ -109,7 +109,7 @@ def test_cookies_cleared_mid_form_lead_through_the_log_in_back_to_it(wu, ren):
     response = client.post(url, visit_form(gridapp_draft=str(wu.pk)))
 
     assert response.status_code == 403
-    assert "你需要先登录" in response.content.decode()
+    assert "您需要先登录" in response.content.decode()
     assert client.get(url)["Location"].startswith(reverse("login"))
     login_page = client.get(reverse("login"))
     token = login_page.context["csrf_token"]
