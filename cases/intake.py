@@ -32,7 +32,9 @@ def origin(user, query):
     if (pk := id_param(query.get("household"))) is not None:
         household = scope.get_household(user, pk)
         found = _found_by(user, household.grid_id, Channel.VISIT)
-        return Origin({"grid": household.grid_id, "households": [household.pk], **found}, household, key=f"household:{pk}")
+        return Origin(
+            {"grid": household.grid_id, "households": [household.pk], **found}, household, key=f"household:{pk}"
+        )
     if (pk := id_param(query.get("shop"))) is not None:
         shop = scope.get_shop(user, pk)
         found = _found_by(user, shop.grid_id, Channel.VISIT)

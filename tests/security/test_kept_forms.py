@@ -9,8 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from gridapp.accounts import security
+from gridapp.models import RoleKind
 from visits.models import Visit
 
+from ..factories import UserFactory, give_role
 from ..visits.conftest import visit_form
 from .conftest import PASSWORD
 from .test_sessions import HOUR, shift_clock
@@ -56,9 +58,6 @@ def test_the_log_in_page_says_the_session_ended(client, wu, ren):
 
 
 def test_another_user_logging_in_next_is_not_told_of_a_form_not_theirs(client, wu, ren, grid1):
-    from ..factories import UserFactory, give_role
-    from gridapp.models import RoleKind
-
     li = give_role(UserFactory(username="li"), RoleKind.GRID_WORKER, grid=grid1)
     url = visit_url(ren.household)
     send_too_late(client, wu, url, visit_form(gridapp_draft=str(wu.pk)))
@@ -126,4 +125,3 @@ def test_a_csrf_failure_of_any_other_form_explains_without_promising(wu):
     assert response.status_code == 403
     page = response.content.decode()
     assert "请重新打开表单再填写一次" in page and "已保留" not in page
-
