@@ -197,3 +197,21 @@ def test_a_case_intake_keeps_its_picked_places_and_a_mediation_record_its_mediat
     phone.wait_for_url(f"**{case.get_absolute_url()}")
     assert MediationRecord.objects.get().agreement == "楼上修好水管"
     assert drafts(phone) == [f"gridapp.draft.{wu.pk}.case:household:{ren.household_id}"]
+
+
+@pytest.mark.browser
+def test_a_submission_refused_for_its_errors_keeps_the_draft(phone, wu, ren, form_url):
+    log_in(phone, "wu", PASSWORD)
+    type_notes(phone, form_url)
+    phone.locator("input[name=purposes][value=routine] + label").click()  # no purpose left: refused
+
+    phone.locator("button[type=submit].btn-lg").click()
+    phone.locator(".alert-danger").wait_for()
+    assert not Visit.objects.exists()
+    # The page shows what was sent and its errors, not a "restored" notice over them …
+    assert notice(phone).count() == 0
+    assert phone.locator("textarea[name=notes]").input_value() == NOTES
+    # … and the draft is still on the phone: leaving now loses nothing.
+    phone.goto(phone.base_url + form_url)
+    assert phone.locator("textarea[name=notes]").input_value() == NOTES
+    assert notice(phone).is_visible()
