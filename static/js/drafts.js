@@ -47,7 +47,11 @@
   // Another script (the offline cache's log-out) may call this too.
   window.gridappDrafts = { clearAll };
 
-  // The log-out button: nothing typed by this user stays on the phone.
+  // The log-out button: nothing typed by this user stays on the phone. A page that marks itself
+  // as the one after a log-out (data-logged-out anywhere on it) clears them as well.
+  if (document.querySelector("[data-logged-out]")) {
+    clearAll();
+  }
   document.addEventListener("submit", (event) => {
     const action = event.target.getAttribute("action");
     if (action && action === config.dataset.logout) {
