@@ -21,24 +21,28 @@ class Origin:
     initial: dict = field(default_factory=dict)
     place: object = None  # the page the intake links back to
     visit_id: int | None = None
+    key: str = "new"  # where from, for the draft kept on the phone ("household:42")
 
 
 def origin(user, query):
     """The origin named in ``query`` (a visit first); none when it names nothing readable."""
     if (pk := id_param(query.get("visit"))) is not None:
         visit = visit_scope.get_visit(user, pk)
-        return Origin(from_visit(visit), visit, visit.pk)
+        return Origin(from_visit(visit), visit, visit.pk, f"visit:{pk}")
     if (pk := id_param(query.get("household"))) is not None:
         household = scope.get_household(user, pk)
         found = _found_by(user, household.grid_id, Channel.VISIT)
-        return Origin({"grid": household.grid_id, "households": [household.pk], **found}, household)
+        return Origin(
+            {"grid": household.grid_id, "households": [household.pk], **found}, household, key=f"household:{pk}"
+        )
     if (pk := id_param(query.get("shop"))) is not None:
         shop = scope.get_shop(user, pk)
-        return Origin({"grid": shop.grid_id, "shops": [shop.pk], **_found_by(user, shop.grid_id, Channel.VISIT)}, shop)
+        found = _found_by(user, shop.grid_id, Channel.VISIT)
+        return Origin({"grid": shop.grid_id, "shops": [shop.pk], **found}, shop, key=f"shop:{pk}")
     if (pk := id_param(query.get("building"))) is not None:
         building = scope.get_building(user, pk)
         found = _found_by(user, building.grid_id, Channel.PATROL)
-        return Origin({"grid": building.grid_id, "building": building.pk, **found}, building)
+        return Origin({"grid": building.grid_id, "building": building.pk, **found}, building, key=f"building:{pk}")
     return Origin()
 
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
 from gridapp.accounts import privacy, security
+from gridapp.core import drafts
 from gridapp.core.forms import id_param, posted
 from gridapp.core.views import edit_settings_row
 
@@ -40,8 +41,10 @@ def case_create(request):
         )
     origin = intake.origin(request.user, request.GET)
     form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=origin.initial)
+    form.helper.attrs = drafts.attrs(form, f"case:{origin.key}")
     if request.method == "POST" and form.is_valid():
         case = services.case_report(by=request.user, visit_id=origin.visit_id, **form.cleaned_data)
+        drafts.saved(request, f"case:{origin.key}")
         messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
         return redirect(case)
     context = {"form": form, "title": _("Record a case"), "context_object": origin.place}
@@ -179,9 +182,11 @@ def mediation_create(request, pk):
     case = case_scope.get_case(request.user, pk)
     _require_mediator(request.user, case)
     form = MediationForm(posted(request), case=case, user=request.user)
+    form.helper.attrs = drafts.attrs(form, f"mediation:case:{case.pk}")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.record_mediation(case=case, by=request.user, **data)
+        drafts.saved(request, f"mediation:case:{case.pk}")
         messages.success(request, _("Mediation recorded."))
         return redirect(case)
     return render(

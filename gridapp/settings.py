@@ -147,7 +147,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gridapp.ops.middleware.RequestSizeMiddleware",  # 413 before any view reads an oversized body
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "gridapp.accounts.middleware.LoginRequiredMiddleware",  # Django's; a form sent too late is announced
     "django.contrib.messages.middleware.MessageMiddleware",
     "gridapp.accounts.middleware.SessionLifetimeMiddleware",
     "gridapp.accounts.middleware.OTPRequiredMiddleware",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from gridapp import scope
-from gridapp.core import versions
+from gridapp.core import drafts, versions
 from gridapp.core.forms import id_param, posted
 
 from . import alerts, confirmations, selectors, services
@@ -28,6 +28,7 @@ def _linked_campaign(request, target):
 
 def _log_visit(request, *, household=None, shop=None):
     target = household or shop
+    draft_key = f"visit:{'household' if household else 'shop'}:{target.pk}"
     linked = _linked_campaign(request, target)
     form = VisitForm(
         posted(request),
@@ -58,12 +59,14 @@ def _log_visit(request, *, household=None, shop=None):
             follow_up=follow_up,
             close_follow_ups=form.follow_ups_to_close(),
         )
+        drafts.saved(request, draft_key)
         return _saved(request, visit, created, linked)
     return render(
         request,
         "visits/visit_form.html",
         {
             "form": form,
+            "draft_key": draft_key,
             "target": target,
             "campaign": linked if linked and linked.pk in form.campaigns else None,
             "title": _("Log a visit"),

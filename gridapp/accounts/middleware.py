@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -59,6 +60,8 @@ class SessionLifetimeMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             self._check(request)
+        if request.user.is_authenticated:
+            security.announce_kept_form(request)
         return self.get_response(request)
 
     def _check(self, request):
@@ -80,6 +83,18 @@ class SessionLifetimeMiddleware:
         security.log.info("session expired: user=%s reason=%s", request.user.get_username(), reason)
         logout(request)
         messages.info(request, _("Your session has ended. Please log in again."))
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's: every page but those marked ``login_not_required`` asks for a log-in. A form
+    sent after the session ended (the idle timeout, the lifetime, or the browser's own expiry of
+    the cookie) goes to the log-in page like any request, ``next`` being the form's page; when
+    the phone kept its draft, the session remembers to say why, once back on it
+    (``security.keep_form``)."""
+
+    def handle_no_permission(self, request, view_func):
+        security.keep_form(request, security.KEPT_EXPIRED)
+        return super().handle_no_permission(request, view_func)
 
 
 class OTPRequiredMiddleware:

@@ -9,11 +9,13 @@ import logging
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models.signals import post_save
 from django.shortcuts import render
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
 from gridapp import scope
 
@@ -30,6 +32,25 @@ OTP_ENROL = "enrol"
 # The user logged in with a temporary password and must choose their own before anything else
 # (gridapp.accounts.middleware.PasswordChangeRequiredMiddleware).
 MUST_CHANGE_PASSWORD = "gridapp_must_change_password"  # noqa: S105 (a session key)
+
+# A form sent after the session had ended, or refused for its CSRF token, whose draft the phone
+# kept (static/js/drafts.js sends DRAFT_FIELD, the id of the user it keeps the draft for): the
+# page to go back to, why and for whom. Back on that page, logged in as that user, they are told
+# why it was not saved (announce_kept_form); what they typed is laid back by drafts.js.
+KEPT_FORM = "gridapp_kept_form"
+DRAFT_FIELD = "gridapp_draft"
+KEPT_EXPIRED = "expired"
+KEPT_CSRF = "csrf"
+KEPT_MESSAGES = {
+    KEPT_EXPIRED: _(
+        "Your log-in had expired, so the form you sent was not saved. What you typed has been kept "
+        "on this phone: check it and send it again."
+    ),
+    KEPT_CSRF: _(
+        "The form you sent was not saved because its page had expired. What you typed has been kept "
+        "on this phone: check it and send it again."
+    ),
+}
 
 
 def client_ip(request):
@@ -113,12 +134,50 @@ def log_denied(request, status, reason):
     )
 
 
-def csrf_failure(request, reason=""):
-    """CSRF_FAILURE_VIEW: log the refusal, then answer with Django's own 403 page."""
-    from django.views.csrf import csrf_failure as django_csrf_failure
+def keep_form(request, why):
+    """Whether the refused ``request`` was a form whose draft the phone keeps; if so the session
+    remembers where to tell its user why it was not saved. Nothing of the form is stored here:
+    the phone has it all (but the photos)."""
+    if request.method != "POST" or not hasattr(request, "session"):
+        return False
+    try:
+        owner = request.POST.get(DRAFT_FIELD)
+    except Exception:  # noqa: BLE001 (an unreadable body is no draft; the refusal stands)
+        return False
+    if not owner or not owner.isascii() or not owner.isdigit():
+        return False
+    request.session[KEPT_FORM] = {"path": request.get_full_path(), "why": why, "user": owner}
+    return True
 
+
+def announce_kept_form(request):
+    """On the page of a form kept by ``keep_form``, opened by its user (once logged in and past
+    the two-factor and password steps): say why what they see was not saved. Once."""
+    session = request.session
+    kept = session.get(KEPT_FORM)
+    if kept is None or request.method != "GET" or kept.get("path") != request.get_full_path():
+        return
+    if session.get(MUST_CHANGE_PASSWORD) or (session.get(OTP_STATE) and not request.user.is_verified()):
+        return  # not on the form yet: those pages come first
+    del session[KEPT_FORM]
+    if kept.get("user") == str(request.user.pk) and kept.get("why") in KEPT_MESSAGES:
+        messages.warning(request, KEPT_MESSAGES[kept["why"]])
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: log the refusal and explain it in the user's language, with a way back
+    to the form; a form whose draft the phone keeps is announced there (``keep_form``). The
+    usual causes are harmless: a log-in in another tab changed the token, cookies were cleared,
+    the page was opened before the session ended."""
     log_denied(request, 403, f"CSRF: {reason}")
-    return django_csrf_failure(request, reason=reason)
+    user = getattr(request, "user", None)
+    context = {
+        "kept": keep_form(request, KEPT_CSRF),
+        # The form's page (each posts to itself); "//host" would be another site's address.
+        "back": "/" + request.get_full_path().lstrip("/") if request.method == "POST" else None,
+        "logged_in": user is not None and user.is_authenticated,
+    }
+    return render(request, "403_csrf.html", context, status=403)
 
 
 def on_logged_in(sender, request, user, **kwargs):

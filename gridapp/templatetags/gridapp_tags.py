@@ -5,7 +5,7 @@ template)."""
 from django import template
 
 from gridapp import scope
-from gridapp.core import display
+from gridapp.core import display, drafts
 
 register = template.Library()
 
@@ -19,3 +19,11 @@ register.filter("in_days", display.in_days)
 def can_record(user, grid):
     """Whether ``user`` adds households, residents and shops to ``grid`` (``scope.can_record``)."""
     return scope.can_record(user, grid)
+
+
+@register.simple_tag(takes_context=True)
+def drafts_saved(context):
+    """The keys of the drafts whose forms were saved since the last page, space-separated, once
+    (``gridapp.core.drafts``): static/js/drafts.js clears them on the phone."""
+    request = context.get("request")
+    return " ".join(drafts.take_saved(request)) if request is not None else ""

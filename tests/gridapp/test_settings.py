@@ -107,7 +107,13 @@ def test_time_zone_is_shanghai_and_aware(defaults):
 
 
 def test_login_is_required_by_default(defaults):
-    assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in defaults["middleware"]
+    # Django's own, which also remembers a form sent after the session ended (docs/security.md).
+    from django.contrib.auth.middleware import LoginRequiredMiddleware as Django
+
+    from gridapp.accounts.middleware import LoginRequiredMiddleware
+
+    assert "gridapp.accounts.middleware.LoginRequiredMiddleware" in defaults["middleware"]
+    assert issubclass(LoginRequiredMiddleware, Django)
 
 
 def test_a_visibility_timeout_shorter_than_the_retry_backoff_fails_the_checks(tmp_path):
