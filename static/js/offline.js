@@ -15,6 +15,7 @@
   const user = cfg.user ? Number(cfg.user) : null;
   const DB = "gridapp-offline";
   const PACK_MAX_AGE_MS = 10 * 60 * 1000;
+  const when = (value) => new Date(value).toLocaleString(document.documentElement.lang || undefined, { dateStyle: "short", timeStyle: "short" });
   const fill = (text, values) => text.replace(/\{(\w+)\}/g, (_, key) => values[key]);
 
   // --- IndexedDB: "meta" (the pack, under "pack") and "queue" (visits, by client id) -----------
@@ -205,7 +206,7 @@
       body.className = "card-body p-2";
       const head = document.createElement("div");
       head.className = "fw-semibold";
-      head.textContent = `${item.label} · ${new Date(item.visited_at).toLocaleString()}`;
+      head.textContent = `${item.label} · ${when(item.visited_at)}`;
       const state = document.createElement("div");
       state.className = `small queue-state ${item.status === "sent" ? "text-success" : item.status === "waiting" ? "text-secondary" : "text-danger"}`;
       state.textContent = item.status === "sent" ? cfg.tSent : item.status === "waiting" ? cfg.tWaiting : item.message;
@@ -264,7 +265,7 @@
     const section = document.getElementById("places-section");
     const list = document.getElementById("places-list");
     const made = document.getElementById("pack-made");
-    made.textContent = fill(made.dataset.text, { time: new Date(pack.made_at).toLocaleString() });
+    made.textContent = fill(made.dataset.text, { time: when(pack.made_at) });
     const rows = [
       ...pack.households.map((h) => ({ url: `/households/${h.id}/visit/`, text: `${h.address} · ${h.head}`, due: h.residents.some((r) => r.due) })),
       ...pack.shops.map((s) => ({ url: `/shops/${s.id}/visit/`, text: `${s.address} · ${s.name}`, due: false })),
