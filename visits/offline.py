@@ -118,6 +118,3 @@ def _household(household: Household, sees_notes, follow_ups, today):
         "residents": [_resident(r, sees_notes, today) for r in current],
         "follow_ups": follow_ups.get(("household", household.pk), []),
     }
-
-
-

@@ -30,7 +30,9 @@ from .views import save_visit
 
 
 def _answer(status, http_status, message="", **extra):
-    return JsonResponse({"status": status, "message": str(message), **extra}, status=http_status, encoder=DjangoJSONEncoder)
+    return JsonResponse(
+        {"status": status, "message": str(message), **extra}, status=http_status, encoder=DjangoJSONEncoder
+    )
 
 
 class _JsonCsrf(CsrfViewMiddleware):

@@ -52,7 +52,12 @@ def test_a_queued_visit_is_saved_with_its_own_time(wu_client, wu, ren):
     response = wu_client.post(URL, data)
     assert response.status_code == 201
     visit = Visit.objects.get()
-    assert response.json() == {"status": "saved", "message": "已发送。", "url": visit.get_absolute_url(), "already": False}
+    assert response.json() == {
+        "status": "saved",
+        "message": "已发送。",
+        "url": visit.get_absolute_url(),
+        "already": False,
+    }
     assert abs(visit.visited_at - datetime.datetime.fromisoformat(data["visited_at"])) < datetime.timedelta(seconds=1)
     assert visit.worker == wu
     assert visit.residents_seen.get().resident == ren
