@@ -26,6 +26,7 @@ SHELL_STATIC = (
     "js/gridapp.js",
     "js/visits.js",
     "js/offline.js",
+    "js/offline_page.js",
     "icons/icon-192.png",
     "icons/icon-512.png",
 )

@@ -22,6 +22,29 @@ SET_VISITED_AT = """(minutes) => {
   document.getElementById("offline-visited-at").value =
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }"""
+# Who the kept pack is for, and the addresses it holds.
+PACK_USER = """async () => new Promise((resolve) => {
+  const open = indexedDB.open("gridapp-offline");
+  open.onsuccess = () => {
+    const get = open.result.transaction("meta").objectStore("meta").get("pack");
+    get.onsuccess = () => {
+      resolve(get.result && [get.result.user, get.result.households.map((h) => h.address)]);
+      open.result.close();
+    };
+  };
+})"""
+# The end of the session's lifetime the pack carries, moved into the past.
+EXPIRE_PACK = """async () => new Promise((resolve) => {
+  const open = indexedDB.open("gridapp-offline");
+  open.onsuccess = () => {
+    const store = open.result.transaction("meta", "readwrite").objectStore("meta");
+    const get = store.get("pack");
+    get.onsuccess = () => {
+      get.result.expires = Date.now() / 1000 - 1;
+      store.put(get.result, "pack").onsuccess = () => { open.result.close(); resolve(); };
+    };
+  };
+})"""
 STORAGE = """async () => ({
   caches: await caches.keys(),
   databases: (await indexedDB.databases()).map((db) => db.name),
@@ -194,3 +217,62 @@ def _png():
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "blue").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.mark.browser
+def test_the_visit_form_opened_with_signal_and_saved_without_is_queued_with_its_client_id(phone, wu, households):
+    ren, _ = households
+    go_online_ready(phone)
+    phone.goto(f"{phone.base_url}/households/{ren.household.pk}/visit/")
+    client_id = phone.input_value("input[name=client_id]")
+    phone.context.set_offline(True)
+    phone.locator(f"input[name=resident_{ren.pk}][value=well] + label").click()
+    phone.fill("textarea[name=notes]", "楼道里没信号")
+    phone.locator("button[type=submit].btn-lg").click()
+    phone.wait_for_selector("#queue-list .queue-waiting")  # not the browser's "no internet" page
+    assert "临江路4幢1单元302室" in phone.locator("#queue-list").inner_text()
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("#queue-list .queue-sent")
+    visit = Visit.objects.get()
+    assert str(visit.client_id) == client_id
+    assert visit.notes == "楼道里没信号"
+
+
+@pytest.mark.browser
+def test_another_account_on_the_same_phone_never_sees_the_first_ones_pack(phone, wu, chen, households, grid2_household):
+    go_online_ready(phone)
+    assert phone.evaluate(PACK_USER)[0] == wu.pk
+    # The session ends without a log-out (cookies cleared); Chen logs in on the same phone.
+    phone.context.clear_cookies()
+    log_in(phone, "chen", "correct-horse-battery")
+    phone.wait_for_function(READY)
+    assert phone.evaluate(PACK_USER) == [chen.pk, ["东藩路8号"]]
+
+
+@pytest.mark.browser
+def test_the_install_offer_is_shown_once_and_stays_dismissed(phone, wu, households):
+    go_online_ready(phone)
+    offer = phone.locator("#install-app")
+    assert offer.is_hidden()
+    phone.evaluate("() => window.dispatchEvent(new Event('beforeinstallprompt'))")
+    assert offer.is_visible()
+    offer.locator("#install-no").click()
+    assert offer.is_hidden()
+    phone.reload()
+    phone.wait_for_function(READY)
+    phone.evaluate("() => window.dispatchEvent(new Event('beforeinstallprompt'))")
+    assert offer.is_hidden()
+
+
+@pytest.mark.browser
+def test_after_the_sessions_lifetime_the_pack_is_wiped_even_without_signal(phone, wu, households):
+    go_online_ready(phone)
+    # The pack carries the end of the session's lifetime (GRIDAPP_SESSION_LIFETIME after the
+    # log-in); here it has passed.
+    phone.evaluate(EXPIRE_PACK)
+    phone.context.set_offline(True)
+    phone.goto(f"{phone.base_url}/households/{households[0].household.pk}/visit/")
+    phone.locator("#no-pack").wait_for()
+    assert "任爱香" not in phone.content()
+    assert phone.evaluate(STORAGE)["caches"] == []
