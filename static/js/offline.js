@@ -94,6 +94,9 @@
       }
       fresh.fetched = Date.now();
       await putPack(fresh);
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) {
+        navigator.serviceWorker.controller.postMessage("refresh-shell");
+      }
       return fresh;
     } catch {
       return pack;

@@ -47,9 +47,10 @@ self.addEventListener("fetch", (event) => {
 });
 
 self.addEventListener("message", (event) => {
-  // offline.js at log-out or when the account changes: forget the shell (it names the user).
-  if (event.data === "clear") {
-    event.waitUntil(caches.keys().then((names) => Promise.all(names.map((name) => caches.delete(name)))));
+  // offline.js, online with a fresh pack: keep a fresh offline page too (its CSRF token and the
+  // user's name), so a queue sent from it later is not refused as out of date.
+  if (event.data === "refresh-shell") {
+    event.waitUntil(caches.open(CACHE).then((cache) => cache.add(new Request(OFFLINE_URL, { credentials: "same-origin", cache: "reload" }))));
   }
 });
 {% endautoescape %}

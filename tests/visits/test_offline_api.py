@@ -191,3 +191,16 @@ def test_a_resident_with_check_ins_must_be_recorded(wu_client, ren, weekly):  # 
     response = wu_client.post(URL, queued(ren.household))
     assert response.status_code == 400
     assert any("任爱香" in error for error in response.json()["errors"])
+
+
+def test_a_shop_visit_queues_like_a_households(wu_client, shop1):
+    response = wu_client.post(URL, queued(shop1, purposes="safety", notes="灭火器在有效期内"))
+    assert response.status_code == 201
+    assert Visit.objects.get().shop == shop1
+
+
+def test_a_forged_target_is_404_not_a_500(wu_client, ren):
+    for target, target_id in (("household", "１２"), ("case", str(ren.household.pk)), ("shop", "9" * 30)):
+        response = wu_client.post(URL, {**queued(ren.household), "target": target, "target_id": target_id})
+        assert response.status_code == 404, target_id
+    assert not Visit.objects.exists()
