@@ -160,7 +160,9 @@
     }
     const send = async () => {
       for (const item of await allQueued()) {
-        if (item.user !== user || item.status !== "waiting") {
+        // A stale page, an ended session or a server error was no answer about the visit
+        // itself: tried again on the next page; a conflict waits for the worker's choice.
+        if (item.user !== user || !["waiting", "csrf", "login", "error"].includes(item.status)) {
           continue;
         }
         if ((await sendOne(item)) !== "next") {

@@ -284,3 +284,25 @@ def test_after_the_sessions_lifetime_the_pack_is_wiped_even_without_signal(phone
     phone.locator("#no-pack").wait_for()
     assert "任爱香" not in phone.content()
     assert phone.evaluate(STORAGE)["caches"] == []
+
+
+@pytest.mark.browser
+def test_a_stale_csrf_token_is_shown_on_the_item_and_the_next_page_sends_it(phone, wu, households):
+    ren, _ = households
+    go_online_ready(phone)
+    phone.context.set_offline(True)
+    open_offline_form(phone, ren.household)
+    tap(phone, ren, "well")
+    phone.locator("#offline-visit-form button[type=submit]").click()
+    phone.wait_for_selector("#queue-list .queue-waiting")
+    phone.context.clear_cookies(name="csrftoken")  # the token the page holds no longer matches
+
+    phone.context.set_offline(False)
+    item = phone.locator("#queue-list .queue-csrf")
+    item.wait_for()
+    assert "此页面已过期。请重新加载" in item.inner_text()
+    assert not Visit.objects.exists()
+
+    phone.reload()  # a fresh page, a fresh token: sent without a tap
+    phone.wait_for_selector("#queue-list .queue-sent")
+    assert Visit.objects.count() == 1
