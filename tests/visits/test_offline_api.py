@@ -204,3 +204,23 @@ def test_a_forged_target_is_404_not_a_500(wu_client, ren):
         response = wu_client.post(URL, {**queued(ren.household), "target": target, "target_id": target_id})
         assert response.status_code == 404, target_id
     assert not Visit.objects.exists()
+
+
+def test_the_visit_form_with_another_users_client_id_saves_nothing_and_says_so(wu_client, zhou, ren):
+    theirs, _ = services.log_visit(
+        worker=zhou, client_id=uuid.uuid4(), visited_at=timezone.now(), household=ren.household, notes="周敏的走访"
+    )
+    response = wu_client.post(
+        reverse("visit_household", args=[ren.household.pk]),
+        {
+            "client_id": str(theirs.client_id),
+            "visited_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+            "purposes": "routine",
+            "notes": "篡改",
+        },
+    )
+    assert response.status_code == 200
+    assert "此表单的编号属于另一条走访" in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.notes == "周敏的走访"
+    assert Visit.objects.count() == 1
