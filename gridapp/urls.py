@@ -8,6 +8,7 @@ from gridapp.accounts import passwords, two_factor
 from gridapp.accounts import people_views as people
 from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
+from gridapp.ops import pwa
 from gridapp.ops import views as ops
 from gridapp.pages import history, home, search
 from gridapp.pages import register as pages
@@ -18,7 +19,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("search/", search.search, name="search"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", pwa.clear_site_data(auth_views.LogoutView.as_view()), name="logout"),
     # Choosing one's own password: after a temporary one, and by e-mail when forgotten.
     path("accounts/password_change/", passwords.PasswordChangeView.as_view(), name="password_change"),
     path(
@@ -84,6 +85,9 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
     path("healthz", ops.healthz, name="healthz"),
+    # The installable app: its service worker must be served from the root to control every page.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
 ]
 
 handler400 = "gridapp.ops.views.bad_request"

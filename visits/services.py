@@ -26,6 +26,11 @@ from .models import (
 )
 
 
+class ClientIdTaken(Exception):
+    """The client id of a submission is that of another user's visit (a tampered or colliding
+    id): that visit is never returned nor changed."""
+
+
 @dataclass(frozen=True)
 class NewFollowUp:
     what: str
@@ -53,11 +58,12 @@ def log_visit(
     community's staff (``visits.alerts``). Returns (visit, created).
 
     The form's ``client_id`` makes a repeated submission (a double tap, a resubmission after a
-    timeout, two requests racing) return the visit already saved instead of a second one.
+    timeout, two requests racing) return the visit already saved instead of a second one. An id
+    already used by another worker's visit raises ``ClientIdTaken``.
     """
     existing = Visit.objects.filter(client_id=client_id).first()
     if existing:
-        return existing, False
+        return _same_worker(existing, worker), False
     try:
         with transaction.atomic():
             visit = Visit(
@@ -112,8 +118,14 @@ def log_visit(
         existing = Visit.objects.filter(client_id=client_id).first()
         if existing is None:
             raise
-        return existing, False
+        return _same_worker(existing, worker), False
     return visit, True
+
+
+def _same_worker(visit, worker):
+    if visit.worker_id != worker.pk:
+        raise ClientIdTaken(visit.client_id)
+    return visit
 
 
 # Rows kept in the visit's history: a purpose added or a resident's condition is a change of it.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import alert_views, checkin_views, follow_up_views, views
+from . import alert_views, checkin_views, follow_up_views, offline_views, views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -19,6 +19,9 @@ urlpatterns = [
     path("care-levels/new/", checkin_views.care_level_form, name="care_level_create"),
     path("care-levels/<int:pk>/edit/", checkin_views.care_level_form, name="care_level_edit"),
     path("residents/<int:pk>/care/", checkin_views.resident_care, name="resident_care"),
+    path("offline/", offline_views.offline_page, name="offline_page"),
+    path("offline/pack/", offline_views.offline_pack, name="offline_pack"),
+    path("offline/visits/", offline_views.queued_visit, name="offline_visit"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -39,28 +39,13 @@ def _log_visit(request, *, household=None, shop=None):
         campaign=linked,
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        follow_up = None
-        if data.get("follow_up_what"):
-            follow_up = services.NewFollowUp(
-                what=data["follow_up_what"], due_on=data["follow_up_due_on"], assignee=request.user
-            )
-        visit, created = services.log_visit(
-            worker=request.user,
-            client_id=data["client_id"],
-            visited_at=data["visited_at"],
-            household=household,
-            shop=shop,
-            purposes=data["purposes"],
-            conditions=form.conditions(),
-            notes=data["notes"],
-            photos=data["photos"],
-            campaign=data.get("campaign"),
-            follow_up=follow_up,
-            close_follow_ups=form.follow_ups_to_close(),
-        )
-        drafts.saved(request, draft_key)
-        return _saved(request, visit, created, linked)
+        try:
+            visit, created = save_visit(form, worker=request.user, household=household, shop=shop)
+        except services.ClientIdTaken:
+            form.add_error(None, _("This form's id belongs to another visit; nothing was saved. Please log it again."))
+        else:
+            drafts.saved(request, draft_key)
+            return _saved(request, visit, created, linked)
     return render(
         request,
         "visits/visit_form.html",
@@ -73,6 +58,29 @@ def _log_visit(request, *, household=None, shop=None):
             "sees_health_notes": scope.can_see_health_notes(request.user, target.grid),
             "today": timezone.localdate(),
         },
+    )
+
+
+def save_visit(form, *, worker, household=None, shop=None):
+    """Log the visit a valid ``VisitForm`` holds: the one path of the visit form and of the visits
+    queued on a phone (``visits.offline_views``). Returns (visit, created)."""
+    data = form.cleaned_data
+    follow_up = None
+    if data.get("follow_up_what"):
+        follow_up = services.NewFollowUp(what=data["follow_up_what"], due_on=data["follow_up_due_on"], assignee=worker)
+    return services.log_visit(
+        worker=worker,
+        client_id=data["client_id"],
+        visited_at=data["visited_at"],
+        household=household,
+        shop=shop,
+        purposes=data["purposes"],
+        conditions=form.conditions(),
+        notes=data["notes"],
+        photos=data["photos"],
+        campaign=data.get("campaign"),
+        follow_up=follow_up,
+        close_follow_ups=form.follow_ups_to_close(),
     )
 
 

@@ -54,6 +54,7 @@ def worker_pages(wu):
         ("add a household", reverse("household_add", args=[grid.pk])),
         ("add a resident", reverse("resident_add", args=[household.pk])),
         ("add a shop", reverse("shop_add", args=[grid.pk])),
+        ("visits without signal", reverse("offline_page")),
     ]
     return pages
 

@@ -111,6 +111,12 @@ MATRIX = {
     "campaign_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "campaign_create": (lambda o: {}, {"GET": CREATE, "POST": CREATE}),
     "campaign_detail": (lambda o: {"pk": o["campaign"].pk}, {"GET": READ}),
+    # Visits without signal: the page for everyone; the pack for grid workers only (their own
+    # grid: Chen gets Grid 2's); an empty queued visit is refused in JSON, and one sent after the
+    # session ended says so (401) instead of the log-in page.
+    "offline_page": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "offline_pack": (lambda o: {}, {"GET": [LOGIN, 200, 200, 403, 403, 403]}),
+    "offline_visit": (lambda o: {}, {"GET": [405] * 6, "POST": [401, 400, 400, 400, 400, 400]}),
     # Check-ins and care levels.
     "checkins": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
     "care_level_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
@@ -226,6 +232,9 @@ MATRIX = {
     # The same answer for everyone, logged in or not: this world has no worker heartbeat, so 503
     # (tests/ops/test_healthz.py has the healthy case and what the answer holds).
     "healthz": (lambda o: {}, {"GET": [503] * 6}),
+    # The installable app's service worker and manifest hold no personal data.
+    "service_worker": (lambda o: {}, {"GET": [200] * 6}),
+    "manifest": (lambda o: {}, {"GET": [200] * 6}),
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.
