@@ -48,7 +48,7 @@ def _resident_count():
     residents = (
         Resident.objects.filter(household_id__in_first=households, archived_at__isnull=True)
         .order_by()
-        .annotate(n=Func("pk", function="COUNT"))
+        .annotate(n=Func(template="COUNT(*)", output_field=IntegerField()))
         .values("n")
     )
     return Coalesce(Subquery(residents, output_field=IntegerField()), 0)
