@@ -241,6 +241,11 @@ class Case(models.Model):
             # The same for an admin's queue, which spans the town: open cases by deadline.
             models.Index(fields=["due_at"], condition=Q(state__in=OPEN_STATES), name="case_open_town_due_idx"),
             models.Index(fields=["grid", "state"], name="case_grid_state_idx"),
+            # cases.measures._in_period: a grid's cases due, closed or resolved in a period.
+            models.Index(fields=["grid", "due_at"], name="case_grid_due_idx"),
+            models.Index(fields=["grid", "counted_due_at"], name="case_grid_counted_due_idx"),
+            models.Index(fields=["grid", "closed_at"], name="case_grid_closed_idx"),
+            models.Index(fields=["grid", "resolved_at"], name="case_grid_resolved_idx"),
             models.Index(fields=["department", "state"], name="case_department_idx"),
             models.Index(fields=["assignee", "state"], name="case_assignee_idx"),
             # The overdue sweep: open, past due, not yet flagged.
