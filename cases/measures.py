@@ -1,9 +1,12 @@
 """The measures community staff watch (DOMAIN.md, "Cases" → "Measures staff watch").
 
-Everything is counted by the database, in two grouped queries whatever the number of cases or
-grids: one over the grids with their cases, one over the cases' timeline. The rows are the
-grids the caller passes in (``scope.grids(user)``), so a grid without a single case still has
-its row of zeros; the per-community figures and the totals are sums of the grid rows.
+Everything is counted by the database, in three queries whatever the number of cases or grids:
+the grids, their cases that some measure of the period counts (grouped by grid), and the
+period's timeline entries (grouped by grid). Only the period's cases and entries are read, off
+indexes on their times (issue 16: every case of the community was read whatever the period).
+The rows are the grids the caller passes in (``scope.grids(user)``), so a grid without a
+single case still has its row of zeros; the per-community figures and the totals are sums of
+the grid rows.
 
 The period is ``[start, end)``; each measure says which of the case's times must fall in it:
 
@@ -40,7 +43,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual, LessThan, LessThanOrEqual
 
-from .models import OPEN_STATES, CaseEvent, Level, Satisfaction, State
+from .models import OPEN_STATES, Case, CaseEvent, Level, Satisfaction, State
 
 # Age of an open case since it was reported: (key, lower bound, upper bound) in days.
 AGE_BUCKETS = (("under_1", 0, 1), ("1_to_3", 1, 3), ("3_to_7", 3, 7), ("over_7", 7, None))
@@ -141,8 +144,8 @@ class Report:
 
 
 def _case(**lookups):
-    """A condition on the grid's cases (the aggregates below run over grids joined to cases)."""
-    return Q(**{f"cases__{lookup}": value for lookup, value in lookups.items()})
+    """A condition on a case (the aggregates below run over the period's cases, by grid)."""
+    return Q(**lookups)
 
 
 def _in(field_name, start, end):
@@ -150,33 +153,33 @@ def _in(field_name, start, end):
 
 
 def _case_aggregates(start, end, now, only):
-    counted_due = Coalesce("cases__counted_due_at", "cases__due_at")  # see the module docstring
+    counted_due = Coalesce("counted_due_at", "due_at")  # see the module docstring
     due = GreaterThanOrEqual(counted_due, start) & LessThan(counted_due, end) & _case(state__in=NOT_REJECTED)
     closed = _case(closed_at__isnull=False)
     closed_in_period = _in("closed_at", start, end)
     resolved_in_period = _in("resolved_at", start, end)
     is_open = _case(state__in=OPEN_STATES)
     aggregates = {
-        "due": Count("cases", filter=due),
-        "closed": Count("cases", filter=due & closed),
-        "closed_on_time": Count("cases", filter=due & closed & LessThanOrEqual(F("cases__closed_at"), counted_due)),
-        "resolved_cases": Count("cases", filter=resolved_in_period),
+        "due": Count("pk", filter=due),
+        "closed": Count("pk", filter=due & closed),
+        "closed_on_time": Count("pk", filter=due & closed & LessThanOrEqual(F("closed_at"), counted_due)),
+        "resolved_cases": Count("pk", filter=resolved_in_period),
         "resolve_time": Sum(
-            ExpressionWrapper(F("cases__resolved_at") - F("cases__reported_at"), output_field=DurationField()),
+            ExpressionWrapper(F("resolved_at") - F("reported_at"), output_field=DurationField()),
             filter=resolved_in_period,
         ),
-        "closed_in_period": Count("cases", filter=closed_in_period),
-        "closed_at_grid": Count("cases", filter=closed_in_period & _case(level=Level.GRID)),
-        "closed_in_community": Count("cases", filter=closed_in_period & _case(level__in=(Level.GRID, Level.COMMUNITY))),
-        "overdue": Count("cases", filter=is_open & _case(due_at__lt=now)),
+        "closed_in_period": Count("pk", filter=closed_in_period),
+        "closed_at_grid": Count("pk", filter=closed_in_period & _case(level=Level.GRID)),
+        "closed_in_community": Count("pk", filter=closed_in_period & _case(level__in=(Level.GRID, Level.COMMUNITY))),
+        "overdue": Count("pk", filter=is_open & _case(due_at__lt=now)),
     }
     for state in OPEN_STATES:
-        aggregates[f"state_{state.value}"] = Count("cases", filter=_case(state=state))
+        aggregates[f"state_{state.value}"] = Count("pk", filter=_case(state=state))
     for key, low, high in AGE_BUCKETS:
         age = is_open & _case(reported_at__lte=now - datetime.timedelta(days=low))
         if high is not None:
             age &= _case(reported_at__gt=now - datetime.timedelta(days=high))
-        aggregates[f"age_{key}"] = Count("cases", filter=age)
+        aggregates[f"age_{key}"] = Count("pk", filter=age)
     return {name: _narrowed(aggregate, only) for name, aggregate in aggregates.items()}
 
 
@@ -186,9 +189,38 @@ def _narrowed(aggregate, only):
     return aggregate
 
 
+# The counts of a grid without a case to count.
+_COUNTS = ("due", "closed", "closed_on_time", "resolved_cases", "closed_in_period", "closed_at_grid")
+_NO_CASES = {
+    **dict.fromkeys((*_COUNTS, "closed_in_community", "overdue"), 0),
+    **{f"state_{state.value}": 0 for state in OPEN_STATES},
+    **{f"age_{key}": 0 for key, _, _ in AGE_BUCKETS},
+    "resolve_time": None,
+}
+
+
+def _in_period(grid_ids, start, end):
+    """The cases some measure of the period counts: open now, or due, closed or resolved in the
+    period (a superset: each aggregate says exactly which it counts). Each part is read off an
+    index that leads with the grid (the grids' ids first, ``in_first``), so a community's cases
+    of other periods are never read; the parts meet by primary key."""
+    parts = [
+        Q(state__in=OPEN_STATES),  # case_grid_state_idx
+        Q(due_at__gte=start, due_at__lt=end),  # case_grid_due_idx
+        Q(counted_due_at__gte=start, counted_due_at__lt=end),  # case_grid_counted_due_idx
+        Q(closed_at__gte=start, closed_at__lt=end),  # case_grid_closed_idx
+        Q(resolved_at__gte=start, resolved_at__lt=end),  # case_grid_resolved_idx
+    ]
+    in_period = Q()
+    for part in parts:
+        in_period |= Q(pk__in_first=Case.objects.filter(part, grid_id__in_first=grid_ids).order_by().values("pk"))
+    return in_period
+
+
 def compute(grids, start, end, now, *, category=None, department=None):
     """The measures of the cases of ``grids`` (a Grid queryset, from ``scope.grids(user)``) for
-    the period ``[start, end)`` as of ``now``: totals, per grid and per community, in two queries."""
+    the period ``[start, end)`` as of ``now``: totals, per grid and per community, in three
+    queries (the grids, their cases of the period, the period's timeline)."""
     only, event_only = Q(), Q()
     if category is not None:
         only &= _case(category=category)
@@ -196,15 +228,27 @@ def compute(grids, start, end, now, *, category=None, department=None):
     if department is not None:
         only &= _case(department=department)
         event_only &= Q(case__department=department)
-    grid_rows = (
-        grids.order_by()
-        .values("pk", "name", "number", "community_id", "community__name")
-        .annotate(**_case_aggregates(start, end, now, only))
-        .order_by("community__name", "community_id", "number", "pk")
+    grid_ids = grids.order_by().values("pk")
+    grid_list = grids.order_by("community__name", "community_id", "number", "pk").values(
+        "pk", "name", "number", "community_id", "community__name"
     )
+    case_rows = (
+        Case.objects.filter(_in_period(grid_ids, start, end))
+        .order_by()
+        .values("grid_id")
+        .annotate(**_case_aggregates(start, end, now, only))
+    )
+    cases_by_grid = {row["grid_id"]: row for row in case_rows}
+    grid_rows = [{**_NO_CASES, **cases_by_grid.get(grid["pk"], {}), **grid} for grid in grid_list]
     event_rows = (
+        # The period's entries of the counted actions first (case_event_action_time_idx), then
+        # their cases by primary key, kept when in the grids.
         CaseEvent.objects.filter(
-            event_only, case__grid__in=grids.order_by().values("pk"), created_at__gte=start, created_at__lt=end
+            event_only,
+            action__in=(*REWORK_ACTIONS, *RESOLVE_ACTIONS, "feedback"),
+            created_at__gte=start,
+            created_at__lt=end,
+            case__grid_id__in_first=grids.order_by().values("pk"),
         )
         .order_by()
         .values("case__grid_id")

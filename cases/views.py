@@ -279,7 +279,9 @@ def department_queue(request):
     community's)."""
     cases = case_scope.cases(request.user).filter(department_id__in=case_scope.department_ids(request.user))
     to_act_on = cases.filter(state=State.DISPATCHED).order_by("due_at")
-    return render(request, "cases/department_queue.html", {"cases": to_act_on})
+    # A town's police station may hold hundreds: a page at a time, nearest deadline first.
+    page = Paginator(to_act_on, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/department_queue.html", {"cases": page, "page": page})
 
 
 @require_safe

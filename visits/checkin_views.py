@@ -24,13 +24,19 @@ def checkin_list(request):
     """Due and overdue check-ins in the user's grids (or one grid), riskiest first (``risk``)."""
     today = timezone.localdate()
     grids = scope.grids(request.user)
-    assignments = CareAssignment.objects.filter(resident__in=scope.residents(request.user)).select_related(
-        "resident__household", "level"
-    )
+    households = scope.households(request.user)
     grid = None
     if (grid_id := id_param(request.GET.get("grid"))) is not None:
         grid = scope.get_grid(request.user, grid_id)
-        assignments = assignments.filter(resident__household__grid=grid)
+        households = households.filter(grid=grid)
+    user_scope = scope.for_user(request.user)
+    if grid is not None or not (user_scope.is_staff or user_scope.is_admin):
+        # A grid or two: found the grid first.
+        assignments = checkins.of_households(CareAssignment.objects, households)
+    else:
+        # A community or the town: thousands of households, better joined than listed.
+        assignments = CareAssignment.objects.filter(resident__in=scope.residents(request.user))
+    assignments = assignments.select_related("resident__household", "level")
     due = checkins.with_due_dates(assignments).filter(due_on__lte=today)
     # Overdue before due today, each riskiest first: the order of the worker's day and the digest.
     overdue_first = Case(When(due_on__lt=today, then=Value(0)), default=Value(1))

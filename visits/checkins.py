@@ -18,7 +18,7 @@ from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from gridapp.models import PersonCategory
+from gridapp.models import PersonCategory, Resident
 
 from . import digest, risk
 from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
@@ -78,6 +78,18 @@ def active_assignments():
     return CareAssignment.objects.filter(
         resident__archived_at__isnull=True, resident__household__archived_at__isnull=True
     )
+
+
+def of_households(assignments, households):
+    """The care assignments of the current residents of ``households`` (a queryset: a grid's, a
+    community's), found the grid first: the households' ids, then their residents' by the
+    household index, then the assignments by primary key (``in_first``). Joined the other way,
+    PostgreSQL read every care assignment and every resident of the town to keep one grid's
+    (issue 16: 300 ms for the worker's day at town scale)."""
+    residents = Resident.objects.filter(
+        household_id__in_first=households.order_by().values("pk"), archived_at__isnull=True
+    )
+    return assignments.filter(resident_id__in_first=residents.order_by().values("pk"))
 
 
 def due_checkins(assignments, today):

@@ -4,7 +4,7 @@ database, and SQLite raised OverflowError (a server error) when a form's multipl
 an admin list's filter was posted a huge id."""
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import ForeignKey, IntegerField
+from django.db.models import Field, ForeignKey, IntegerField
 from django.db.models.fields.related_lookups import RelatedExact, RelatedIn
 from django.db.models.lookups import In
 
@@ -43,3 +43,25 @@ class ForeignKeyIn(RelatedIn):
         if self.rhs_is_direct_value():
             _in_range(self, self.lhs.output_field.target_field, connection)
         return super().process_rhs(compiler, connection)
+
+
+@ForeignKey.register_lookup
+@Field.register_lookup
+class InFirst(In):
+    """``field__in_first=subquery``: ``field__in``, with the subquery computed first.
+
+    On PostgreSQL, ``x IN (SELECT …)`` is planned as a join, and the planner may rather read a
+    whole table (every resident of the town) and keep the few rows of one grid than look up the
+    grid's rows by index. ``x = ANY(ARRAY(SELECT …))`` is computed once, before the outer query
+    (an InitPlan), and the outer rows are then found by their index: the grid first. Use it for
+    a small set of ids (a grid's or a community's) against a large table. SQLite plans ``IN``
+    that way already.
+    """
+
+    lookup_name = "in_first"
+
+    def as_postgresql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        # rhs is the compiled subquery in its parentheses: ARRAY(SELECT …).
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)

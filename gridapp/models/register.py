@@ -212,6 +212,9 @@ class Resident(TimeStamped, Archivable, Versioned, Confirmable):
         ]
         indexes = [
             models.Index(fields=["household"], name="resident_household_idx"),
+            # gridapp.pages.register.grids_with_counts: a grid's current residents counted from
+            # the index alone (an index-only scan), by its households' ids.
+            models.Index(fields=["household"], condition=Q(archived_at__isnull=True), name="resident_current_idx"),
             models.Index(Lower("name"), name="resident_name_idx"),
             models.Index(fields=["mobile"], name="resident_mobile_idx"),
             pending_index("resident_pending_idx"),

@@ -13,6 +13,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,10 +23,10 @@ from cases import scope as case_scope
 from cases.models import OPEN_STATES, State
 from gridapp import scope
 from gridapp.core.display import due_in_words, since_in_words
-from gridapp.models import PersonCategory, ResidentCategoryLink
+from gridapp.models import Household, PersonCategory, ResidentCategoryLink
 from visits import risk
 from visits import scope as visit_scope
-from visits.checkins import active_assignments, with_due_dates
+from visits.checkins import active_assignments, of_households, with_due_dates
 from visits.models import CareAssignment
 from visits.selectors import last_seen_at
 
@@ -95,9 +96,8 @@ def worker_day(user):
 
 def _due_checkins(grid_ids, today):
     """{"overdue"|"today": (count, first rows riskiest first)} of the worker's grids' check-ins."""
-    due = with_due_dates(active_assignments().filter(resident__household__grid_id__in=grid_ids)).filter(
-        due_on__lte=today
-    )
+    in_grids = of_households(active_assignments(), Household.objects.filter(grid_id__in=grid_ids))
+    due = with_due_dates(in_grids).filter(due_on__lte=today)
     counts = _split_count(due, today)
     ranked = risk.checkins_by_risk(due.select_related("resident__household", "level"), today)
     result = {}
@@ -219,10 +219,16 @@ def _longest_unseen(user, grid_ids, today):
     """Residents who need care, never or least recently seen, not already listed as due."""
     cared_for = ResidentCategoryLink.objects.filter(resident=OuterRef("pk"), category__in=CARE_CATEGORIES)
     due = with_due_dates(CareAssignment.objects.filter(resident=OuterRef("pk"))).filter(due_on__lte=today)
+    in_grids = Household.objects.filter(grid_id__in=grid_ids).order_by().values("pk")
     residents = list(
         scope.residents(user)
-        .filter(Exists(cared_for), ~Exists(due), household__grid_id__in=grid_ids)
-        .annotate(last_seen=last_seen_at())
+        .filter(Exists(cared_for), ~Exists(due), household_id__in_first=in_grids)
+        # A resident with a care level has the day of her last visit on her care assignment
+        # (kept by the visit service); only one without looks it up in the visits (COALESCE
+        # stops at the first value it has).
+        .annotate(
+            last_seen=Coalesce("care__last_seen_on", TruncDate(last_seen_at(), tzinfo=timezone.get_current_timezone()))
+        )
         .select_related("household")
         .order_by(F("last_seen").asc(nulls_first=True), "date_of_birth")[:ROWS]
     )

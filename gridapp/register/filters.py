@@ -142,6 +142,18 @@ class HouseholdSearch(_NotVisited, _Search):
 class HouseholdFilter(_Archivable, HouseholdSearch):
     """The grid page's households."""
 
+    def search(self, queryset, name, value):
+        # The grid first: the residents of the page's own households (found by the household
+        # index), then their names. Matched as a correlated EXISTS, PostgreSQL matched the name
+        # against every resident of the town before keeping the grid's (issue 16).
+        residents = Resident.objects.filter(
+            Q(name__icontains=value) | Q(mobile__contains=value),
+            household_id__in_first=queryset.order_by().values("pk"),
+            archived_at__isnull=True,
+        )
+        matches = Q(address__icontains=value) | Q(head_name__icontains=value) | Q(phone__contains=value)
+        return queryset.filter(matches | Q(pk__in=residents.order_by().values("household_id")))
+
 
 class ShopFilter(_Archivable, _NotVisited, _Search):
     """The grid page's shops: by name, address, phone or operator; not visited lately."""

@@ -79,7 +79,8 @@ def pages(wu, chen, staff, officer, police, case_in, ren):
     return {
         # page: (viewer, world, url, budget)
         "queue": (staff, Queue(wu, chen, staff, police), reverse("case_queue"), 12),
-        "department_queue": (officer, DepartmentCases(case_in), reverse("department_queue"), 6),
+        # 7: the department queue is paged (its count), issue 16
+        "department_queue": (officer, DepartmentCases(case_in), reverse("department_queue"), 7),
         "case_page": (wu, Timeline(case, wu, staff, ren), case.get_absolute_url(), 15),  # 15: the pending extension
     }
 
