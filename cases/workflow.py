@@ -7,7 +7,8 @@ Nothing else decides a case's state.
 Roles are relative to the case: ``worker`` is a grid worker of the case's grid, ``staff`` the
 staff of its community (or an admin), ``department`` a member of the department it was
 dispatched to (the lead), ``assisting`` a member of an assisting department (协办,
-``CaseAssist``). Reaching a state stamps its time (``STAMPS``) whatever the action. The rules
+``CaseAssist``). Reaching a state stamps its time (``STAMPS``) whatever the action, unless its
+row says not (the side steps of 协办, which leave the lead's referral as it was). The rules
 beyond the roles (``guard``) are in ``cases.guards``.
 """
 
@@ -98,6 +99,7 @@ class Action:
     guard: Callable = anyone  # a rule beyond the roles: guard(user, case)
     records: tuple = ()  # rows it writes besides the case: record(case, change, by, now), after the case
     refusal: str = NOT_NOW  # what a user who may not take it is told
+    stamps: bool = True  # whether it stamps the state's time (a side step of 协办 does not)
     style: str = "outline-primary"
 
     def roles_in(self, state):
@@ -115,7 +117,7 @@ class Action:
         """The fields taking this action sets on ``case``."""
         state = self.target_state(case)
         updates = {"state": state}
-        if stamp := STAMPS.get(state):
+        if self.stamps and (stamp := STAMPS.get(state)):
             updates[stamp] = now
         if self.level:
             updates["level"] = self.level
@@ -230,6 +232,7 @@ ACTIONS = {
             headline=_("Your department is asked to assist"),
             refusal=ASSISTS_BY_THE_OFFICE,
             style="outline-secondary",
+            stamps=False,
         ),
         Action(
             "remove_assist",
@@ -246,6 +249,7 @@ ACTIONS = {
             guard=has_assisting_parts,
             refusal=ASSISTS_BY_THE_OFFICE,
             style="outline-secondary",
+            stamps=False,
         ),
         # An assisting department writes on the timeline, and marks its part done; the lead resolves.
         Action(
@@ -257,6 +261,7 @@ ACTIONS = {
             needs_note=True,
             public=False,
             style="outline-secondary",
+            stamps=False,
         ),
         Action(
             "assist_done",
@@ -273,6 +278,7 @@ ACTIONS = {
             guard=has_an_open_part,
             refusal=NO_OPEN_PART,
             style="success",
+            stamps=False,
         ),
         Action(
             "return",

@@ -147,6 +147,19 @@ def test_resolving_with_a_part_still_open_warns_and_the_timeline_names_it(
     assert entry.note == "屋面水管已修复\n办结时以下协办部分尚未完成：临浦镇农业农村办。"
 
 
+def test_an_assisting_step_leaves_the_leads_referral_as_it_was(as_user, joint, officer, planner, construction):
+    """The lead wrote on the case, so it is no longer a new referral on his desk; the assisting
+    office's note and done part do not make it one again (nor move the time it was dispatched)."""
+    act(joint, "extend", officer)
+    dispatched_at = fresh(joint).dispatched_at
+    act(joint, "add_note", planner, note="已到现场")
+    act(joint, "assist_done", planner, assist=construction)
+    assert fresh(joint).dispatched_at == dispatched_at
+    home = as_user(officer).get(reverse("home"))
+    referrals = {section.key: section for section in home.context["department_desk"]}["referrals"]
+    assert referrals.count == 0
+
+
 # --- refused, with nothing changed ---------------------------------------------------------------
 
 
