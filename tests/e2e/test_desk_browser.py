@@ -15,23 +15,11 @@ from gridapp.models import DataAccess, DataAccessLog
 
 from ..cases.conftest import act
 from ..factories import HouseholdFactory, ResidentFactory
-from .conftest import ARTIFACTS, log_in, screenshot
+from .conftest import ARTIFACTS, DESK, log_in, screenshot
 from .taps import problems
 from .test_security_browser import csp_violations
 
-DESK = {"width": 1366, "height": 768}
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def desk(browser, live_server):
-    """A fresh page at the office's screen size; its last state is kept in test-artifacts/."""
-    context = browser.new_context(viewport=DESK, locale="en-US")  # the product is Chinese whatever the browser says
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base_url = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture
