@@ -323,53 +323,6 @@ def test_department_staff_on_a_case_not_referred_to_them(client, caplog, dept_wo
     assert_denial_logged(caplog, response, DEPARTMENT, method, url)
 
 
-# --- assisting departments (协办) ----------------------------------------------------------------
-
-
-@pytest.fixture
-def assist_world(dept_world):
-    """The police station leads the case; the construction office assists (Fang), the
-    agriculture office does neither (Tang)."""
-    town = dept_world["grid"].community.town
-    construction = Department.objects.create(town=town, name="临浦镇建设规划办", kind=DepartmentKind.CONSTRUCTION)
-    agriculture = Department.objects.create(town=town, name="临浦镇农业农村办", kind=DepartmentKind.AGRICULTURE)
-    planner, third = UserFactory(username="planner"), UserFactory(username="tang")
-    construction.members.add(planner)
-    agriculture.members.add(third)
-    case = dept_world["case"]
-    services.perform(
-        case=case,
-        action_name="add_assist",
-        by=dept_world["users"]["staff"],
-        version=case.version,
-        change=services.Change(assisting=[construction]),
-    )
-    return {**dept_world, "assisting": planner, "third": third}
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "expected"), DEPARTMENT_CASES, ids=[f"{c[0]}-{c[1]}" for c in DEPARTMENT_CASES]
-)
-def test_an_assisting_department_reaches_every_url_as_the_lead_does(client, assist_world, name, method, expected):
-    kwargs_for, _ = MATRIX[name]
-    url = reverse(name, kwargs=kwargs_for(assist_world))
-    client.force_login(assist_world["assisting"])
-    assert _request(client, method, url).status_code == expected, f"planner {method} {url}"
-
-
-@pytest.mark.parametrize(("name", "method", "expected"), OUTSIDE_CASES, ids=[f"{c[0]}-{c[1]}" for c in OUTSIDE_CASES])
-def test_a_department_neither_leading_nor_assisting_cannot_learn_the_case_exists(
-    client, caplog, assist_world, name, method, expected
-):
-    kwargs_for, _ = MATRIX[name]
-    url = reverse(name, kwargs=kwargs_for(assist_world))
-    client.force_login(assist_world["third"])
-    caplog.clear()
-    response = _request(client, method, url)
-    assert response.status_code == expected, f"tang {method} {url}"
-    assert_denial_logged(caplog, response, "tang", method, url)
-
-
 # --- every method ------------------------------------------------------------------------------
 
 
