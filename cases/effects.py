@@ -179,6 +179,13 @@ def remove_assisting(case, change, by, now):
     _parts_changed(case, [change.assist.pk])
 
 
+def end_assisting(case, change, by, now):
+    """Returned to the community: the parts end with the lead's (staff name them again when they
+    dispatch it anew); the timeline keeps who assisted."""
+    CaseAssist.objects.filter(case=case).delete()
+    _parts_changed(case, [])
+
+
 def mark_part_done(case, change, by, now):
     """The part chosen (one of the actor's departments', still open): done, by whom, when, how."""
     CaseAssist.objects.filter(case=case, department=change.assist, done_at=None).update(

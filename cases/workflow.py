@@ -289,6 +289,7 @@ ACTIONS = {
             level=Level.COMMUNITY,
             needs_note=True,
             effects=(fx.clear_department, fx.clear_assignee),
+            records=(fx.end_assisting,),
             tells=(fx.COMMUNITY_STAFF,),
             headline=_("Returned by the department"),
             style="outline-danger",

@@ -99,6 +99,16 @@ def test_an_assisting_note_tells_nobody(joint, tang):
     assert fresh(joint).events.filter(action="add_note", actor=tang).exists()
 
 
+def test_a_return_ends_the_assisting_parts_with_the_leads(as_user, joint, officer, planner, staff, police):
+    """The lead sends it back: the assisting offices no longer see it, and a new dispatch starts
+    without them unless staff name them again."""
+    act(joint, "return", officer, note="不属于派出所职责")
+    assert not CaseAssist.objects.filter(case=joint).exists()
+    assert as_user(planner).get(joint.get_absolute_url()).status_code == 404
+    assert told("case_return") == {"staff": 1}
+    assert fresh(act(joint, "dispatch", staff, department=police)).assist_list == []
+
+
 # --- what each person sees ---------------------------------------------------------------------
 
 
