@@ -43,6 +43,13 @@ def has_assisting_parts(user, case):
     return bool(case.assist_list)
 
 
+def has_a_department_to_add(user, case):
+    """A department of the case's town neither leading nor assisting is left to ask: else the
+    form would offer nothing to choose."""
+    taken = {case.department_id, *(part.department_id for part in case.assist_list)}
+    return case_scope.departments(user).filter(town=case.community.town_id).exclude(pk__in=taken).exists()
+
+
 def has_an_open_part(user, case):
     """One of the user's departments assists on the case and has not marked its part done."""
     return bool({part.department_id for part in case.open_assists} & case_scope.department_ids(user))

@@ -121,6 +121,13 @@ def test_the_case_page_shows_the_lead_and_each_assisting_part_with_its_state(as_
     assert "临浦镇农业农村办 · " in parts and "part still open" in parts
 
 
+def test_staff_are_not_offered_to_add_a_department_when_none_is_left(as_user, joint, staff, contractor):
+    client = as_user(staff)
+    assert "/act/add_assist/" in client.get(joint.get_absolute_url()).content.decode()  # the contractor
+    act(joint, "add_assist", staff, assisting=[contractor])
+    assert "/act/add_assist/" not in client.get(joint.get_absolute_url()).content.decode()
+
+
 def test_an_assisting_member_may_note_and_mark_done_but_not_resolve_or_return(as_user, joint, planner):
     page = as_user(planner).get(joint.get_absolute_url()).content.decode()
     offered = {name for name in ("add_note", "assist_done", "resolve", "return", "extend") if f"/act/{name}/" in page}

@@ -166,7 +166,8 @@ ACTION_NAMES = [
         ("handling", "wu", {"settle", "escalate", "extend", "resolve"}),
         ("escalated", "wu", set()),
         ("escalated", "staff", {"dispatch", "extend", "resolve"}),
-        ("dispatched", "staff", {"add_assist", "extend", "resolve"}),
+        # No other department in the town: no assisting one to add (test_assists.py).
+        ("dispatched", "staff", {"extend", "resolve"}),
         ("dispatched", "officer", {"return", "extend", "resolve"}),
         ("dispatched", "wu", set()),
         ("resolved", "officer", set()),
