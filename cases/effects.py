@@ -7,6 +7,7 @@ read from the case as the user saw it (``case``) and what the form or a script g
 conditional UPDATE.
 """
 
+from django.contrib.auth import get_user_model
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
 
-from .models import CloseReason, ExtensionRequest, ExtensionState, State, default_due_at
+from .models import CaseAssist, CloseReason, ExtensionRequest, ExtensionState, State, default_due_at
 
 
 def when(moment):
@@ -152,6 +153,47 @@ approve_extension_request = _answer_extension(ExtensionState.APPROVED)
 refuse_extension_request = _answer_extension(ExtensionState.REFUSED)
 
 
+# 协办: the assisting departments' parts. Each write forgets the case's list of parts and keeps
+# the departments it added or removed for the message (``ASSISTS_CHANGED``).
+
+
+def _parts_changed(case, department_ids):
+    case.__dict__.pop("assist_list", None)
+    case._assists_changed = list(department_ids)
+
+
+def add_assisting(case, change, by, now):
+    """Dispatch and add_assist: a part for each department chosen, and none for the lead (a
+    case dispatched anew to a department that assisted: it leads now)."""
+    CaseAssist.objects.filter(case=case, department=case.department_id).delete()
+    added = [
+        CaseAssist.objects.create(case=case, department=department, added_by=by, added_at=now).department_id
+        for department in change.assisting
+        if department.pk != case.department_id
+    ]
+    _parts_changed(case, added)
+
+
+def remove_assisting(case, change, by, now):
+    CaseAssist.objects.filter(case=case, department=change.assist).delete()
+    _parts_changed(case, [change.assist.pk])
+
+
+def end_assisting(case, change, by, now):
+    """Returned to the community: the parts end with the lead's (staff name them again when they
+    dispatch it anew); the timeline keeps who assisted."""
+    CaseAssist.objects.filter(case=case).delete()
+    _parts_changed(case, [])
+
+
+def mark_part_done(case, change, by, now):
+    """The part chosen (one of the actor's departments', still open): done, by whom, when, how."""
+    CaseAssist.objects.filter(case=case, department=change.assist, done_at=None).update(
+        done_at=now, done_by=by, note=change.note
+    )
+    _parts_changed(case, [])
+
+
 # --- timeline notes ------------------------------------------------------------------------------
 
 
@@ -177,6 +219,44 @@ def referred_to_officer(case, change):
 def taken_back_from_officer(case, change):
     taken = _("Taken back from the grid's officer %(name)s.") % {"name": person(case.assignee)}
     return "\n".join(filter(None, [taken, change.note]))
+
+
+def _names(departments):
+    return "、".join(str(department) for department in departments)
+
+
+def dispatched(case, change):
+    """The departments assisting, if any, then what staff typed."""
+    assisting = [d for d in change.assisting if d != change.department]
+    line = _("Assisting: %(names)s.") % {"names": _names(assisting)} if assisting else ""
+    return "\n".join(filter(None, [line, change.note]))
+
+
+def assisting_added(case, change):
+    added = _("Assisting departments added: %(names)s.") % {"names": _names(change.assisting)}
+    return "\n".join(filter(None, [added, change.note]))
+
+
+def assisting_removed(case, change):
+    removed = _("No longer assisting: %(name)s.") % {"name": change.assist}
+    return "\n".join(filter(None, [removed, change.note]))
+
+
+def part_done(case, change):
+    done = _("Assisting part done: %(name)s.") % {"name": change.assist}
+    return "\n".join(filter(None, [done, change.note]))
+
+
+def resolved(case, change):
+    """A resolution with assisting parts still open says which: the one who verifies sees it."""
+    still_open = case.open_assists if case.department_id else []
+    line = (
+        _("Resolved while these assisting parts were still open: %(names)s.")
+        % {"names": _names(part.department for part in still_open)}
+        if still_open
+        else ""
+    )
+    return "\n".join(filter(None, [change.note, line]))
 
 
 def extension_approved(case, change):
@@ -224,6 +304,18 @@ def _department_members(case):
     return _active(case.department.members.all()) if case.department_id else ()
 
 
+def _assisting_members(case):
+    """The members of every assisting department of the case."""
+    departments = [part.department_id for part in case.assist_list]
+    return _active(get_user_model().objects.filter(departments__in=departments).distinct()) if departments else ()
+
+
+def _assists_changed(case):
+    """The members of the departments an action just added or removed as assisting."""
+    changed = getattr(case, "_assists_changed", ())
+    return _active(get_user_model().objects.filter(departments__in=changed).distinct()) if changed else ()
+
+
 def _verifiers(case):
     """Who must check a resolution (never its resolver): the community's staff when the grid's
     worker resolved it (or the grid has no worker now), else — a department or the office
@@ -255,6 +347,7 @@ def _extension_asker(case):
 
 
 EXTENSION_ASKER, GRID_OFFICERS = "extension_asker", "grid_officers"
+ASSISTING_MEMBERS, ASSISTS_CHANGED = "assisting_members", "assists_changed"
 
 RECIPIENTS = {
     ASSIGNEE: lambda case: [case.assignee_id],
@@ -266,6 +359,8 @@ RECIPIENTS = {
     HANDLER: _handler,
     EXTENSION_ASKER: _extension_asker,
     GRID_OFFICERS: _grid_officers,
+    ASSISTING_MEMBERS: _assisting_members,
+    ASSISTS_CHANGED: _assists_changed,
 }
 
 

@@ -118,6 +118,37 @@ def _department(form):
     )
 
 
+def _assisting(form):
+    """协办: departments of the case's town to assist the lead; optional on dispatch."""
+    return forms.ModelMultipleChoiceField(
+        label=_("Assisting departments"),
+        queryset=case_scope.departments(form.user).filter(town=form.case.community.town_id),
+        required=form.action.name != "dispatch",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose the departments to assist.")},
+    )
+
+
+def _assist(form):
+    """The assisting department whose part it is: to remove (the office), or to mark done (one of
+    the user's own departments, its part still open)."""
+    parts = form.case.assist_list
+    if form.action.name == "assist_done":
+        mine = case_scope.department_ids(form.user)
+        parts = [part for part in parts if part.department_id in mine and not part.is_done]
+    field = forms.ModelChoiceField(
+        label=_("Assisting department"),
+        queryset=case_scope.departments(form.user).filter(pk__in=[part.department_id for part in parts]),
+        error_messages={
+            "required": _("Choose the assisting department."),
+            "invalid_choice": _("That department has no open part on this case."),
+        },
+    )
+    if len(parts) == 1:
+        field.initial = parts[0].department_id
+    return field
+
+
 def _proposed_due(form):
     return forms.DateTimeField(
         label=_("Proposed deadline"),
@@ -177,6 +208,8 @@ ASKED = {
     "category": _category,
     "priority": _priority,
     "department": _department,
+    "assisting": _assisting,
+    "assist": _assist,
     "proposed_due": _proposed_due,
     "reason": _reason,
     "close_reason": _required_choice(_("Close reason"), CloseReason.choices, _("Choose why the case is closed.")),
@@ -206,6 +239,21 @@ class ActionForm(forms.Form):
             self.fields[name] = ASKED[name](self)
         if "reason" in action.asks:
             del self.fields["note"]  # the reason is the entry's note
+        # Resolving with assisting parts still open is allowed, but said beside the button.
+        self.open_parts = case.open_assists if action.name == "resolve" and case.department_id else []
+
+    def clean_assisting(self):
+        """Neither the lead department nor one assisting already."""
+        chosen = self.cleaned_data["assisting"]
+        lead = self.cleaned_data.get("department") or self.case.department
+        if lead in chosen:
+            raise forms.ValidationError(_("%(name)s leads this case; it cannot also assist.") % {"name": lead})
+        if "department" not in self.fields:  # add_assist: on top of those assisting already
+            already = {part.department_id for part in self.case.assist_list}
+            if twice := [department for department in chosen if department.pk in already]:
+                names = "、".join(str(department) for department in twice)
+                raise forms.ValidationError(_("Already assisting: %(names)s.") % {"names": names})
+        return chosen
 
     def clean_proposed_due(self):
         """Later than the deadline in force, and than now (an overdue case may still ask)."""

@@ -275,6 +275,19 @@ class Case(models.Model):
         """The extension request waiting for the community office, if any (one at most)."""
         return self.extension_requests.filter(state=ExtensionState.PENDING).select_related("asked_by").first()
 
+    @cached_property
+    def assist_list(self):
+        """The assisting departments' parts (协办), in the order they were added (read once per
+        case object; a write that adds or changes one forgets it). A case never dispatched has
+        none, and costs no query."""
+        if self.dispatched_at is None:
+            return []
+        return list(self.assists.select_related("department", "done_by").order_by("added_at", "pk"))
+
+    @property
+    def open_assists(self):
+        return [part for part in self.assist_list if part.done_at is None]
+
     @property
     def counted_deadline(self):
         """The deadline 按期结案率 counts against (``cases.measures``)."""
@@ -326,6 +339,51 @@ class CaseEvent(models.Model):
         from .workflow import entry_label  # the lifecycle table imports this module
 
         return entry_label(self.action)
+
+
+class CaseAssist(models.Model):
+    """An assisting department's part of a dispatched case (协办): its members see the case, add
+    to its timeline and mark their part done; the lead department (``Case.department``) resolves
+    it (``cases.workflow``: dispatch, add_assist, remove_assist, add_note, assist_done)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assists", verbose_name=_("case"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="assists", verbose_name=_("assisting department")
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("added by")
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now)
+    done_at = models.DateTimeField(_("part done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("part done by"),
+    )
+    note = models.TextField(_("what was done"), blank=True, max_length=4000)
+
+    class Meta:
+        verbose_name = _("assisting department")
+        verbose_name_plural = _("assisting departments")
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "department"], name="case_assist_one_part_per_department"),
+            models.CheckConstraint(
+                condition=Q(done_at__isnull=True, done_by__isnull=True)
+                | Q(done_at__isnull=False, done_by__isnull=False),
+                name="case_assist_done_has_who_and_when",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case.number} · {self.department}"
+
+    @property
+    def is_done(self):
+        return self.done_at is not None
 
 
 class ExtensionState(models.TextChoices):

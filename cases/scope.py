@@ -9,7 +9,7 @@ from django.db.models import Q
 from gridapp import scope
 from gridapp.models import Role
 
-from .models import OPEN_STATES, Case, Department, ExtensionRequest, ExtensionState, MediationRecord
+from .models import OPEN_STATES, Case, CaseAssist, Department, ExtensionRequest, ExtensionState, MediationRecord
 
 
 def department_ids(user):
@@ -21,17 +21,26 @@ def department_ids(user):
     return cached
 
 
+def assisted_case_ids(department_ids):
+    """The cases the departments assist on (协办), as a subquery."""
+    return CaseAssist.objects.filter(department_id__in=department_ids).values("case_id")
+
+
 def cases(user):
-    """Cases of the user's grids or community, and those referred to the user's departments."""
+    """Cases of the user's grids or community, and those referred to the user's departments,
+    as the lead or assisting (协办)."""
     user_scope = scope.for_user(user)
     qs = Case.objects.select_related("grid", "community", "category", "assignee", "department")
     if user_scope.is_admin:
         return qs
+    mine = department_ids(user)
     seen = (
         Q(grid_id__in=user_scope.worker_grid_ids)
         | Q(community_id__in=user_scope.staff_community_ids)
-        | Q(department_id__in=department_ids(user))
+        | Q(department_id__in=mine)
     )
+    if mine:
+        seen |= Q(pk__in=assisted_case_ids(mine))
     if user_scope.helper_grid_ids:
         # A grid's helper (Old Li) sees the cases of that grid they are named on as a mediator,
         # nothing else of it: a subquery, so the list costs no query more.

@@ -117,6 +117,8 @@ class Change:
     note: str = ""
     public: bool | None = None  # None: as the action's row says
     department: object = None
+    assisting: tuple = ()  # dispatch, add_assist: the assisting departments (协办) to add
+    assist: object = None  # remove_assist, assist_done: the assisting department whose part it is
     proposed_due: datetime.datetime | None = None  # extend: the deadline asked for, and why
     reason: str = ""
     close_reason: str = ""

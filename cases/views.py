@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -170,7 +171,7 @@ def _changed(request, pk, action, form, changed):
 def _grid_side(user, case):
     """The grid's worker or the community's staff (not only a department): they mediate, open
     the register's pages and see residents' masked ID numbers."""
-    return bool(workflow.roles(user, case) - {workflow.DEPARTMENT})
+    return bool(workflow.roles(user, case) - {workflow.DEPARTMENT, workflow.ASSISTING})
 
 
 def _require_mediator(user, case):
@@ -275,13 +276,16 @@ def case_bulk_assign(request):
 @require_safe
 def department_queue(request):
     """The cases referred to the user's departments that are theirs to act on: dispatched to them
-    (a case they resolved waits for verification elsewhere; a returned or reopened one is the
-    community's)."""
-    cases = case_scope.cases(request.user).filter(department_id__in=case_scope.department_ids(request.user))
+    as the lead, or to another department with theirs assisting (协办, marked so); a case they
+    resolved waits for verification elsewhere; a returned or reopened one is the community's."""
+    mine = case_scope.department_ids(request.user)
+    cases = case_scope.cases(request.user).filter(
+        Q(department_id__in=mine) | Q(pk__in=case_scope.assisted_case_ids(mine))
+    )
     to_act_on = cases.filter(state=State.DISPATCHED).order_by("due_at")
     # A town's police station may hold hundreds: a page at a time, nearest deadline first.
     page = Paginator(to_act_on, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/department_queue.html", {"cases": page, "page": page})
+    return render(request, "cases/department_queue.html", {"cases": page, "page": page, "my_departments": mine})
 
 
 @require_safe

@@ -6,7 +6,10 @@ Nothing else decides a case's state.
 
 Roles are relative to the case: ``worker`` is a grid worker of the case's grid, ``staff`` the
 staff of its community (or an admin), ``department`` a member of the department it was
-dispatched to. Reaching a state stamps its time (``STAMPS``) whatever the action.
+dispatched to (the lead), ``assisting`` a member of an assisting department (协办,
+``CaseAssist``). Reaching a state stamps its time (``STAMPS``) whatever the action, unless its
+row says not (the side steps of 协办, which leave the lead's referral as it was). The rules
+beyond the roles (``guard``) are in ``cases.guards``.
 """
 
 from collections.abc import Callable
@@ -19,9 +22,21 @@ from gridapp.core.display import person
 
 from . import effects as fx
 from . import scope as case_scope
+from .guards import (
+    answers_someone_elses_extension,
+    anyone,
+    approves_a_later_deadline,
+    has_a_department_to_add,
+    has_an_open_part,
+    has_assisting_parts,
+    no_extension_pending,
+    not_their_own_resolution,
+    officer_may_take,
+    with_the_officer,
+)
 from .models import OPEN_STATES, Level, State
 
-WORKER, STAFF, DEPARTMENT = "worker", "staff", "department"
+WORKER, STAFF, DEPARTMENT, ASSISTING = "worker", "staff", "department", "assisting"
 GRID_SIDE = frozenset({WORKER, STAFF})  # the grid worker, and the community office above them
 OFFICE = frozenset({STAFF})
 # Handling: the grid worker; escalated: the community, which owns its deadline now; dispatched:
@@ -49,53 +64,18 @@ def back_to_where_resolved(case):
     return case.resolved_from or State.HANDLING
 
 
-def anyone(user, case):
-    return True
-
-
-def not_their_own_resolution(user, case):
-    """Nobody verifies their own resolution (and a department never verifies: it holds no role then)."""
-    return case.resolved_by_id != user.pk
-
-
-def no_extension_pending(user, case):
-    """One extension request at a time: the office answers it before the handler asks again."""
-    return case.pending_extension is None
-
-
-def answers_someone_elses_extension(user, case):
-    """An extension request is answered by the office, and never by whoever asked for it."""
-    pending = case.pending_extension
-    return pending is not None and pending.asked_by_id != user.pk
-
-
-def officer_may_take(user, case):
-    """一格一警: the case's category is one staff let the grid's officer take, the grid has an
-    officer, and the case is not with them already (nor referred by the officer themself)."""
-    if not (case.category_id and case.category.officer_may_take):
-        return False  # without a query: the grid's officers are looked up only when it matters
-    officers = {officer.pk for officer in fx.grid_officers(case)}
-    return bool(officers) and not officers & {user.pk, case.assignee_id}
-
-
-def with_the_officer(user, case):
-    """The case is with one of the grid's officers (referred, or assigned to them)."""
-    return case.assignee_id is not None and case.assignee_id in {officer.pk for officer in fx.grid_officers(case)}
-
-
 EXTENSION_ANSWERS = ("approve_extension", "refuse_extension")
-
-
-def approves_a_later_deadline(user, case):
-    """Approving moves the deadline on, never back (a reopened case has a fresh deadline that
-    may already be later than the date asked before): such a request can only be refused."""
-    return answers_someone_elses_extension(user, case) and case.pending_extension.proposed_due > case.due_at
 
 
 NOT_NOW = _("You cannot do this on this case now.")
 NOT_FOR_THE_OFFICER = _(
     "Only a case of a category the community lets the grid's officer take, in a grid that has an officer, "
     "can be referred to the officer. Nothing was changed."
+)
+ASSISTS_BY_THE_OFFICE = _("Only the community office adds or removes assisting departments. Nothing was changed.")
+NO_OPEN_PART = _(
+    "Your department has no part of this case left to mark done: it is done already, or your department "
+    "does not assist on it. Nothing was changed."
 )
 ANSWERED_BY_THE_OFFICE = _(
     "Extension requests are answered by the community office, never by whoever asked. Nothing was changed."
@@ -120,6 +100,7 @@ class Action:
     guard: Callable = anyone  # a rule beyond the roles: guard(user, case)
     records: tuple = ()  # rows it writes besides the case: record(case, change, by, now), after the case
     refusal: str = NOT_NOW  # what a user who may not take it is told
+    stamps: bool = True  # whether it stamps the state's time (a side step of 协办 does not)
     style: str = "outline-primary"
 
     def roles_in(self, state):
@@ -137,7 +118,7 @@ class Action:
         """The fields taking this action sets on ``case``."""
         state = self.target_state(case)
         updates = {"state": state}
-        if stamp := STAMPS.get(state):
+        if self.stamps and (stamp := STAMPS.get(state)):
             updates[stamp] = now
         if self.level:
             updates["level"] = self.level
@@ -229,10 +210,77 @@ ACTIONS = {
             State.DISPATCHED,
             OFFICE,
             level=Level.TOWN,
-            asks=("department",),
+            asks=("department", "assisting"),
             effects=(fx.set_department,),
-            tells=(fx.DEPARTMENT_MEMBERS,),
+            note=fx.dispatched,
+            records=(fx.add_assisting,),
+            # The lead's members, and those of the departments asked to assist.
+            tells=(fx.DEPARTMENT_MEMBERS, fx.ASSISTS_CHANGED),
             headline=_("Referred to your department"),
+        ),
+        # 协办: departments that assist the lead; staff add them on dispatch or later, and remove them.
+        Action(
+            "add_assist",
+            _("Add assisting departments"),
+            (State.DISPATCHED,),
+            stays,
+            OFFICE,
+            asks=("assisting",),
+            note=fx.assisting_added,
+            public=False,
+            records=(fx.add_assisting,),
+            tells=(fx.ASSISTS_CHANGED,),
+            headline=_("Your department is asked to assist"),
+            guard=has_a_department_to_add,
+            refusal=ASSISTS_BY_THE_OFFICE,
+            style="outline-secondary",
+            stamps=False,
+        ),
+        Action(
+            "remove_assist",
+            _("Remove an assisting department"),
+            (State.DISPATCHED,),
+            stays,
+            OFFICE,
+            asks=("assist",),
+            note=fx.assisting_removed,
+            public=False,
+            records=(fx.remove_assisting,),
+            tells=(fx.ASSISTS_CHANGED,),
+            headline=_("Your department no longer assists"),
+            guard=has_assisting_parts,
+            refusal=ASSISTS_BY_THE_OFFICE,
+            style="outline-secondary",
+            stamps=False,
+        ),
+        # An assisting department writes on the timeline, and marks its part done; the lead resolves.
+        Action(
+            "add_note",
+            _("Add a note"),
+            (State.DISPATCHED,),
+            stays,
+            frozenset({ASSISTING}),
+            needs_note=True,
+            public=False,
+            style="outline-secondary",
+            stamps=False,
+        ),
+        Action(
+            "assist_done",
+            _("Mark our part done"),
+            (State.DISPATCHED,),
+            stays,
+            frozenset({ASSISTING}),
+            asks=("assist",),
+            needs_note=True,
+            note=fx.part_done,
+            records=(fx.mark_part_done,),
+            tells=(fx.DEPARTMENT_MEMBERS, fx.COMMUNITY_STAFF),  # the lead, and the office
+            headline=_("Assisting part done"),
+            guard=has_an_open_part,
+            refusal=NO_OPEN_PART,
+            style="success",
+            stamps=False,
         ),
         Action(
             "return",
@@ -243,6 +291,7 @@ ACTIONS = {
             level=Level.COMMUNITY,
             needs_note=True,
             effects=(fx.clear_department, fx.clear_assignee),
+            records=(fx.end_assisting,),
             tells=(fx.COMMUNITY_STAFF,),
             headline=_("Returned by the department"),
             style="outline-danger",
@@ -301,6 +350,9 @@ ACTIONS = {
             asks=("photos",),
             needs_note=True,
             effects=(fx.record_resolver,),
+            # The lead resolves even with an assisting part still open (the residents wait on
+            # the repair, not on a contractor's tap); the form warns and the note names them.
+            note=fx.resolved,
             # A department's or the office's resolution: the grid's worker checks it; the
             # worker's own: the office.
             tells=(fx.VERIFIERS,),
@@ -400,8 +452,11 @@ def roles(user, case):
         held.add(STAFF)
     if case.grid_id in user_scope.worker_grid_ids:
         held.add(WORKER)
-    if case.department_id and case.department_id in case_scope.department_ids(user):
+    mine = case_scope.department_ids(user)
+    if case.department_id and case.department_id in mine:
         held.add(DEPARTMENT)
+    if mine and case.department_id and mine & {part.department_id for part in case.assist_list}:
+        held.add(ASSISTING)
     return held
 
 
@@ -413,7 +468,7 @@ def allowed(user, case, action_name):
     held = roles(user, case)
     if case.state != State.DISPATCHED:
         # A department acts on a case only while it is dispatched to it (not after a reopen).
-        held.discard(DEPARTMENT)
+        held -= {DEPARTMENT, ASSISTING}
     return bool(held & action.roles_in(case.state)) and action.guard(user, case)
 
 

@@ -26,7 +26,8 @@ GROUPS = (
     (pgettext_lazy("inbox", "Returned by departments"), ("case_return",)),
     (pgettext_lazy("inbox", "Resolved, to verify"), ("case_resolve",)),
     (_("Escalated to the community"), ("case_escalate",)),
-    (_("Referred to your department"), ("case_dispatch",)),
+    (_("Referred to your department"), ("case_dispatch", "case_add_assist")),  # as the lead, or to assist
+    (_("Assisting parts done"), ("case_assist_done",)),
     (_("Reopened"), ("case_reopen",)),
     (_("New reports"), ("case_report",)),
     (_("Assigned to you"), ("case_assigned", "case_refer_officer")),  # the grid's officer: referred to him

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from cases import scope as case_scope
 from cases.filters import TO_VERIFY
-from cases.models import OPEN_STATES, CaseEvent, State
+from cases.models import OPEN_STATES, CaseAssist, CaseEvent, State
 from gridapp import scope
 from gridapp.core.display import due_in_words, person, since_in_words
 from gridapp.models import DeliveryStatus
@@ -305,20 +305,28 @@ def _touched_by_the_department():
     )
 
 
+def _open_part_of(departments):
+    """One of these departments assists on the case (协办) and has not marked its part done."""
+    return Exists(CaseAssist.objects.filter(case=OuterRef("pk"), department_id__in=departments, done_at=None))
+
+
 def department_desk(user):
     """The groups of a department member's home: the cases dispatched to their departments that
-    nobody of the department has touched yet, those sent back after a failed verification, and
-    those due within a day."""
+    nobody of the department has touched yet, those sent back after a failed verification, those
+    due within a day, and the cases they assist on whose part is still open (one aggregate)."""
     now = timezone.now()
+    mine = case_scope.department_ids(user)
     cases = (
         case_scope.cases(user)
-        .filter(department_id__in=case_scope.department_ids(user), state=State.DISPATCHED)
-        .annotate(touched=_touched_by_the_department())
+        .filter(Q(department_id__in=mine) | Q(pk__in=case_scope.assisted_case_ids(mine)), state=State.DISPATCHED)
+        .annotate(touched=_touched_by_the_department(), open_part=_open_part_of(mine))
     )
+    lead = Q(department_id__in=mine)
     conditions = {
-        "referrals": Q(rework_count=0, touched=False),
-        "rework": Q(rework_count__gt=0),
-        "due": Q(due_at__lt=now + DUE_SOON),
+        "referrals": lead & Q(rework_count=0, touched=False),
+        "rework": lead & Q(rework_count__gt=0),
+        "due": lead & Q(due_at__lt=now + DUE_SOON),
+        "assisting": ~lead & Q(open_part=True),
     }
     counts = cases.aggregate(**{key: Count("pk", filter=q) for key, q in conditions.items()})
 
@@ -357,5 +365,14 @@ def department_desk(user):
             queue,
             _("No deadline within a day."),
             detail=lambda case: str(case.department),
+        ),
+        _case_section(
+            "assisting",
+            _("Assisting: our part still open"),
+            counts["assisting"],
+            first("assisting", ["due_at"]),
+            queue,
+            _("No case waits for your department's help."),
+            detail=lambda case: _("led by %(name)s") % {"name": case.department},
         ),
     ]

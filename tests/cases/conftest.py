@@ -104,6 +104,11 @@ def change_for(action_name, case, **given):
         change["close_reason"] = "fixed"
     if action_name == "feedback":
         change["satisfaction"] = "satisfied"
+    if action_name == "add_assist":  # a department of the town other than the lead
+        town = case.community.town_id
+        change["assisting"] = list(Department.objects.filter(town=town).exclude(pk=case.department_id)[:1])
+    if action_name in ("remove_assist", "assist_done") and case.assist_list:
+        change["assist"] = case.assist_list[0].department
     change.update(given)
     return services.Change(**change)
 

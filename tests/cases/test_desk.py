@@ -222,7 +222,7 @@ def test_a_department_member_sees_their_departments_groups(as_user, referrals, o
     response = as_user(officer).get(reverse("home"))
     assert response.status_code == 200
     desk = desk_of(response, "department_desk")
-    assert list(desk) == ["referrals", "rework", "department-due"]
+    assert list(desk) == ["referrals", "rework", "department-due", "assisting"]
     assert shown(desk["referrals"]) == ["新转派"]
     assert shown(desk["rework"]) == ["返工"]
     assert "sent back 1 time" in desk["rework"].rows[0].detail
@@ -232,6 +232,22 @@ def test_a_department_member_sees_their_departments_groups(as_user, referrals, o
     # Another department sees none of the police station's cases.
     theirs = desk_of(as_user(planner).get(reverse("home")), "department_desk")
     assert all(section.count == 0 for section in theirs.values())
+
+
+def test_an_assisting_department_finds_the_case_under_its_own_group_until_its_part_is_done(
+    as_user, referrals, staff, planner, construction
+):
+    """协办: Fang's office assists the police station on the new referral; his desk lists it
+    (led by the police station) until he marks his part done."""
+    case = act(referrals["new"], "add_assist", staff, assisting=[construction])
+    desk = desk_of(as_user(planner).get(reverse("home")), "department_desk")
+    assert shown(desk["assisting"]) == ["新转派"]
+    assert "临浦派出所" in desk["assisting"].rows[0].detail
+    assert desk["referrals"].count == desk["department-due"].count == 0  # the police station leads
+
+    act(case, "assist_done", planner, assist=construction, note="已派人勘查")
+    desk = desk_of(as_user(planner).get(reverse("home")), "department_desk")
+    assert desk["assisting"].count == 0
 
 
 DEPARTMENT_DESK_QUERIES = 9

@@ -262,6 +262,8 @@ def test_each_kind_of_recipient_is_found_from_the_case(case_in, wu, staff, offic
         effects.HANDLER: {wu.pk},  # resolved, nobody assigned: the grid's worker has it
         effects.EXTENSION_ASKER: set(),  # nobody asked for more time
         effects.GRID_OFFICERS: set(),  # Grid 1 has no part-time officer here (test_grid_officer.py)
+        effects.ASSISTING_MEMBERS: set(),  # no department assists (test_assists.py)
+        effects.ASSISTS_CHANGED: set(),  # no action added or removed one
     }
     assert effects.recipients(tuple(effects.RECIPIENTS), case, officer) == {staff.pk, wu.pk}
 
@@ -300,15 +302,22 @@ def test_a_reopened_case_is_no_longer_the_old_departments_to_act_on(case_in, sta
 ASKS = {
     "register": {"category", "priority"},
     "settle": {"close_reason", "duplicate_of", "photos"},
-    "dispatch": {"department"},
+    "dispatch": {"department", "assisting"},
+    "add_assist": {"assisting"},
+    "remove_assist": {"assist"},
+    "assist_done": {"assist"},
     "extend": {"proposed_due", "reason"},
     "resolve": {"photos"},
     "close": {"close_reason", "duplicate_of"},
     "feedback": {"satisfaction"},
 }
-NEEDS_A_NOTE = {"reject", "settle", "escalate", "return", "resolve", "rework", "reopen", "refuse_extension"}
-# An extension's reason is its note; its entries start out internal (the office's business).
-INTERNAL = {"extend", "approve_extension", "refuse_extension", "take_back"}
+NEEDS_A_NOTE = {
+    *("reject", "settle", "escalate", "return", "resolve", "rework", "reopen", "refuse_extension"),
+    *("add_note", "assist_done"),
+}
+# An extension's reason is its note; its entries start out internal (the office's business), as
+# the office's changes to who assists and the assisting departments' notes do.
+INTERNAL = {"extend", "approve_extension", "refuse_extension", "take_back", "add_assist", "remove_assist", "add_note"}
 
 
 @pytest.mark.parametrize("action", sorted(workflow.ACTIONS))

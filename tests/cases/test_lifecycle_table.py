@@ -51,6 +51,10 @@ ACTIONS = [
     "refer_officer",  # nobody in the walk: Grid 1 has no part-time officer (test_grid_officer.py)
     "take_back",
     "dispatch",
+    "add_assist",
+    "remove_assist",  # nobody in the walk: no department assists (test_assists.py)
+    "add_note",
+    "assist_done",
     "return",
     "extend",
     "approve_extension",
@@ -85,6 +89,7 @@ ALLOWED = {
     ("escalated", "resolve"): OFFICE,
     # Dispatched: the department owns it; the office may still step in.
     ("dispatched", "return"): {"department"},
+    ("dispatched", "add_assist"): OFFICE,  # 协办: the construction office asked to assist
     ("dispatched", "extend"): {"department", *OFFICE},
     ("dispatched", "resolve"): {"department", *OFFICE},
     # Resolved by the police station: checked by the grid worker or the office, never the department.

@@ -16,6 +16,7 @@ from ..conftest import require_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1366, "height": 768}  # the office's screen
 
 
 def _chromium_path():
@@ -54,6 +55,17 @@ def phone(browser, live_server):
     context = browser.new_context(
         viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="en-US"
     )  # the product is Chinese whatever the browser says
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def desk(browser, live_server):
+    """A fresh page at the office's screen size (1366×768); its last state is kept in test-artifacts/."""
+    context = browser.new_context(viewport=DESK, locale="en-US")  # the product is Chinese whatever the browser says
     page = context.new_page()
     page.set_default_timeout(15000)
     page.base_url = live_server.url

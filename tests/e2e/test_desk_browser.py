@@ -15,23 +15,11 @@ from gridapp.models import DataAccess, DataAccessLog
 
 from ..cases.conftest import act
 from ..factories import HouseholdFactory, ResidentFactory
-from .conftest import ARTIFACTS, log_in, screenshot
+from .conftest import ARTIFACTS, DESK, log_in, screenshot
 from .taps import problems
 from .test_security_browser import csp_violations
 
-DESK = {"width": 1366, "height": 768}
 PASSWORD = "correct-horse-battery"
-
-
-@pytest.fixture
-def desk(browser, live_server):
-    """A fresh page at the office's screen size; its last state is kept in test-artifacts/."""
-    context = browser.new_context(viewport=DESK, locale="en-US")  # the product is Chinese whatever the browser says
-    page = context.new_page()
-    page.set_default_timeout(15000)
-    page.base_url = live_server.url
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -222,7 +210,7 @@ def test_the_staff_and_department_desks_of_the_demo_world(desk, demo):
     log_in(desk, "police", accounts.DEMO_PASSWORD)
     desk.goto(f"{desk.base_url}/")
     assert desk.locator("h1").all_inner_texts() == ["本部门的事件"]
-    assert desk.locator(".desk .day-section").count() == 3
+    assert desk.locator(".desk .day-section").count() == 4  # with the cases it assists on (协办)
     menu = desk.locator("#nav").inner_text()
     assert "事件" in menu and "待探访" not in menu
     screenshot(desk, "home-department-desk")

@@ -11,7 +11,7 @@ from gridapp.models import Notification, Role, RoleKind
 from ..cases.conftest import act
 from ..factories import UserFactory
 from .conftest import log_in, screenshot
-from .test_desk_browser import PASSWORD, desk  # noqa: F401 (the 1366×768 page)
+from .test_desk_browser import PASSWORD
 from .test_security_browser import csp_violations
 
 
@@ -46,7 +46,7 @@ def as_(page, username):
 
 
 @pytest.mark.browser
-def test_story_4_wu_refers_to_the_grids_officer_who_resolves_it_and_wu_verifies(desk, wu, zhang, staff, pets):  # noqa: F811
+def test_story_4_wu_refers_to_the_grids_officer_who_resolves_it_and_wu_verifies(desk, wu, zhang, staff, pets):
     violations = csp_violations(desk)
     case_url = f"{desk.base_url}/cases/{pets.pk}/"
 

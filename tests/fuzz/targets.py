@@ -28,7 +28,7 @@ from cases import workflow
 from cases.filters import CaseFilter
 from cases.forms import ActionForm, BulkAssignForm, CaseIntakeForm, CategoryForm, MediationFollowUpForm, MediationForm
 from cases.measure_views import NarrowForm, PeriodForm
-from cases.models import Case, Category, Department, MediationRecord
+from cases.models import Case, Category, Department, DepartmentKind, MediationRecord
 from gridapp.accounts.two_factor import TokenForm
 from gridapp.exports.forms import ExportForm, RosterForm
 from gridapp.imports.forms import UploadForm
@@ -40,6 +40,7 @@ from gridapp.models import (
     ImportBatch,
     Resident,
     Role,
+    RoleKind,
     SecurityPolicy,
     Shop,
     Webhook,
@@ -66,8 +67,8 @@ from visits.forms import (
 )
 from visits.models import Campaign, FollowUp, Visit, VisitPhoto
 
-from ..cases.conftest import act, walk_to
-from ..factories import ResidentFactory
+from ..cases.conftest import act, make_department, member_of, walk_to
+from ..factories import ResidentFactory, UserFactory
 from ..security.conftest import PASSWORD
 from . import strategies as hostile
 
@@ -949,23 +950,65 @@ CASES = [
     ),
 ]
 
-# Each action of the lifecycle, by someone allowed to take it, on a case in a state it starts from.
+
+def _grid_officer(w, case):
+    """一格一警: Grid 1 gets its part-time officer, and the case's category is one he may take."""
+    w.grid_officer = UserFactory(username="gridofficer", first_name="军", last_name="何")
+    Role.objects.create(user=w.grid_officer, kind=RoleKind.GRID_WORKER, grid=w.grid1, part_time=True)
+    Category.objects.filter(pk=case.category_id).update(officer_may_take=True)
+
+
+def _referred(w, case):
+    _grid_officer(w, case)
+    act(case, "refer_officer", w.wu)
+
+
+def _assisting_office(w, case=None):
+    """协办: the town's construction office (Fang), to assist the police station."""
+    w.construction = make_department(w.grid1.community, "临浦镇建设规划办", DepartmentKind.CONSTRUCTION)
+    w.planner = member_of(w.construction, "planner", first_name="丽", last_name="方")
+
+
+def _assisted(w, case):
+    _assisting_office(w)
+    act(case, "add_assist", w.staff, assisting=[w.construction])
+
+
+def _extension_asked(w, case):
+    act(case, "extend", w.wu)
+
+
+# Each action of the lifecycle, by someone allowed to take it, on a case in a state it starts
+# from: (state, who, what the form sends besides the version and note[, what the case needs first]).
 ACTION_SETUPS = {
     "register": ("reported", "staff", lambda w, c: {"category": w.category.pk, "priority": "high"}),
     "reject": ("reported", "staff", lambda w, c: {}),
     "take": ("registered", "wu", lambda w, c: {}),
     "settle": ("handling", "wu", lambda w, c: {"close_reason": "duplicate", "duplicate_of": w.case.number}),
     "escalate": ("handling", "wu", lambda w, c: {}),
-    "dispatch": ("registered", "staff", lambda w, c: {"department": w.police.pk}),
+    # 一格一警: Wu refers the case to Grid 1's officer; staff take it back from him.
+    "refer_officer": ("handling", "wu", lambda w, c: {}, _grid_officer),
+    "take_back": ("handling", "staff", lambda w, c: {}, _referred),
+    "dispatch": (
+        "registered",
+        "staff",
+        lambda w, c: {"department": w.police.pk, "assisting": [w.construction.pk]},
+        _assisting_office,
+    ),
+    # 协办: staff add and remove an assisting department; its member writes and marks its part done.
+    "add_assist": ("dispatched", "staff", lambda w, c: {"assisting": [w.construction.pk]}, _assisting_office),
+    "remove_assist": ("dispatched", "staff", lambda w, c: {"assist": w.construction.pk}, _assisted),
+    "add_note": ("dispatched", "planner", lambda w, c: {}, _assisted),
+    "assist_done": ("dispatched", "planner", lambda w, c: {"assist": w.construction.pk}, _assisted),
     "return": ("dispatched", "officer", lambda w, c: {}),
     "extend": (
         "handling",
         "wu",
         lambda w, c: {"proposed_due": local(c.due_at + datetime.timedelta(days=3)), "reason": "等待物业维修基金审批"},
     ),
-    # The office answers the extension Wu asked for (``_act_target`` asks it).
-    "approve_extension": ("handling", "staff", lambda w, c: {}),
-    "refuse_extension": ("handling", "staff", lambda w, c: {}),
+    # The office answers the extension Wu asked for.
+    "approve_extension": ("handling", "staff", lambda w, c: {}, _extension_asked),
+    "refuse_extension": ("handling", "staff", lambda w, c: {}, _extension_asked),
     "resolve": ("handling", "wu", lambda w, c: {}),
     "verify": ("resolved", "wu", lambda w, c: {}),
     "rework": ("resolved", "wu", lambda w, c: {}),
@@ -975,11 +1018,12 @@ ACTION_SETUPS = {
 }
 
 
-def _act_target(action_name, state, who, extra):
+def _act_target(action_name, state, who, extra, prepare=None):
     def setup(w):
         w.act_case = walk_to(state, people=w.people, police=w.police, grid=w.grid1, households=[w.household])
-        if action_name in workflow.EXTENSION_ANSWERS:
-            act(w.act_case, "extend", w.wu)
+        if prepare:
+            prepare(w, w.act_case)
+        assert workflow.allowed(getattr(w, who), Case.objects.get(pk=w.act_case.pk), action_name), action_name
 
     def valid(w):
         case = Case.objects.get(pk=w.act_case.pk)
@@ -1001,8 +1045,8 @@ def _act_target(action_name, state, who, extra):
         valid=valid,
         setup=setup,
         pages=lambda w: [*case_pages(w, w.act_case), ("wu", u("inbox")), ("staff", u("inbox"))],
-        scoped=who != "officer",
-        # Sixteen of them share one form (each with its own fields), and the case page they
+        scoped=who not in ("officer", "planner"),
+        # Twenty-two of them share one form (each with its own fields), and the case page they
         # answer with is the heaviest page there is: half a share each.
         weight=0.5,
     )

@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -237,8 +238,11 @@ def test_story_5_resolved_at_town_level_after_a_joint_site_visit(seeded, db):
         "take",
         "escalate",
         "dispatch",
+        "add_note",
         "extend",
         "approve_extension",
+        "assist_done",
+        "assist_done",
         "resolve",
         "verify",
         "close",
@@ -249,6 +253,22 @@ def test_story_5_resolved_at_town_level_after_a_joint_site_visit(seeded, db):
     assert event(case, "approve_extension").actor.username == "staff"  # the office approved it (延期审批)
     assert case.counted_due_at is None  # in time: the on-time rate counts the new deadline
     assert case.closed_at <= case.due_at  # the extension was asked for in time, and kept
+
+
+def test_story_5_is_joint_work_led_by_the_construction_office(seeded, db):
+    """协办: the agriculture & rural office and the renovation contractor assist; each marked its
+    part done, the agriculture office after the joint site visit, before the lead resolved."""
+    case = story_case(case_stories.CORRIDOR_TITLE)
+    parts = {part.department.kind: part for part in case.assists.select_related("department", "done_by")}
+    assert set(parts) == {DepartmentKind.AGRICULTURE, DepartmentKind.CONTRACTOR}
+    assert parts[DepartmentKind.AGRICULTURE].done_by.username == "agri"
+    assert parts[DepartmentKind.CONTRACTOR].done_by.username == "repair"
+    dispatched = event(case, "dispatch").created_at
+    assert all(dispatched == part.added_at < part.done_at <= case.resolved_at for part in parts.values())
+    assert event(case, "add_note").actor.username == "agri"
+    assert "东麓池老旧小区改造施工方" in event(case, "dispatch").note
+    assert "尚未完成" not in event(case, "resolve").note  # no part was open when it was resolved
+    assert case.pk in set(case_scope.cases(user("repair")).values_list("pk", flat=True))
 
 
 def test_mediation_follow_ups_are_on_the_timeline(seeded, db):
@@ -263,7 +283,8 @@ def test_the_police_account_sees_only_its_departments_cases(seeded, db):
     police = user("police")
     visible = set(case_scope.cases(police).values_list("pk", flat=True))
     (department,) = police.departments.all()
-    assert visible == set(Case.objects.filter(department=department).values_list("pk", flat=True))
+    led_or_assisted = Q(department=department) | Q(assists__department=department)
+    assert visible == set(Case.objects.filter(led_or_assisted).values_list("pk", flat=True))
     assert story_case(case_stories.PETS_TITLE).pk in visible
     assert story_case(case_stories.LEAK_TITLE).pk not in visible
     assert case_scope.cases(police).filter(state__in=OPEN_STATES).exists()  # its queue has work in it

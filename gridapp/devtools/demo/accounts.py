@@ -60,12 +60,21 @@ ACCOUNTS = (
     Account(
         "agri", "施", "卫东", None, None, "department: town agriculture & rural office", DepartmentKind.AGRICULTURE
     ),
+    Account(
+        "repair",
+        "钱",
+        "国强",
+        None,
+        None,
+        "department: the renovation contractor of Dongluchi's old buildings",
+        DepartmentKind.CONTRACTOR,
+    ),
 )
 
 # The town's departments that cases are referred to: (name, kind). The police station is the
 # article's 临浦派出所 (a town has one; its officer for Dongluchi is the grid's part-time grid
-# worker); the contractor is the one renovating Dongluchi's old buildings (story 5), without an
-# account of its own.
+# worker); the contractor is the one renovating Dongluchi's old buildings, which assists the
+# construction office on story 5 (协办) with the agriculture office.
 DEPARTMENTS = (
     ("临浦派出所", DepartmentKind.POLICE),
     ("临浦镇建设规划办", DepartmentKind.CONSTRUCTION),

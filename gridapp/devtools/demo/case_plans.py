@@ -45,7 +45,7 @@ class Cast:
     @classmethod
     def load(cls, community, departments):
         users = get_user_model().objects.in_bulk(
-            ["wu", "chen", "staff", "li", "police", "build", "agri"], field_name="username"
+            ["wu", "chen", "staff", "li", "police", "build", "agri", "repair"], field_name="username"
         )
         grids = {g.number: g for g in community.grids.all()}
         return cls(
@@ -59,6 +59,7 @@ class Cast:
                 DepartmentKind.POLICE: users["police"],
                 DepartmentKind.CONSTRUCTION: users["build"],
                 DepartmentKind.AGRICULTURE: users["agri"],
+                DepartmentKind.CONTRACTOR: users["repair"],
             },
         )
 

@@ -19,7 +19,7 @@ from django.db.models import Case as SqlCase
 from django.db.models import F, Value, When
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Category, MediationRecord, Satisfaction, default_due_at
+from cases.models import Case, CaseAssist, CaseEvent, Category, MediationRecord, Satisfaction, default_due_at
 from cases.services import Change, case_assign, case_report, perform, record_mediation, record_mediation_follow_up
 from gridapp.models import Notification
 
@@ -251,6 +251,12 @@ class CaseSteps:
             stamps[name] = step_time[value]
         if stamps:
             Case.objects.filter(pk=case.pk).update(**stamps)
+        # The assisting departments' parts (协办) were added and done with a timeline entry each.
+        for part in CaseAssist.objects.filter(case=case):
+            CaseAssist.objects.filter(pk=part.pk).update(
+                added_at=step_time.get(part.added_at, part.added_at),
+                done_at=step_time.get(part.done_at, part.done_at),
+            )
         for record, when in run.mediations:
             MediationRecord.objects.filter(pk=record.pk).update(created_at=when)
         # A step's notifications were sent after its timeline entry was written, and before the

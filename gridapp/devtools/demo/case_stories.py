@@ -70,6 +70,9 @@ CORRIDOR_EXTEND_NOTE = (
     "已会同镇农业农村办、东麓池老旧小区改造施工方到现场查看，共同制定维修方案：需调用登高车掀开瓦片查找"
     "漏水管道，登高车排期需要几天。"
 )
+CORRIDOR_SITE_VISIT_NOTE = "参加联合现场查看：过道顶部瓦片下的供水管老化破损，建议更换整段管道，登高车由施工方联系。"
+CORRIDOR_AGRI_DONE_NOTE = "已协调村集体同意登高车临时占用楼前场地，本办协办事项已完成。"
+CORRIDOR_REPAIR_DONE_NOTE = "登高车已到场，工人掀开瓦片更换了破损管段，瓦片已复位，施工垃圾已清运。"
 CORRIDOR_RESOLVE_NOTE = "工人利用登高车掀开瓦片，找出漏水管道，对破损部分进行了更换维修，过道已不再漏水。"
 CORRIDOR_VERIFY_NOTE = "雨后到现场查看，过道顶部不再滴水，积水已清理干净。"
 CORRIDOR_FEEDBACK_NOTE = "租户表示很满意，感谢社区和镇里各部门。"
@@ -183,9 +186,14 @@ def play_pets(steps, run):
 
 
 def play_corridor(steps, run):
-    """The corridor leak: escalated, referred to the construction & planning office, a joint
-    site visit, a lift truck; resolved at town level."""
+    """The corridor leak: escalated, referred to the construction & planning office as the lead
+    with the agriculture & rural office and the renovation contractor assisting (协办); a joint
+    site visit, more time asked and approved, a lift truck; each assisting part marked done,
+    then resolved at town level."""
     wu, build = run.plan.reporter, steps.members[DepartmentKind.CONSTRUCTION]
+    agri, repair = steps.members[DepartmentKind.AGRICULTURE], steps.members[DepartmentKind.CONTRACTOR]
+    agriculture = steps.departments[DepartmentKind.AGRICULTURE]
+    contractor = steps.departments[DepartmentKind.CONTRACTOR]
     steps.act(run, "register", wu, (0.2, 0.4))
     steps.act(run, "take", wu, (1, 2), note=CORRIDOR_TAKE_NOTE)
     steps.act(run, "escalate", wu, (20, 26), note=CORRIDOR_ESCALATE_NOTE)
@@ -195,11 +203,15 @@ def play_corridor(steps, run):
         steps.staff,
         (2, 4),
         department=steps.departments[DepartmentKind.CONSTRUCTION],
+        assisting=[agriculture, contractor],
         note=CORRIDOR_DISPATCH_NOTE,
         public=False,
     )
-    steps.extend(run, build, (22, 26), (9, 9), CORRIDOR_EXTEND_NOTE)
-    steps.act(run, "resolve", build, (5 * 24, 6 * 24), note=CORRIDOR_RESOLVE_NOTE)
+    steps.act(run, "add_note", agri, (20, 24), note=CORRIDOR_SITE_VISIT_NOTE)
+    steps.extend(run, build, (1, 3), (9, 9), CORRIDOR_EXTEND_NOTE)
+    steps.act(run, "assist_done", agri, (24, 30), assist=agriculture, note=CORRIDOR_AGRI_DONE_NOTE)
+    steps.act(run, "assist_done", repair, (4 * 24, 5 * 24), assist=contractor, note=CORRIDOR_REPAIR_DONE_NOTE)
+    steps.act(run, "resolve", build, (2, 6), note=CORRIDOR_RESOLVE_NOTE)
     steps.act(run, "verify", wu, (20, 28), note=CORRIDOR_VERIFY_NOTE)
     steps.act(run, "close", steps.staff, (1, 3))
     steps.feedback(run, wu, (20, 28), satisfaction=Satisfaction.SATISFIED, note=CORRIDOR_FEEDBACK_NOTE)
