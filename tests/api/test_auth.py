@@ -89,9 +89,7 @@ def test_an_admin_registers_a_client_and_sees_its_key_once(client, admin_user, w
 def test_an_admin_revokes_a_key(client, admin_user, wu):
     row, key = api_keys.issue(name="12345 热线", user=wu)
     client.force_login(admin_user)
-    client.post(
-        reverse("admin:gridapp_apiclient_changelist"), {"action": "revoke", "_selected_action": [row.pk]}
-    )
+    client.post(reverse("admin:gridapp_apiclient_changelist"), {"action": "revoke", "_selected_action": [row.pk]})
     row.refresh_from_db()
     assert row.revoked_at is not None
     client.logout()
