@@ -14,6 +14,8 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
+from gridapp.api.conf import API_APPS, GRIDAPP_API_RATE, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -122,17 +124,14 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "rest_framework",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",  # Swagger UI's files, served by us: no CDN
+    *API_APPS,  # DRF, drf-spectacular and Swagger UI's files (gridapp/api/conf.py, docs/api.md)
     "gridapp",
     "visits",
     "cases",
 ]
 
-# The demo world and the benchmarks (seed_demo, bench_*): development only. They create accounts
-# with a published password and empty whole tables, so a production install (DEBUG off) does not
-# have them unless GRIDAPP_DEVTOOLS=true asks for them explicitly (see docs/operations.md).
+# The demo world and the benchmarks (seed_demo, bench_*), which create accounts with a published password
+# and empty whole tables: development only, unless GRIDAPP_DEVTOOLS=true asks (docs/operations.md).
 GRIDAPP_DEVTOOLS = env_bool("GRIDAPP_DEVTOOLS", DEBUG)
 if GRIDAPP_DEVTOOLS:
     INSTALLED_APPS.append("gridapp.devtools")
@@ -333,36 +332,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- the API (docs/api.md) ----------------------------------------------------------------------
-# Clients registered by admins call it with their key (gridapp.api.auth); each is limited to its own
-# rate, or GRIDAPP_API_RATE (requests per s, min, hour or day). JSON only: no browsable pages.
-GRIDAPP_API_RATE = os.environ.get("GRIDAPP_API_RATE", "600/min").strip()
-if not re.fullmatch(r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", GRIDAPP_API_RATE):
-    raise ImproperlyConfigured(f"GRIDAPP_API_RATE must be a rate like 600/min or 20000/day, not {GRIDAPP_API_RATE!r}")
-REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["gridapp.api.auth.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["gridapp.api.auth.ClientRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"api_client": GRIDAPP_API_RATE},
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "gridapp.api.base.Pages",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "gridapp.api.base.handle_exception",
-    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "gridapp API",
-    "DESCRIPTION": "The register, visits, follow-ups and cases of the grids the client's user sees.",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    "COMPONENT_SPLIT_REQUEST": True,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
 # --- e-mail (docs/operations.md, "E-mail") -----------------------------------------------------
 # EMAIL_URL names the SMTP server (smtp://user:password@host:port/?tls=true or ?ssl=true);
 # EMAIL_HOST_PASSWORD, if set, replaces the URL's password (no URL-encoding, and it may come from
@@ -518,8 +487,7 @@ if not 1 <= GRIDAPP_RETENTION_SENSITIVE_DAYS <= GRIDAPP_RETENTION_IDENTITY_DAYS:
     )
 
 # --- production run mode: queues, request size, health (docs/operations.md) ---------------------
-# Everything but the imports runs on Celery's default queue ("celery": reminders, deliveries,
-# the heartbeat and the other periodic jobs).
+# All but the imports run on Celery's default queue ("celery": reminders, deliveries, periodic jobs).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"gridapp.imports.*": {"queue": GRIDAPP_IMPORT_QUEUE or CELERY_TASK_DEFAULT_QUEUE}}
 # The largest request body accepted: six visit photos of 10 MB (gridapp.core.forms) and the form,
