@@ -5,6 +5,7 @@ admin. The API's authentication (``gridapp.api.auth``) and, later, Open311's ``a
 import datetime
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.utils import timezone
@@ -13,6 +14,9 @@ from gridapp.models import ApiClient
 
 # last_used_at is written when older than this, so a busy client costs no write per request.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
+
+
+PREFIX = re.compile(r"[0-9a-f]{8}")  # secrets.token_hex(4)
 
 
 class Revoked(Exception):
@@ -50,8 +54,8 @@ def authenticate(key, now=None):
     """The client holding ``key``, or None for a key that is no key of ours; raises Revoked for
     one revoked (or whose user is inactive), so the caller can say so rather than "wrong key"."""
     prefix, dot, _ = (key or "").partition(".")
-    if not dot or not prefix:
-        return None
+    if not dot or not PREFIX.fullmatch(prefix):
+        return None  # not even shaped like a key (nor sent to the database: PostgreSQL refuses NULs)
     client = ApiClient.objects.select_related("user").filter(prefix=prefix).first()
     if client is None or not hmac.compare_digest(client.key_hash, _hash(key)):
         return None

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from cases import scope as case_scope
 from cases import services, workflow
 from cases.forms import ActionForm, CaseIntakeForm
-from cases.models import Channel, Priority
+from cases.models import Channel, Priority, State
 from gridapp.accounts.privacy import Seen
 
 from .base import ApiView, Conflict, int_param, invalid
@@ -125,6 +125,8 @@ class CaseViewSet(ApiView, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         if (grid := int_param(self.request, "grid")) is not None:
             qs = qs.filter(grid_id=grid)
         if state := self.request.query_params.get("state"):
+            if state not in State.values:
+                raise invalid("state", _("Choose one of: %(states)s.") % {"states": ", ".join(State.values)})
             qs = qs.filter(state=state)
         return qs.order_by("-reported_at", "-pk")
 

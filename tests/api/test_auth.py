@@ -101,3 +101,8 @@ def test_the_rate_must_be_a_rate(client, admin_user, wu):
     response = client.post(reverse("admin:gridapp_apiclient_add"), {"name": "x", "user": wu.pk, "rate": "lots"})
     assert response.status_code == 200 and "rate" in response.context["adminform"].form.errors
     assert not ApiClient.objects.exists()
+
+
+def test_a_key_with_a_nul_character_is_401_not_500(client, wu):
+    response = Caller(client, "abcd\x00123.secret").get(URL)
+    assert response.status_code == 401

@@ -115,3 +115,20 @@ def test_an_unknown_action_is_404(api, wu, grid1, category):
 def test_chen_cannot_act_on_wus_case(api, wu, chen, grid1, category):
     case = _report(api(wu), grid1, category).json()
     assert _act(api(chen), case, "register", version=1, category=category.pk, priority="normal").status_code == 404
+
+
+def test_wu_settles_a_small_matter_and_closes_it_at_once(api, wu, grid1, category):
+    caller = api(wu)
+    case = _report(caller, grid1, category).json()
+    case = _act(caller, case, "register", version=1, category=category.pk, priority="normal").json()
+    note = "双方达成协议，当场化解"
+    response = _act(caller, case, "settle", version=case["version"], note=note, close_reason="fixed")
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] == State.CLOSED
+    assert Case.objects.get().close_reason == "fixed"
+
+
+def test_a_state_filter_that_is_no_state_is_400(api, wu, grid1, category):
+    response = api(wu, language="en").get(URL, {"state": "lost\x00"})
+    assert response.status_code == 400 and "state" in response.json()["errors"]
+    assert api(wu).get(URL, {"state": "reported"}).status_code == 200
