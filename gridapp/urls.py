@@ -88,3 +88,4 @@ urlpatterns = [
 ]
 
 handler400 = "gridapp.ops.views.bad_request"
+handler404 = "gridapp.ops.views.not_found"

@@ -106,3 +106,9 @@ def test_the_rate_must_be_a_rate(client, admin_user, wu):
 def test_a_key_with_a_nul_character_is_401_not_500(client, wu):
     response = Caller(client, "abcd\x00123.secret").get(URL)
     assert response.status_code == 401
+
+
+def test_an_unknown_api_path_is_a_json_404(api, wu):
+    response = api(wu).get("/api/v1/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。", "code": "not_found"}
