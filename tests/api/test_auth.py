@@ -112,3 +112,15 @@ def test_an_unknown_api_path_is_a_json_404(api, wu):
     response = api(wu).get("/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json() == {"detail": "未找到。", "code": "not_found"}
+
+
+def test_a_new_key_replaces_the_old_one_at_once(client, admin_user, wu):
+    row, old = api_keys.issue(name="12345 热线", user=wu)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:gridapp_apiclient_changelist"), {"action": "renew", "_selected_action": [row.pk]}
+    )
+    new = response.context["key"]
+    client.logout()
+    assert Caller(client, old).get(URL).status_code == 401
+    assert Caller(client, new).get(URL).status_code == 200
