@@ -113,3 +113,9 @@ def test_follow_ups_of_grid_1_only(api, wu, chen, ren, grid2_resident):
         )
     rows = api(wu).get("/api/v1/follow-ups/", {"open": "true"}).json()["results"]
     assert [(r["household"], r["what"]) for r in rows] == [(ren.household.pk, "回访呼吸机维修")]
+
+
+def test_answers_with_personal_data_are_not_cached(api, wu, ren):
+    response = api(wu).get(f"/api/v1/residents/{ren.pk}/")
+    assert "no-store" in response["Cache-Control"]
+    assert "Accept-Language" in response["Vary"]
