@@ -310,7 +310,7 @@ class CaseEvent(models.Model):
     to_state = models.CharField(_("to"), max_length=12, choices=State.choices)
     level = models.CharField(pgettext_lazy("case", "level"), max_length=10, choices=Level.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    public = models.BooleanField(_("public"), default=True, help_text=_("Shown to the complainant."))
+    public = models.BooleanField(_("public"), default=False, help_text=_("Shown to the complainant."))
     note = models.TextField(_("note"), blank=True, max_length=4000)
     # What the complainant said, on "feedback" entries: kept here because a reopen clears the
     # case's own satisfaction, and the measures count every answer given (an "unsatisfied" that

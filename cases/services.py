@@ -97,7 +97,15 @@ def case_report(
     for photo in photos:
         case.photos.create(image=photo)
     CaseEvent.objects.create(
-        case=case, action="report", to_state=State.REPORTED, level=case.level, actor=by, note="", version=1
+        # Public: that the case was received (no note: the description stays inside).
+        case=case,
+        action="report",
+        to_state=State.REPORTED,
+        level=case.level,
+        actor=by,
+        note="",
+        version=1,
+        public=True,
     )
     _tell(case, workflow.REPORT, by, description)
     # A resident found needing help leaves the staff's list once a case is raised about them.

@@ -94,7 +94,10 @@ class Action:
     needs_note: bool = False
     effects: tuple = ()  # what it sets besides the state, its stamp and the level (cases.effects)
     note: Callable = fx.as_typed  # the timeline entry's note, from the case and the change
-    public: bool = True  # whether its timeline entry starts out visible to the complainant
+    # Whether its timeline entry starts out visible to the complainant. No row says so: public
+    # entries leave the system (the API, the printed sheet, later the hotline), so the writer
+    # ticks "visible to the complainant" each time they mean it.
+    public: bool = False
     tells: tuple = ()  # the kinds of people told (cases.effects.RECIPIENTS), never the actor
     headline: str | Callable | None = None  # what their message says happened (default: the label)
     guard: Callable = anyone  # a rule beyond the roles: guard(user, case)

@@ -14,6 +14,8 @@ import dj_database_url
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
+from gridapp.api.conf import API_APPS, GRIDAPP_API_RATE, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -122,14 +124,14 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    *API_APPS,  # DRF, drf-spectacular and Swagger UI's files (gridapp/api/conf.py, docs/api.md)
     "gridapp",
     "visits",
     "cases",
 ]
 
-# The demo world and the benchmarks (seed_demo, bench_*): development only. They create accounts
-# with a published password and empty whole tables, so a production install (DEBUG off) does not
-# have them unless GRIDAPP_DEVTOOLS=true asks for them explicitly (see docs/operations.md).
+# The demo world and the benchmarks (seed_demo, bench_*), which create accounts with a published password
+# and empty whole tables: development only, unless GRIDAPP_DEVTOOLS=true asks (docs/operations.md).
 GRIDAPP_DEVTOOLS = env_bool("GRIDAPP_DEVTOOLS", DEBUG)
 if GRIDAPP_DEVTOOLS:
     INSTALLED_APPS.append("gridapp.devtools")
@@ -485,8 +487,7 @@ if not 1 <= GRIDAPP_RETENTION_SENSITIVE_DAYS <= GRIDAPP_RETENTION_IDENTITY_DAYS:
     )
 
 # --- production run mode: queues, request size, health (docs/operations.md) ---------------------
-# Everything but the imports runs on Celery's default queue ("celery": reminders, deliveries,
-# the heartbeat and the other periodic jobs).
+# All but the imports run on Celery's default queue ("celery": reminders, deliveries, periodic jobs).
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"gridapp.imports.*": {"queue": GRIDAPP_IMPORT_QUEUE or CELERY_TASK_DEFAULT_QUEUE}}
 # The largest request body accepted: six visit photos of 10 MB (gridapp.core.forms) and the form,

@@ -75,6 +75,7 @@ urlpatterns = [
     path("shops/<int:pk>/edit/", register.shop_form, name="shop_edit"),
     path("shops/<int:pk>/archive/", register.shop_archive, name="shop_archive"),
     path("imports/", include("gridapp.imports.urls")),
+    path("api/", include("gridapp.api.urls")),
     path("exports/", include("gridapp.exports.urls")),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.notification_detail, name="notification_detail"),
@@ -91,3 +92,4 @@ urlpatterns = [
 ]
 
 handler400 = "gridapp.ops.views.bad_request"
+handler404 = "gridapp.ops.views.not_found"

@@ -13,15 +13,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridapp import scope
-from gridapp.models import DataAccessLog, Role, SecurityPolicy
+from gridapp.models import ApiClient, DataAccessLog, Role, SecurityPolicy
 
-from . import security, sessions
+from . import api_keys, security, sessions
 
 
 def _is_admin(request):
@@ -203,3 +204,46 @@ class DataAccessLogAdmin(ReadOnly, AdminOnly, admin.ModelAdmin):
     list_select_related = ["user", "resident", "community"]
     search_fields = ["user__username", "resident__name", "reason", "subject"]
     date_hierarchy = "created_at"
+
+
+@admin.register(ApiClient)
+class ApiClientAdmin(AdminOnly, admin.ModelAdmin):
+    """Systems that call the API (docs/api.md). Adding one shows its key once, on the page that
+    answers the save (never in a message, which would travel in a cookie); only its hash is kept."""
+
+    list_display = ["name", "prefix", "user", "rate", "created_at", "last_used_at", "revoked_at"]
+    list_select_related = ["user"]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    fields = ["name", "user", "rate", "prefix", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    autocomplete_fields = ["user"]
+    actions = ["revoke", "renew"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        client, key = api_keys.issue(name=obj.name, user=obj.user, rate=obj.rate)
+        obj.pk, obj.prefix = client.pk, client.prefix
+        request._gridapp_new_key = key
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._show_key(request, obj, request._gridapp_new_key)
+
+    def _show_key(self, request, client, key):
+        context = {**self.admin_site.each_context(request), "client": client, "key": key, "opts": self.opts}
+        return TemplateResponse(request, "admin/gridapp/apiclient/key.html", context)
+
+    @admin.action(description=_("Revoke the selected clients' keys"))
+    def revoke(self, request, queryset):
+        for client in queryset:
+            api_keys.revoke(client)
+        self.message_user(request, ngettext("%d key revoked.", "%d keys revoked.", len(queryset)) % len(queryset))
+
+    @admin.action(description=_("Give the selected client a new key"))
+    def renew(self, request, queryset):
+        if len(queryset) != 1:
+            self.message_user(request, _("Choose one client to give a new key."), level="error")
+            return None
+        client = queryset.get()
+        return self._show_key(request, client, api_keys.new_key(client))

@@ -5,10 +5,14 @@ access log that every such reveal, export or printed case sheet writes. Who may 
 Masking itself is in ``gridapp.templatetags.gridapp_tags`` (``mask_id``, ``mask_phone``).
 """
 
+import datetime
 import ipaddress
 import logging
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
 
 from gridapp import scope
 from gridapp.models import DataAccess, DataAccessLog
@@ -107,6 +111,62 @@ def log_print(*, by, community_id, resident, subject, ip):
     )
     log.info("case sheet printed: user=%r community=%s ip=%s entry=%s", by.get_username(), community_id, ip, entry.pk)
     return entry
+
+
+# Views of the same record by the same person within this window are one entry: a worker going back
+# and forth between a resident's page and the visit form, or a client paging through a list, says
+# nothing new.
+REPEAT_WINDOW = datetime.timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One record read: whose community's staff read the entry, and the resident, if one."""
+
+    community_id: int
+    resident_id: int | None = None
+
+
+def log_views(*, by, action, seen, subject, ip, now=None):
+    """Write the access-log entries of reading personal data: opening a resident's page in the
+    browser (``VIEW_RESIDENT``) or reading residents, households, visits or cases through the API
+    (``API_READ``). One entry per resident read, and one per community for what names no single
+    resident (a list: ``subject`` says which and ``row_count`` how many), except where the same
+    person wrote the same entry within ``REPEAT_WINDOW``. Returns the entries written.
+
+    The caller has read the records through the scope; nothing read goes to the application log.
+    """
+    now = now or timezone.now()
+    subject = subject[: DataAccessLog._meta.get_field("subject").max_length]
+    wanted = {}
+    for item in seen:
+        key = (item.community_id, item.resident_id)
+        wanted[key] = wanted.get(key, 0) + 1
+    if not wanted:
+        return []
+    recent = DataAccessLog.objects.filter(user=by, action=action, subject=subject, created_at__gte=now - REPEAT_WINDOW)
+    match = Q()
+    for community_id, resident_id in wanted:
+        match |= Q(community_id=community_id, resident_id=resident_id)
+    done = set(recent.filter(match).values_list("community_id", "resident_id"))
+    entries = DataAccessLog.objects.bulk_create(
+        DataAccessLog(
+            user=by,
+            action=action,
+            resident_id=resident_id,
+            community_id=community_id,
+            ip_address=_address(ip),
+            reason="",
+            subject=subject,
+            row_count=None if resident_id else count,
+            created_at=now,
+        )
+        for (community_id, resident_id), count in sorted(wanted.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+        if (community_id, resident_id) not in done
+    )
+    if entries:
+        log.info("personal data read: user=%r action=%s entries=%s ip=%s", by.get_username(), action, len(entries), ip)
+    return entries
 
 
 def _address(value):

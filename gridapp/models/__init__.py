@@ -2,6 +2,7 @@
 from here (``from gridapp.models import Household``)."""
 
 from .accounts import DataAccess, DataAccessLog, SecurityPolicy, UserSession
+from .api_clients import ApiClient
 from .base import PENDING, Archivable, Confirmable, TimeStamped, Versioned
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .notifications import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind, WorkerHeartbeat
@@ -24,6 +25,7 @@ from .roles import STAFF_GRANTABLE, PasswordChangeRequired, Role, RoleKind
 from .search import SearchKey, SearchKind
 
 __all__ = [
+    "ApiClient",
     "TimeStamped",
     "Archivable",
     "Versioned",

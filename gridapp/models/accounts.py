@@ -67,6 +67,8 @@ class DataAccess(models.TextChoices):
     REVEAL_ID = "reveal_id", _("Revealed the full ID number")
     EXPORT = "export", _("Exported personal data")
     PRINT_CASE = "print_case", _("Printed a case sheet")
+    VIEW_RESIDENT = "view_resident", _("Opened a resident's page")
+    API_READ = "api_read", _("Read personal data through the API")
 
 
 class DataAccessLog(models.Model):

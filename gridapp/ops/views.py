@@ -6,8 +6,10 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.defaults import page_not_found
 
 from . import health
 
@@ -40,3 +42,13 @@ def bad_request(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
         return too_large(request)
     return _page("400.html", 400)
+
+
+API_PREFIX = "/api/"
+
+
+def not_found(request, exception=None):
+    """handler404: Django's page, except under /api/, where clients read JSON (docs/api.md)."""
+    if request.path.startswith(API_PREFIX):
+        return JsonResponse({"detail": gettext("Not found."), "code": "not_found"}, status=404)
+    return page_not_found(request, exception)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from gridapp import scope
 from gridapp.accounts import privacy, security
-from gridapp.models import Household, Resident, Shop
+from gridapp.models import DataAccess, Household, Resident, Shop
 from gridapp.register.filters import EXPORT_PREFIX, BuildingFilter, HouseholdFilter, HouseholdSearch, ShopFilter
 from gridapp.register.forms import RevealIdForm
 from visits import scope as visit_scope
@@ -198,7 +198,17 @@ def household_detail(request, pk):
 
 @require_safe
 def resident_detail(request, pk):
-    return resident_page(request, scope.get_resident(request.user, pk))
+    """The resident's page shows the full mobile, the health notes and the emergency contact: the
+    opening is written to the access log (repeated openings within minutes are one entry)."""
+    resident = scope.get_resident(request.user, pk)
+    privacy.log_views(
+        by=request.user,
+        action=DataAccess.VIEW_RESIDENT,
+        seen=[privacy.Seen(resident.household.grid.community_id, resident.pk)],
+        subject="",
+        ip=security.client_ip(request),
+    )
+    return resident_page(request, resident)
 
 
 def resident_page(request, resident, *, reveal_form=None, revealed_id=None, status=200):

@@ -43,8 +43,8 @@ def leak_case(wu, staff, ren, zhang, upstairs):
         complainant_phone="13812345678",
         households=[ren.household, upstairs],
     )
-    case = act(case, "register", wu)
-    case = act(case, "take", wu)
+    case = act(case, "register", wu, public=True)
+    case = act(case, "take", wu, public=True)
     act(case, "extend", staff, note="物业周五才能上门", public=False)  # internal: the office's own note
     services.record_mediation(
         case=Case.objects.get(pk=case.pk),
@@ -57,7 +57,7 @@ def leak_case(wu, staff, ren, zhang, upstairs):
         outcome="agreed",
         agreement="402室当天修好水管，承担302室天花板修补费用",
     )
-    return act(case, "settle", wu, note="双方达成协议，当场化解")
+    return act(case, "settle", wu, note="双方达成协议，当场化解", public=True)
 
 
 def print_sheet(client, case):

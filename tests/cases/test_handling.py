@@ -315,9 +315,6 @@ NEEDS_A_NOTE = {
     *("reject", "settle", "escalate", "return", "resolve", "rework", "reopen", "refuse_extension"),
     *("add_note", "assist_done"),
 }
-# An extension's reason is its note; its entries start out internal (the office's business), as
-# the office's changes to who assists and the assisting departments' notes do.
-INTERNAL = {"extend", "approve_extension", "refuse_extension", "take_back", "add_assist", "remove_assist", "add_note"}
 
 
 @pytest.mark.parametrize("action", sorted(workflow.ACTIONS))
@@ -327,7 +324,7 @@ def test_each_actions_form_asks_what_the_action_needs(case_in, staff, action):
     assert set(form.fields) == {"version", "public", *note, *ASKS.get(action, ())}
     if note:
         assert form.fields["note"].required is (action in NEEDS_A_NOTE)
-    assert form["public"].value() is (action not in INTERNAL)
+    assert form["public"].value() is False  # internal unless the writer ticks "visible to the complainant"
 
 
 def test_a_new_row_of_the_table_is_a_new_action(monkeypatch, as_user, case_in, wu, staff):

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import Case, Category, Department, DepartmentKind, MediationRecord
-from gridapp.models import DataAccessLog, SecurityPolicy, WorkerHeartbeat
+from gridapp.accounts import api_keys
+from gridapp.models import ApiClient, DataAccessLog, SecurityPolicy, WorkerHeartbeat
 
 from ..factories import UserFactory
 from .test_access import MATRIX, ROLES, _png, assert_denial_logged, world  # noqa: F401  (world: the matrix's fixture)
@@ -195,6 +196,7 @@ ADMIN_EXPECTED = {
     "axes.accessattempt": _admin_expected(add=403, delete=200),  # deleting one unlocks the pair
     "axes.accesslog": _admin_expected(add=403),
     "gridapp.dataaccesslog": _admin_expected(add=403),  # written by reveals and exports only, read-only
+    "gridapp.apiclient": _admin_expected(),  # revoked, never deleted; the add page shows the key once
     "gridapp.importbatch": _admin_expected(add=403),  # written by imports only, read-only
     "visits.visit": _admin_expected(),
     "visits.followup": _admin_expected(),
@@ -385,6 +387,7 @@ def _admin_object(model, objects):
         AccessLog: lambda: AccessLog.objects.create(
             username="wu", ip_address="10.0.0.1", user_agent="test", attempt_time=now
         ),
+        ApiClient: lambda: api_keys.issue(name="12345 热线", user=objects["users"]["wu"])[0],
         DataAccessLog: lambda: DataAccessLog.objects.create(
             user=objects["users"]["staff"],
             action="reveal_id",

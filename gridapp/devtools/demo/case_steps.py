@@ -45,6 +45,9 @@ class CaseRun:
     followed_up: set = field(default_factory=set)  # mediation records whose follow-up is recorded
 
 
+TOLD_THE_COMPLAINANT = frozenset({"register", "reject", "settle", "resolve", "close", "feedback", "reopen"})
+
+
 class CaseSteps:
     """Takes one step of a case's life at a time, each at its time in the past."""
 
@@ -119,6 +122,9 @@ class CaseSteps:
 
     def act(self, run, action, by, hours, **change):
         when = self.later(run, hours, by)
+        # Entries are internal unless the writer ticks "visible to the complainant": the demo's
+        # people make public what the complainant is owed (decided, done, closed), as staff would.
+        change.setdefault("public", action in TOLD_THE_COMPLAINANT)
         perform(case=run.case, action_name=action, by=by, version=run.case.version, change=Change(**change))
         if action == "reopen":  # the fresh deadline counts from the reopening, not from today
             case = run.case
