@@ -5,8 +5,6 @@ alerts (open only for the last two days; staff marked the older ones handled).""
 
 import datetime
 
-from django.utils import timezone
-
 from visits.models import Condition, FollowUp, HelpAlert, HelpHandled, Purpose, ResidentSeen, Visit, VisitPurpose
 
 from . import names
@@ -70,7 +68,7 @@ class ActivityMixin:
             self.purposes.add(self.ids.take(VisitPurpose), visit_id, purpose)
             if home is None:
                 continue
-            day = timezone.localtime(moment).date()
+            day = moment.astimezone(self.tz).date()
             for resident_id in home.residents:
                 condition = rng.choice(CONDITIONS)
                 self.seen.add(self.ids.take(ResidentSeen), visit_id, resident_id, condition)

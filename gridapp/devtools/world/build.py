@@ -5,13 +5,14 @@ import time
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 
 from cases.models import Category
 from gridapp.models import Household, Town
 from visits.models import CareLevel
 
 from .activity import ActivityMixin
+from . import schema
 from .copy import reset_sequences
 from .lifecycle import LifecycleMixin
 from .people import PeopleMixin
@@ -29,15 +30,20 @@ class World(PeopleMixin, RegisterMixin, ActivityMixin, LifecycleMixin):
         self.open_register()
         self.open_activity()
         self.open_cases()
-        self.build_people()
-        for done, grid in enumerate(self.grids, 1):
-            homes, shops = self.build_register(grid)
-            self.write_care(self.build_visits(grid, homes, shops))
-            self.build_cases(grid, homes, f"C{grid.community_id}")
-            self.writer.maybe_flush()
-            progress(done, len(self.grids))
-        self.write_counters()
-        self.writer.flush()
+        with transaction.atomic():
+            rebuild = schema.drop(table.table for table in self.writer.tables.values())
+            self.build_people()
+            for done, grid in enumerate(self.grids, 1):
+                homes, shops = self.build_register(grid)
+                self.write_care(self.build_visits(grid, homes, shops))
+                self.build_cases(grid, homes, f"C{grid.community_id}")
+                self.writer.maybe_flush()
+                progress(done, len(self.grids))
+            self.write_counters()
+            self.writer.flush()
+            started = time.monotonic()
+            schema.restore(rebuild)
+            self.indexed_in = time.monotonic() - started
         reset_sequences(table.model for table in self.writer.tables.values())
         return self.writer.counts()
 

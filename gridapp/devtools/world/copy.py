@@ -18,19 +18,15 @@ class UnknownColumn(Exception):
     pass
 
 
+SPECIAL = ("\\", "\n", "\r")  # backslash and line ends: what COPY's text format escapes (tabs: never given)
+
+
 def _text(value):
+    """A value as COPY's text format reads it (the slow path: a line with something to escape)."""
     if value is None:
         return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
     if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-        return value
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     return str(value)
 
 
@@ -76,7 +72,13 @@ class Table:
         )
 
     def add(self, *values):
-        self.buffer.write("\t".join(map(_text, values)) + self.tail + "\n")
+        # The fast path: str() of ints, dates, datetimes, UUIDs and booleans is what COPY reads.
+        texts = "".join([v for v in values if type(v) is str])
+        if any(special in texts for special in SPECIAL):
+            line = "\t".join(map(_text, values))
+        else:
+            line = "\t".join(["\\N" if v is None else v if type(v) is str else str(v) for v in values])
+        self.buffer.write(line + self.tail + "\n")
         self.rows += 1
 
     def size(self):

@@ -6,8 +6,6 @@ the next version."""
 
 import datetime
 
-from django.utils import timezone
-
 from cases.models import (
     Case,
     CaseCounter,
@@ -81,12 +79,14 @@ class LifecycleMixin:
             age = (self.anchor - reported).days
             if age < 45:
                 steps = steps[: rng.randint(0, len(steps))]
+            elif steps[-1][0] == "feedback" and rng.random() < 0.3:
+                steps = steps[:-1]  # closed, the complainant not asked (yet)
             self._case(grid, homes, code, reported, category, steps)
 
     def _case(self, grid, homes, code, reported, category, steps):
         rng = self.rng
         case_id = self.ids.take(Case)
-        year = timezone.localtime(reported).year
+        year = reported.astimezone(self.tz).year
         number = self.numbers[grid.community_id, year] = self.numbers.get((grid.community_id, year), 0) + 1
         home = rng.choice(homes)
         reporter = grid.worker if rng.random() < 0.7 else grid.staff[0]

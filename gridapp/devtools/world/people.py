@@ -33,7 +33,9 @@ class Scale:
     cases: int  # per grid
 
     def total(self, what):
-        return self.towns * self.communities * self.grids * getattr(self, what)
+        """How many in the whole world: ``total("visits")``."""
+        grids = self.towns * self.communities * self.grids
+        return grids if what == "grids" else grids * getattr(self, what)
 
 
 SCALES = {
@@ -75,7 +77,8 @@ class PeopleMixin:
         self.scale = scale
         self.rng = random.Random(seed)
         self.anchor = anchor  # every time in the world is before it
-        self.today = timezone.localtime(anchor).date()
+        self.tz = timezone.get_current_timezone()
+        self.today = anchor.astimezone(self.tz).date()
         self.writer = Writer(now=anchor)
         self.ids = Ids()
         self.grids = []
