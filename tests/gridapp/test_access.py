@@ -226,6 +226,12 @@ MATRIX = {
     # The same answer for everyone, logged in or not: this world has no worker heartbeat, so 503
     # (tests/ops/test_healthz.py has the healthy case and what the answer holds).
     "healthz": (lambda o: {}, {"GET": [503] * 6}),
+    # The benchmarks' floor (development only): the base template and the user's own role, the
+    # same page for every user logged in. A POST is refused.
+    "bench_floor": (
+        lambda o: {},
+        {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 405, 405, 405, 405, 405]},
+    ),
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.

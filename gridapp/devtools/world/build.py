@@ -11,8 +11,8 @@ from cases.models import Category
 from gridapp.models import Household, Town
 from visits.models import CareLevel
 
-from .activity import ActivityMixin
 from . import schema
+from .activity import ActivityMixin
 from .copy import reset_sequences
 from .lifecycle import LifecycleMixin
 from .people import PeopleMixin

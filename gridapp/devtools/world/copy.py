@@ -4,7 +4,6 @@ model's default (or a blank for a blank text field), and the constraints hold: f
 checked at the end of each COPY, so the tables are flushed parents first.
 """
 
-import datetime
 import io
 import uuid
 
@@ -123,7 +122,8 @@ class Writer:
 def next_id(model):
     """The first id free in the model's table (a world added beside another starts after it)."""
     with connection.cursor() as cursor:
-        cursor.execute(f'SELECT COALESCE(MAX("{model._meta.pk.column}"), 0) + 1 FROM "{model._meta.db_table}"')
+        # Names from the model's _meta, never from input.
+        cursor.execute(f'SELECT COALESCE(MAX("{model._meta.pk.column}"), 0) + 1 FROM "{model._meta.db_table}"')  # noqa: S608
         return cursor.fetchone()[0]
 
 
@@ -135,7 +135,5 @@ def reset_sequences(models_):
             if not isinstance(pk, models.AutoField | models.BigAutoField):
                 continue
             table, column = model._meta.db_table, pk.column
-            cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT MAX(\"{column}\") FROM \"{table}\"), 0) + 1, false)",
-                [f'"{table}"', column],
-            )
+            highest = f'SELECT COALESCE(MAX("{column}"), 0) + 1 FROM "{table}"'  # noqa: S608 -- names from _meta
+            cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), ({highest}), false)", [f'"{table}"', column])

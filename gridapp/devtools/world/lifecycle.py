@@ -29,7 +29,8 @@ PATHS = (
     (35, "grid", GRID),
     (20, "settle", [("register", "W"), ("settle", "W"), ("feedback", "W")]),
     (8, "officer", [("register", "W"), ("refer_officer", "W"), ("resolve", "O"), *GRID[3:]]),
-    (12, "community", [*GRID[:2], ("escalate", "W"), ("resolve", "S"), ("verify", "W"), ("close", "S"), ("feedback", "W")]),
+    (12, "community", [*GRID[:2], ("escalate", "W"), ("resolve", "S"), ("verify", "W"), ("close", "S"),
+                       ("feedback", "W")]),
     (12, "department", [*GRID[:2], ("escalate", "W"), ("dispatch", "S"), ("resolve", "D"), ("verify", "W"),
                         ("close", "S"), ("feedback", "W")]),
     (5, "rework", [*GRID[:3], ("rework", "S"), ("resolve", "W"), *GRID[3:]]),
@@ -90,7 +91,9 @@ class LifecycleMixin:
         number = self.numbers[grid.community_id, year] = self.numbers.get((grid.community_id, year), 0) + 1
         home = rng.choice(homes)
         reporter = grid.worker if rng.random() < 0.7 else grid.staff[0]
-        channel = Channel.VISIT if reporter == grid.worker else rng.choice((Channel.WALK_IN, Channel.PHONE, Channel.HOTLINE))
+        channel = (
+            Channel.VISIT if reporter == grid.worker else rng.choice((Channel.WALK_IN, Channel.PHONE, Channel.HOTLINE))
+        )
         priority = rng.choice(PRIORITIES)
         case = {
             "level": Level.GRID, "state": State.REPORTED, "resolved_from": "", "assignee_id": None,

@@ -18,7 +18,7 @@ from .copy import Writer, next_id
 
 # The password of every generated account (a development database only: BenchCommand refuses any
 # other); the benchmark logs in without it.
-PASSWORD = "bench-world"
+PASSWORD = "bench-world"  # noqa: S105 -- a published password of a development database
 
 
 @dataclasses.dataclass(frozen=True)
@@ -115,7 +115,14 @@ class PeopleMixin:
         user_id = self.ids.take(self.users.model)
         surname, given = self.name()
         self.users.add(
-            user_id, f"{username}{user_id}", self.password, given, surname, "", True, self.anchor - datetime.timedelta(days=800)
+            user_id,
+            f"{username}{user_id}",
+            self.password,
+            given,
+            surname,
+            "",
+            True,
+            self.anchor - datetime.timedelta(days=800),
         )
         return user_id
 

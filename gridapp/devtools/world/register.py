@@ -70,9 +70,13 @@ class RegisterMixin:
         for _b in range(max(1, s.households // 20)):
             building_id = self.ids.take(Building)
             road = rng.choice(names.ROADS)
-            number = self.road_numbers[grid.community_id, road] = self.road_numbers.get((grid.community_id, road), 0) + 1
+            number = self.road_numbers[grid.community_id, road] = (
+                self.road_numbers.get((grid.community_id, road), 0) + 1
+            )
             year = rng.randint(1975, 2020)
-            self.buildings.add(building_id, grid.community_id, grid.grid_id, road, str(number), year, rng.randint(2, 18))
+            self.buildings.add(
+                building_id, grid.community_id, grid.grid_id, road, str(number), year, rng.randint(2, 18)
+            )
             self.key(SearchKind.BUILDING, building_id, grid.grid_id, search_keys.building_keys(road, str(number), ""))
             buildings.append((building_id, f"{road}{number}幢"))
         homes = []
@@ -124,8 +128,12 @@ class RegisterMixin:
                 self._cared(home, resident_id, tag, age, equipment)
         if tag is not None:
             self.tags.add(self.ids.take(HouseholdTagLink), household_id, tag)
-        self.households.add(household_id, grid.grid_id, building_id, str(unit), str(room), address, head_name, phone, "owner")
-        self.key(SearchKind.HOUSEHOLD, household_id, grid.grid_id, search_keys.household_keys(head_name, phone, address))
+        self.households.add(
+            household_id, grid.grid_id, building_id, str(unit), str(room), address, head_name, phone, "owner"
+        )
+        self.key(
+            SearchKind.HOUSEHOLD, household_id, grid.grid_id, search_keys.household_keys(head_name, phone, address)
+        )
         return home
 
     def _cared(self, home, resident_id, tag, age, equipment):

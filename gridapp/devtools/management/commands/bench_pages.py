@@ -5,8 +5,8 @@
 In one process with Django's test client, logged in as the world's users (the worker of its
 first grid, a staff member of that community, a member of the town's busiest department, an
 admin; ``gridapp.devtools.pages_bench``): for each page a warm-up, then ``--rounds`` rounds of
-one request to the floor view (``/__bench/floor/``: the base template and one query by primary
-key) and one to the page, in turns, so that both see the same moments of a busy machine. Prints
+one request to the floor view (``/__bench/floor/``: the base template and one indexed query, the
+user's own role) and one to the page, in turns, so that both see the same moments of a busy machine. Prints
 p50, p95, p95 ÷ the floor's p95 (of the same rounds), the query count and the response size per
 page as a Markdown table and writes them as JSON (``--out``). The targets — p95 ≤ 2× the floor
 and ≤ 50 ms — are reported as PASS or MISS; ``--strict`` exits 1 on a miss. A page so slow
@@ -58,7 +58,7 @@ class Command(BenchCommand):
         for who in ("worker", "staff", "member", "admin"):
             clients[who] = Client(HTTP_HOST=host, raise_request_exception=True)
             clients[who].force_login(getattr(cast, who))
-        floor_url = f"{reverse('bench_floor')}?grid={cast.grid.pk}"
+        floor_url = reverse("bench_floor")
         pages = pages_bench.pages(cast)
         unknown = set(only or ()) - {page.key for page in pages}
         if unknown:
@@ -105,7 +105,9 @@ class Command(BenchCommand):
         elapsed = (time.perf_counter() - started) * 1000
         if response.status_code != page.expect:
             body = response.content.decode(errors="replace")[:600]
-            raise CommandError(f"{page.key}: {method} {url} answered {response.status_code}, not {page.expect}:\n{body}")
+            raise CommandError(
+                f"{page.key}: {method} {url} answered {response.status_code}, not {page.expect}:\n{body}"
+            )
         return elapsed, response
 
     def measure(self, page, client, floor_url, rounds, warmup, page_seconds):

@@ -65,6 +65,7 @@ class Command(BenchCommand):
         if today:
             anchor = timezone.make_aware(datetime.datetime.combine(today, datetime.time(18)))
         world = World(scale=SCALES[scale], seed=seed, anchor=anchor)
+
         def progress(done, total):
             if done % max(1, total // 20) == 0 or done == total:
                 self.stdout.write(f"  {done:>5,}/{total:,} grids, {time.monotonic() - started:6.1f} s")
