@@ -59,7 +59,7 @@ class ActivityMixin:
             worker = grid.worker if rng.random() < 0.95 else grid.officer
             self.visits.add(
                 visit_id, worker, moment, grid.grid_id, home and home.id, shop_id, rng.choice(names.VISIT_NOTES),
-                self.uuid(), moment, moment,
+                self.uuid(visit_id), moment, moment,
             )  # fmt: skip
             if shop_id:
                 purpose = Purpose.SAFETY if rng.random() < 0.7 else Purpose.CAMPAIGN

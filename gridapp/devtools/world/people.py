@@ -84,8 +84,9 @@ class PeopleMixin:
         self.grids = []
         self.password = make_password(PASSWORD, salt=f"bench{seed}")
 
-    def uuid(self):
-        return uuid.UUID(int=self.rng.getrandbits(128), version=4)
+    def uuid(self, unique):
+        """A version-4 UUID that is ``unique``'s alone (a world added with the same seed too)."""
+        return uuid.UUID(int=(unique << 80) | self.rng.getrandbits(76), version=4)
 
     def name(self):
         rng = self.rng
