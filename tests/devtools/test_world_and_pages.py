@@ -97,7 +97,8 @@ def test_a_world_is_not_written_over_unless_asked(world_database, tmp_path):
     kept = manage(world_database, tmp_path, "generate_world", "--scale", "tiny", "--if-missing")
     assert kept.returncode == 0 and "kept" in kept.stdout
     assert count(world_database, "gridapp_grid") == 4
-    added = manage(world_database, tmp_path, "generate_world", "--scale", "tiny", "--add", "--seed", "2")
+    # The same seed again: its names, numbers and submission ids must not collide with the first's.
+    added = manage(world_database, tmp_path, "generate_world", "--scale", "tiny", "--add")
     assert added.returncode == 0, added.stderr
     assert count(world_database, "gridapp_grid") == 8
     reset = manage(world_database, tmp_path, "generate_world", "--scale", "tiny", "--reset")
