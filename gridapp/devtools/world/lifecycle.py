@@ -71,7 +71,11 @@ class LifecycleMixin:
 
     def build_cases(self, grid, homes, code):
         rng = self.rng
-        for _c in range(self.scale.cases):
+        # Every grid has a case in hand at the grid in a category its officer may take (一格一警):
+        # bench_pages refers it to the officer and takes it back, again and again.
+        officer_category = next((c for c in self.category_list if c.officer_may_take), self.category_list[0])
+        self._case(grid, homes, code, self.ago(3, 1), officer_category, GRID[:2])
+        for _c in range(self.scale.cases - 1):
             reported = self.ago(365)
             _weight, path, steps = rng.choices(PATHS, weights=WEIGHTS)[0]
             category = rng.choice(self.category_list)
