@@ -4,6 +4,7 @@
 is checked is that every page answered as it should and was counted."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -11,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.conftest import require_or_skip
 from tests.gridapp.test_settings import PROJECT_ROOT
 
 WORLD_DB = "gridapp_world_smoke_bench"
@@ -31,6 +33,7 @@ def server_url():
 def world_database(db):
     if connection.vendor != "postgresql":
         pytest.skip("generate_world writes with PostgreSQL's COPY; CI runs this on PostgreSQL")
+    require_or_skip(shutil.which("psql"), "psql not installed (apt-get install postgresql-client)")
     with connection.cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {WORLD_DB} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {WORLD_DB}")
