@@ -72,14 +72,25 @@ messages: venv
 test: venv lint i18n
 	$(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
-# Speed and memory targets, on the PostgreSQL of this machine: a database of its own, created if
-# missing, whose name must end in _bench (the benchmarks empty whole tables and refuse any other).
+# Speed and memory targets, on the PostgreSQL of this machine (docs/bench.md). Two databases of
+# their own, created if missing, whose names must end in _bench (the benchmarks refuse any other):
+# the generated world the pages are measured on (town by default, SCALE=district; generated once
+# and kept), and one that the sweep, import and search benchmarks empty and fill at each run.
+SCALE ?= town
+WORLD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_$(SCALE)_bench
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_bench
+WORLD_DATABASE = $(lastword $(subst /, ,$(WORLD_DATABASE_URL)))
 BENCH_DATABASE = $(lastword $(subst /, ,$(BENCH_DATABASE_URL)))
 BENCH_SERVER_URL = $(patsubst %/$(BENCH_DATABASE),%/postgres,$(BENCH_DATABASE_URL))
 bench: venv
-	psql "$(BENCH_SERVER_URL)" -tAc "SELECT 1 FROM pg_database WHERE datname='$(BENCH_DATABASE)'" | grep -q 1 \
-		|| psql "$(BENCH_SERVER_URL)" -c 'CREATE DATABASE "$(BENCH_DATABASE)"'
+	@test "$(WORLD_DATABASE)" != "$(BENCH_DATABASE)" \
+		|| { echo "WORLD_DATABASE_URL and BENCH_DATABASE_URL must differ: the sweep/import/search benchmarks empty the world"; exit 2; }
+	for db in $(WORLD_DATABASE) $(BENCH_DATABASE); do \
+		psql "$(BENCH_SERVER_URL)" -tAc "SELECT 1 FROM pg_database WHERE datname='$$db'" | grep -q 1 \
+			|| psql "$(BENCH_SERVER_URL)" -c "CREATE DATABASE \"$$db\"" || exit 1; \
+	done
+	DATABASE_URL=$(WORLD_DATABASE_URL) $(PY) manage.py generate_world --scale $(SCALE) --if-missing
+	DATABASE_URL=$(WORLD_DATABASE_URL) $(PY) manage.py bench_pages
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_checkins
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format xlsx
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv

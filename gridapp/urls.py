@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -90,6 +91,11 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
 ]
+
+# The benchmarks' floor view (bench_pages): only where the devtools are installed, named by a
+# string so that no production module imports them.
+if apps.is_installed("gridapp.devtools"):
+    urlpatterns.append(path("__bench/", include("gridapp.devtools.urls")))
 
 handler400 = "gridapp.ops.views.bad_request"
 handler404 = "gridapp.ops.views.not_found"

@@ -10,7 +10,7 @@ import pytest
 from tests.gridapp.test_settings import start_django
 from tests.security.test_production import production_env
 
-DEVTOOLS_COMMANDS = ("seed_demo", "bench_checkins", "bench_import")
+DEVTOOLS_COMMANDS = ("seed_demo", "generate_world", "bench_checkins", "bench_import", "bench_pages")
 
 
 @pytest.fixture(autouse=True)

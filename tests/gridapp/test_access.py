@@ -235,6 +235,12 @@ MATRIX = {
     # The installable app's service worker and manifest hold no personal data.
     "service_worker": (lambda o: {}, {"GET": [200] * 6}),
     "manifest": (lambda o: {}, {"GET": [200] * 6}),
+    # The benchmarks' floor (development only): the base template and the user's own role, the
+    # same page for every user logged in. A POST is refused.
+    "bench_floor": (
+        lambda o: {},
+        {"GET": [LOGIN, 200, 200, 200, 200, 200], "POST": [LOGIN, 405, 405, 405, 405, 405]},
+    ),
 }
 
 # Admin pages: only admins get in; everyone else is sent to the admin login.
