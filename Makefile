@@ -96,10 +96,10 @@ bench: venv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_import --format csv
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py bench_search
 
-# A bounded load test against gunicorn on 127.0.0.1 (the world of make bench): mixed worker and
+# A bounded load test against gunicorn on 127.0.0.1 (the world make bench generates): mixed worker and
 # staff traffic beside the floor view; LOAD_ARGS="--seconds 60 --concurrency 8" to change it.
 load: venv
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py load $(LOAD_ARGS)
+	DATABASE_URL=$(WORLD_DATABASE_URL) $(PY) manage.py load $(LOAD_ARGS)
 
 # The README's screenshots, taken by the browser tests (docs/screenshots/, halved to CSS pixels).
 screenshots: venv

@@ -88,6 +88,18 @@ def test_a_tiny_world_is_built_and_its_pages_measured_twice(world_database, tmp_
             assert page["rounds"] == 3, page
             assert page["p95_ms"] > 0 and page["verdict"] in ("PASS", "MISS"), page
 
+    # make load on the same world: gunicorn on 127.0.0.1, a short bounded run of each phase.
+    out = tmp_path / "load.json"
+    args = ("--seconds", "3", "--max-requests", "60", "--concurrency", "2", "--gunicorn-workers", "1")
+    loaded = manage(world_database, tmp_path, "load", *args, "--json", str(out))
+    assert loaded.returncode == 0, f"{loaded.stdout}\n{loaded.stderr}"
+    assert "| gridapp, mixed |" in loaded.stdout and "| floor view |" in loaded.stdout
+    report = json.loads(out.read_text())
+    for phase in ("app", "floor"):
+        assert 0 < report[phase]["requests"] <= 60, report
+        assert report[phase]["errors"] == 0, report[phase]["first_errors"]
+    assert report["app"]["paths"] >= 10  # workers' and staff's pages, not one page over and over
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_world_is_not_written_over_unless_asked(world_database, tmp_path):
@@ -120,3 +132,12 @@ def test_bench_pages_refuses_a_database_not_named_bench(tmp_path):
     refused = manage("postgres://postgres@127.0.0.1:5432/gridapp", tmp_path, "bench_pages", "--rounds", "1")
     assert refused.returncode == 2
     assert "ends in '_bench'" in refused.stderr
+
+
+def test_load_refuses_a_database_not_named_bench_and_unbounded_runs(tmp_path):
+    refused = manage("postgres://postgres@127.0.0.1:5432/gridapp", tmp_path, "load", "--seconds", "1")
+    assert refused.returncode == 2
+    assert "ends in '_bench'" in refused.stderr
+    for bad in (("--seconds", "0"), ("--seconds", "301"), ("--max-requests", "0"), ("--concurrency", "65")):
+        unbounded = manage("postgres://postgres@127.0.0.1:5432/gridapp_bench", tmp_path, "load", *bad)
+        assert unbounded.returncode != 0 and "--seconds must be" in unbounded.stderr, bad

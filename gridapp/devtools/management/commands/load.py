@@ -63,7 +63,8 @@ def _session_cookie(user):
 def _routes():
     """(weight, session key, path) of a working day, from the world in the database."""
     roles = Role.objects.filter(user__is_active=True).select_related("user", "grid", "community")
-    workers = list(roles.filter(kind=RoleKind.GRID_WORKER, grid__isnull=False).order_by("grid_id")[:5])
+    workers = roles.filter(kind=RoleKind.GRID_WORKER, grid__isnull=False, part_time=False)
+    workers = list(workers.order_by("grid_id")[:5])
     staff = list(roles.filter(kind=RoleKind.COMMUNITY_STAFF, community__isnull=False).order_by("community_id")[:2])
     if not workers or not staff:
         raise CommandError("The bench database has no world to load: run `make bench` (generate_world) first.")
