@@ -161,6 +161,7 @@ def test_log_out_clears_the_drafts(phone, wu, ren, form_url):
     log_in(phone, "wu", PASSWORD)
     type_notes(phone, form_url)
     phone.locator("button.navbar-toggler").click()
+    phone.locator("#account-menu").click()  # the account's menu, under her name
     phone.get_by_role("button", name="退出").click()
     phone.wait_for_url("**/accounts/login/**")
     assert drafts(phone) == []

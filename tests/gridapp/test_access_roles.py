@@ -132,6 +132,13 @@ DEPARTMENT_EXPECTED = {
     "logout": {"POST": 302},
     "set_language": {"GET": 302, "POST": 302},
     "healthz": {"GET": 503},
+    # The installable app: no offline pack (he works no grid), and nothing of a grid to send.
+    "service_worker": {"GET": 200},
+    "manifest": {"GET": 200},
+    "offline_page": {"GET": 200},
+    "offline_pack": {"GET": 403},
+    "offline_visit": {"GET": 405, "POST": 400},
+    "bench_floor": {"GET": 200, "POST": 405},  # the benchmarks' floor: his own role, nothing more
 }
 
 # MATRIX's own case is not referred to his station: he cannot learn that it exists.

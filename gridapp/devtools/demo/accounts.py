@@ -38,7 +38,7 @@ ACCOUNTS = (
     Account("chen", "陈", "晓燕", RoleKind.GRID_WORKER, 2, "grid worker, Grid 2 (Chen Xiaoyan)"),
     Account("staff", "沈", "丽华", RoleKind.COMMUNITY_STAFF, None, "community staff, Dongluchi (Shen Lihua)"),
     Account("admin", "", "管理员", RoleKind.ADMIN, None, "admin (superuser)"),
-    Account("li", "李", "烈鸿", None, None, "no role yet: Old Li, Grid 1 party group leader"),
+    Account("li", "李", "烈鸿", RoleKind.HELPER, 1, "grid helper (mediator), Grid 1: Old Li, the party group leader"),
     Account(
         "police",
         "孙",
@@ -143,7 +143,7 @@ def ensure_accounts(community, *, reset_passwords=False, departments=None):
         )
         password = passwords.give(user, created=created)
         note = ""
-        if account.kind == RoleKind.GRID_WORKER:
+        if account.kind in (RoleKind.GRID_WORKER, RoleKind.HELPER):
             grid = grids.get(account.grid_number)
             if grid is None:
                 note = f"Grid {account.grid_number} missing: no role given"
