@@ -84,8 +84,10 @@ def log_in(page, username, password):
     page.goto(f"{page.base_url}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit].btn-primary")
-    page.wait_for_load_state()
+    # Wait for the answer to the log-in itself: a bare wait_for_load_state() could return on the
+    # log-in page still shown, and the next goto() would cancel the POST (a flaky "not logged in").
+    with page.expect_navigation():
+        page.click("button[type=submit].btn-primary")
 
 
 # The rows the data migrations put in, which the browser tests before this one emptied (a live
