@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from gridapp import scope
 from gridapp.accounts import security
 from gridapp.core import display
+from gridapp.core.forms import id_param
 
 from . import offline, services
 from . import scope as visit_scope
@@ -77,19 +78,19 @@ def offline_pack(request):
 def _target(request):
     """The household or shop the queued visit names, with archived ones of the user's grids
     (archived meanwhile is a conflict, not a 404); None outside the user's scope."""
-    kind, pk = request.POST.get("target"), request.POST.get("target_id", "")
+    kind, pk = request.POST.get("target"), id_param(request.POST.get("target_id", ""))
     listing = {"household": scope.households, "shop": scope.shops}.get(kind)
-    if listing is None or not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+    if listing is None or pk is None:
         return kind, None
-    return kind, listing(request.user, include_archived=True).filter(pk=int(pk)).first()
+    return kind, listing(request.user, include_archived=True).filter(pk=pk).first()
 
 
 def _posted_ids(request, prefix, *, non_empty=True):
     ids = set()
     for key, value in request.POST.items():
         rest = key.removeprefix(prefix)
-        if rest != key and rest.isascii() and rest.isdigit() and len(rest) <= 18 and (value or not non_empty):
-            ids.add(int(rest))
+        if rest != key and (value or not non_empty) and (pk := id_param(rest)) is not None:
+            ids.add(pk)
     return ids
 
 
