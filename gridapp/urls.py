@@ -11,7 +11,7 @@ from gridapp.accounts import views as account_views
 from gridapp.notify import views as inbox
 from gridapp.ops import pwa
 from gridapp.ops import views as ops
-from gridapp.pages import history, home, search
+from gridapp.pages import history, home, search, worker_month
 from gridapp.pages import register as pages
 from gridapp.register import additions
 from gridapp.register import views as register
@@ -70,6 +70,9 @@ urlpatterns = [
     path("people/<int:pk>/deactivate/", people.person_deactivate, name="person_deactivate"),
     path("people/<int:pk>/reactivate/", people.person_reactivate, name="person_reactivate"),
     path("people/<int:pk>/password/", people.person_password, name="person_password"),
+    # A worker's month (工作台账): the community's workers side by side, and one worker's record.
+    path("people/month/", worker_month.community_month, name="community_month"),
+    path("people/<int:pk>/month/", worker_month.person_month, name="person_month"),
     path("history/<slug:model>/<int:pk>/", history.record_history, name="record_history"),
     path("shops/new/", register.shop_form, name="shop_create"),
     path("shops/<int:pk>/", pages.shop_detail, name="shop_detail"),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from gridapp import scope
 from gridapp.core.display import person as person_name
 from gridapp.core.forms import posted
-from gridapp.models import PasswordChangeRequired, Role
+from gridapp.models import PasswordChangeRequired, Role, RoleKind
 
 from . import people
 from .people_forms import PersonAddForm, RoleGrantForm, RoleMoveForm, TemporaryPasswordForm
@@ -101,12 +101,14 @@ def _history(account):
 def person_detail(request, pk):
     _require_people_area(request.user)
     account = scope.get_person(request.user, pk)
+    roles = list(_roles().filter(user=account))
     return render(
         request,
         "gridapp/person_detail.html",
         {
             "account": account,
-            "roles": list(_roles().filter(user=account)),
+            "roles": roles,
+            "is_worker": any(role.kind == RoleKind.GRID_WORKER for role in roles),
             "can_manage": scope.can_manage_person(request.user, account),
             "must_change_password": PasswordChangeRequired.objects.filter(user=account).exists(),
             "history": _history(account),

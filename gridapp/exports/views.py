@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from cases import worker_month as cases_month
 from gridapp import scope
 from gridapp.accounts import privacy, security
 from gridapp.core.display import person
@@ -21,7 +22,7 @@ from gridapp.core.forms import id_param, posted
 from gridapp.models import Grid
 from gridapp.register.filters import EXPORT_PREFIX, HouseholdSearch
 
-from . import roster, sheets, xlsx
+from . import roster, sheets, worker_month, xlsx
 from .forms import ExportForm, RosterForm
 
 
@@ -189,4 +190,28 @@ def typhoon_roster(request):
             "printed_at": timezone.localtime(),
             "printed_by": person(request.user),
         },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def month_export(request):
+    """GET: which month, where and why. POST: the .xlsx (400 with the form's errors)."""
+    form = _form(request, worker_month.MonthExportForm)
+    if request.method == "GET" and request.GET.get("month"):
+        form.initial["month"] = request.GET["month"][:7]
+    if request.method != "POST" or not form.is_valid():
+        return _form_page(request, "exports/month_form.html", {"form": form})
+    month = form.cleaned_data["month"]
+    community = form.cleaned_data["community"]
+    workers = cases_month.community_workers(request.user, community, form.cleaned_data.get("grid"))
+    cases_month.compute(workers, month)
+    what = f"{_('Work record')} {month.key}"
+    place = _place_name(form.where)
+    return _download(
+        request,
+        form,
+        what=what,
+        ascii_what=f"work-record-{month.key}",
+        write=lambda workbook, title: worker_month.write(workbook, title, workers),
+        subject=f"{place} · {what}",
     )
