@@ -166,7 +166,8 @@ MEASURES = (
         "cases_closed_at_grid",
         _("Settled in the grid"),
         _(
-            "Cases of the worker's grids closed in the month at grid level (小事不出网格), as on the case measures page."
+            "Of the cases of the worker's grids closed in the month, those closed at grid level "
+            "(小事不出网格), as on the case measures page."
         ),
         of="cases_closed_in_month",
     ),

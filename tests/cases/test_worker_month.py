@@ -308,3 +308,10 @@ def test_the_export_refuses_what_is_not_asked_well(client, november, staff, wu, 
         == 403
     )
     assert not DataAccessLog.objects.exists()
+
+
+def test_the_page_speaks_chinese_by_default(client, november, staff, wu, settings):
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    page = month_page(client, staff, wu.pk).content.decode()
+    assert "工作台账" in page and "按时探访" in page and "上个月" in page
+    assert "巡查、楼栋覆盖率和隐患尚未记录" in page

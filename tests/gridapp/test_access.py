@@ -205,6 +205,15 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": PEOPLE_ACTION},
     ),
     "person_password": (lambda o: {"pk": o["users"]["wu"].pk}, {"GET": PEOPLE, "POST": PEOPLE}),
+    # A worker's month (工作台账): Wu reads his own, Dongluchi's staff and admins any of its workers';
+    # Chen (the next grid) and Zhao (another community) get 404. The overview and its export are the
+    # staff's (an empty POST is a form error).
+    "person_month": (lambda o: {"pk": o["users"]["wu"].pk}, {"GET": READ}),
+    "community_month": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    "worker_month_export": (
+        lambda o: {},
+        {"GET": [LOGIN, 403, 403, 200, 200, 200], "POST": [LOGIN, 403, 403, 400, 400, 400]},
+    ),
     # Everyone chooses their own password (an empty POST is a form error).
     "password_change": (
         lambda o: {},

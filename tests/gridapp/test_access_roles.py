@@ -120,6 +120,9 @@ DEPARTMENT_EXPECTED = {
     "person_deactivate": {"POST": 403},
     "person_reactivate": {"POST": 403},
     "person_password": {"GET": 403, "POST": 403},
+    "person_month": {"GET": 404},  # not a grid worker of his: he cannot learn Wu's month exists
+    "community_month": {"GET": 403},
+    "worker_month_export": {"GET": 403, "POST": 403},
     "password_change": {"GET": 200, "POST": 200},
     "password_change_done": {"GET": 200},
     "password_reset": {"GET": 200, "POST": 200},
