@@ -315,3 +315,13 @@ def test_the_page_speaks_chinese_by_default(client, november, staff, wu, setting
     page = month_page(client, staff, wu.pk).content.decode()
     assert "工作台账" in page and "按时探访" in page and "上个月" in page
     assert "巡查、楼栋覆盖率和隐患尚未记录" in page
+
+
+def test_linked_from_the_workers_home_the_people_list_and_the_persons_page(client, november, wu, staff):
+    client.force_login(wu)
+    assert reverse("person_month", args=[wu.pk]) in client.get(reverse("home")).content.decode()
+    client.force_login(staff)
+    assert reverse("community_month") in client.get(reverse("people")).content.decode()
+    assert reverse("community_month") in client.get(reverse("home")).content.decode()
+    person = client.get(reverse("person_detail", args=[wu.pk])).content.decode()
+    assert reverse("person_month", args=[wu.pk]) in person
