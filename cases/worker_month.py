@@ -260,7 +260,8 @@ def get_worker(user, pk):
         grids = scope.grids(user).filter(pk__in=scope.for_user(user).worker_grid_ids)
     else:
         grids = scope.managed_grids(user)
-    workers = _group(_worker_roles(user, grids).filter(user_id=pk, user__is_active=True))
+    # A deactivated account's months stay readable: its record does not go with it.
+    workers = _group(_worker_roles(user, grids).filter(user_id=pk))
     if not workers:
         raise Http404("No grid worker of the user's grids")
     return workers[0]

@@ -27,8 +27,8 @@ def _month(request):
     return worker_month.Month(worker_month.parse_month(request.GET.get("month"), today), today)
 
 
-def _measures_url(month, grids):
-    """The case measures page for the month (and the grid, where the worker has one)."""
+def _measures_url(month):
+    """The case measures page for the month: the list behind the case figures."""
     query = {"start": month.first.isoformat(), "end": month.last.isoformat()}
     return f"{reverse('case_measures')}?{urlencode(query)}"
 
@@ -48,7 +48,7 @@ def person_month(request, pk):
             "name": person(worker.user),
             "month": month,
             "figures": worker.figures(),
-            "measures_url": _measures_url(month, worker.grids) if (user_scope.is_staff or user_scope.is_admin) else "",
+            "measures_url": _measures_url(month) if (user_scope.is_staff or user_scope.is_admin) else "",
             "is_staff_view": user_scope.is_staff or user_scope.is_admin,
         },
     )
@@ -75,7 +75,7 @@ def community_month(request):
             "month": month,
             "measures": worker_month.MEASURES,
             "rows": [{"worker": w, "name": person(w.user), "figures": w.figures()} for w in workers],
-            "measures_url": _measures_url(month, None),
+            "measures_url": _measures_url(month),
             "can_export": request.user.has_perm(scope.EXPORT_PERMISSION),
         },
     )

@@ -205,6 +205,9 @@ def test_who_reads_whose_month(client, november, wu, chen, staff, zhao, admin_us
     stranger = give_role(UserFactory(username="pn_worker"), RoleKind.GRID_WORKER, grid=other_grid)
     month_page(client, staff, stranger.pk, status=404)
     month_page(client, staff, 10**12, status=404)
+    wu.is_active = False
+    wu.save()
+    month_page(client, staff, wu.pk)  # a deactivated worker's record stays readable to the staff
 
 
 def overview(client, user, params=None, status=200):
