@@ -12,8 +12,8 @@ yet: when they are, each is one more entry here and one more aggregate below —
 are left out, never shown as zeros.
 
 Everything is counted by the database in a fixed number of queries, whatever the number of
-workers, visits, check-ins or cases (``compute``): the roles, the visits, the check-ins, the
-follow-ups, the cases reported, and ``cases.measures.compute`` (three) for the case figures,
+workers, visits, check-ins or cases (``compute``): the roles, the visits, the check-ins (and
+the longest cadence), the follow-ups, the cases reported, and ``cases.measures.compute`` (three) for the case figures,
 so that they agree with the case measures page by construction.
 
 It lives in ``cases`` because that is the lowest layer that sees both visits and cases: the
@@ -25,7 +25,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.utils import timezone
@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from gridapp import scope
 from gridapp.models import Grid, Role, RoleKind
 from visits.checkins import AddDays
-from visits.models import Condition, FollowUp, ResidentSeen, Visit
+from visits.models import CareLevel, Condition, FollowUp, ResidentSeen, Visit
 
 from . import measures as case_measures
 from .models import Case
@@ -288,13 +288,20 @@ def _checkin_rows(grid_ids, month):
     resident was seen opens one, due ``cadence`` days later; the next visit that saw them closes
     it. A visit followed by another the same day opens none (the later one does)."""
     seen = ResidentSeen.objects.exclude(condition=Condition.NOT_HOME)
+    # Only the visits whose check-in can fall due in the month: from the longest cadence before
+    # its first day (a month's visits, not the grid's whole history, with their subqueries).
+    longest = CareLevel.objects.aggregate(days=Max("cadence_days"))["days"] or 0
+    opened = seen.filter(
+        visit__visited_at__gte=local_midnight(month.first - datetime.timedelta(days=longest)),
+        visit__visited_at__lt=local_midnight(month.last_counted),
+    )
     later = seen.filter(resident=OuterRef("resident")).filter(
         Q(visit__visited_at__gt=OuterRef("visit__visited_at"))
         | Q(visit__visited_at=OuterRef("visit__visited_at"), pk__gt=OuterRef("pk"))
     )
     next_seen = later.order_by("visit__visited_at", "pk").annotate(day=_local_day("visit__visited_at")).values("day")
     return (
-        seen.filter(resident__care__isnull=False, resident__household__grid_id__in=grid_ids)
+        opened.filter(resident__care__isnull=False, resident__household__grid_id__in=grid_ids)
         .annotate(
             seen_on=_local_day("visit__visited_at"),
             due_on=AddDays(_local_day("visit__visited_at"), F("resident__care__level__cadence_days")),
@@ -319,7 +326,7 @@ def _add(worker, row, keys):
 
 
 def compute(workers, month, *, now=None):
-    """Fill in each worker's counts for ``month``, in six queries whatever they hold."""
+    """Fill in each worker's counts for ``month``, in eight queries whatever they hold."""
     if not workers:
         return workers
     now = now or timezone.now()
