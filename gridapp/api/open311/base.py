@@ -34,7 +34,8 @@ def client_of(request, data=None):
         raise Problem(403, _("api_key: this key is not valid."))
     throttle = ClientRateThrottle()
     if not throttle.allow_request(SimpleNamespace(auth=client), None):
-        raise Problem(429, _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": throttle.wait() or 1})
+        wait = int(throttle.wait() or 1)
+        raise Problem(429, _("Too many requests: try again in %(seconds)d seconds.") % {"seconds": wait})
     return client
 
 
@@ -50,8 +51,9 @@ def endpoint(methods=("GET",)):
             language = language_of(request)
             with translation.override(language):
                 if request.method not in methods:
-                    response = render.errors(fmt, 405, _("This address does not take %(method)s.") % {
-                        "method": request.method[:10]})
+                    response = render.errors(
+                        fmt, 405, _("This address does not take %(method)s.") % {"method": request.method[:10]}
+                    )
                     response["Allow"] = ", ".join(methods)
                 else:
                     response = _answer(view, request, fmt, kwargs)

@@ -29,9 +29,9 @@ class Nest:
 
 def _json_value(value):
     if isinstance(value, Nest):
-        return [dict((k, _json_value(v)) for k, v in row) if isinstance(row, list) else row for row in value.rows]
+        return [{k: _json_value(v) for k, v in row} if isinstance(row, list) else row for row in value.rows]
     if isinstance(value, list):
-        return dict((k, _json_value(v)) for k, v in value)
+        return {k: _json_value(v) for k, v in value}
     return value
 
 

@@ -40,10 +40,7 @@ def _cases(client):
 
 def _request_row(case):
     sent = getattr(case, "hotline_request", None)
-    if case.department_id:
-        agency = case.department.name
-    else:
-        agency = f"{case.community.name} · {case.get_level_display()}"
+    agency = case.department.name if case.department_id else f"{case.community.name} · {case.get_level_display()}"
     return [
         ("service_request_id", case.number),
         ("status", status(case.state)),

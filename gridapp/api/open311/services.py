@@ -48,7 +48,7 @@ def _service(category):
 
 def category(code):
     """The active category ``code`` names, or a 404 in the specification's format."""
-    if not code.isdigit() or len(code) > 9:
+    if not (code.isascii() and code.isdigit()) or len(code) > 9:
         raise Problem(404, _("service_code: no such service."))
     found = Category.objects.filter(pk=int(code), active=True).first()
     if found is None:
