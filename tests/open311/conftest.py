@@ -26,7 +26,7 @@ class Open311:
 def xml_of(response):
     """The answer parsed (a ParseError fails the test: not well-formed)."""
     assert response["Content-Type"].startswith("text/xml")
-    return ET.fromstring(response.content)
+    return ET.fromstring(response.content)  # noqa: S314 (our own answer)
 
 
 def tags(element):
