@@ -40,6 +40,8 @@ def test_staff_place_it_and_the_token_resolves_to_the_case(hotline, leak, client
         {"service_request_id": case.number, "token": token}
     ]
     assert "镇东头老桥边" not in client.get("/open311/intake/").content.decode()
+    desk = client.get("/").content.decode()
+    assert case.number in desk and "/open311/intake/" in desk  # its reports group links to the list
     assert client.get(f"/open311/intake/{sent.pk}/").status_code == 404  # placed: no longer waiting
 
 
