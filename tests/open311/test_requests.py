@@ -231,3 +231,20 @@ def test_the_key_is_rate_limited_per_client(open311, staff, leak):
     limited = open311(staff, rate="2/min")
     assert [limited.get("requests.json").status_code for _ in range(3)] == [200, 200, 429]
     _errors(limited.get("requests.xml"), 429)
+
+
+@pytest.mark.parametrize("odd", ["\x00", "%00", "a\x00b", "漏水", "'; --", "x" * 40])
+def test_odd_ids_are_a_404_or_400_never_a_500(hotline, leak, odd):
+    from urllib.parse import quote
+
+    assert hotline.client.get(f"/open311/v2/requests/{quote(odd)}.json?api_key={hotline.key}").status_code == 404
+    assert hotline.client.get(f"/open311/v2/tokens/{quote(odd)}.xml?api_key={hotline.key}").status_code == 404
+    assert hotline.get("requests.json", {"service_request_id": odd}).status_code in (200, 400)
+    assert hotline.get("requests.json", {"service_code": odd}).status_code == 404
+    assert hotline.get("requests.json", {"start_date": odd}).status_code == 400
+    assert hotline.get("servicerequestupdates.xml", {"page": odd}).status_code == 400
+    assert hotline.post("requests.json", call(leak, address_string=odd)).status_code in (201, 400)
+    assert hotline.post("requests.json", call(leak), **{"Idempotency-Key": odd.replace("\x00", "")}).status_code in (
+        200,
+        201,
+    )

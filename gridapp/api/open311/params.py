@@ -33,6 +33,11 @@ def bad(field, message):
     return Problem(400, f"{field}: {message}")
 
 
+def printable(value):
+    """Whether an id from the URL or the query can be looked up at all (PostgreSQL refuses NULs)."""
+    return value.isprintable() and len(value) <= 40
+
+
 def body(request):
     """The POST's fields as a dict of strings."""
     kind = request.content_type or ""

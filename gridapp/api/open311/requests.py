@@ -75,6 +75,8 @@ def request_list(request, fmt):
     qs = _cases(client)
     if query.get("service_request_id"):
         numbers = [n.strip() for n in query["service_request_id"].split(",") if n.strip()]
+        if not all(map(params.printable, numbers)):
+            raise params.bad("service_request_id", _("No such request."))
         if len(numbers) > MAX_IDS:
             raise params.bad("service_request_id", _("At most %(cap)d ids.") % {"cap": MAX_IDS})
         qs = qs.filter(number__in=numbers)  # the specification: the other filters are ignored
@@ -100,7 +102,7 @@ def request_list(request, fmt):
 @endpoint()
 def request_detail(request, fmt, number):
     client = client_of(request)
-    case = _cases(client).filter(number=number[:30]).first()
+    case = _cases(client).filter(number=number).first() if params.printable(number) else None
     if case is None:
         raise Problem(404, _("service_request_id: no such request."))
     log_read(request, client, _seen([case]), "requests")
@@ -132,7 +134,9 @@ def _create(request, fmt):
 @endpoint()
 def token(request, fmt, token):
     client = client_of(request)
-    sent = HotlineRequest.objects.select_related("case").filter(client=client, token=token[:32]).first()
+    sent = None
+    if params.printable(token):
+        sent = HotlineRequest.objects.select_related("case").filter(client=client, token=token).first()
     if sent is None:
         raise Problem(404, _("token: no such token."))
     row = [("service_request_id", sent.case.number if sent.case_id else ""), ("token", sent.token)]
