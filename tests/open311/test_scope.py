@@ -75,3 +75,12 @@ def test_updates_come_from_public_entries_only(hotline, leak, staff, django_asse
     # The public note is also the request's status_notes.
     [row] = json.loads(hotline.get(f"requests/{number}.json").content)
     assert row["status_notes"] == "已派人查看"
+
+
+def test_lists_cost_the_same_queries_however_many_cases(hotline, leak, django_assert_max_num_queries):
+    for _ in range(6):
+        _file(hotline, leak)
+    with django_assert_max_num_queries(8):
+        assert len(json.loads(hotline.get("requests.json").content)) == 6
+    with django_assert_max_num_queries(8):
+        assert hotline.get("servicerequestupdates.xml").content.decode().count("<request_update>") == 6
