@@ -248,3 +248,29 @@ def test_odd_ids_are_a_404_or_400_never_a_500(hotline, leak, odd):
         200,
         201,
     )
+
+
+def test_the_specs_example_post_with_only_coordinates_waits_with_a_token(hotline, leak):
+    """The specification's example POST, every field of it (device_id and account_id ignored),
+    with a Chinese phone: places have no coordinates, so it waits for the town office."""
+    example = {
+        "service_code": str(leak.pk),
+        "lat": "37.76524078",
+        "long": "-122.4212043",
+        "address_string": "",
+        "email": "smit333@sfgov.edu",
+        "device_id": "tt222111",
+        "account_id": "123456",
+        "first_name": "john",
+        "last_name": "smith",
+        "phone": "13800001111",
+        "description": "A large sinkhole is destroying the street",
+        "media_url": "http://media.example.com/asdf.jpg",
+    }
+    response = hotline.post("requests.xml", example)
+    assert response.status_code == 201
+    request = xml_of(response)[0]
+    assert tags(request) == ["token", "service_notice", "account_id"]
+    token = request.findtext("token")
+    [row] = json.loads(hotline.get(f"tokens/{token}.json").content)
+    assert row == {"service_request_id": "", "token": token}
