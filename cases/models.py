@@ -492,3 +492,6 @@ class MediationRecord(models.Model):
 
 def default_due_at(category, priority, start=None):
     return (start or timezone.now()) + datetime.timedelta(hours=category.deadline_hours(priority))
+
+
+from .hotline_models import HotlineRequest  # noqa: E402,F401 (a model of this app, in its own module)

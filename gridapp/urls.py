@@ -80,6 +80,7 @@ urlpatterns = [
     path("shops/<int:pk>/archive/", register.shop_archive, name="shop_archive"),
     path("imports/", include("gridapp.imports.urls")),
     path("api/", include("gridapp.api.urls")),
+    path("open311/", include("gridapp.api.open311.urls")),
     path("exports/", include("gridapp.exports.urls")),
     path("inbox/", inbox.inbox, name="inbox"),
     path("inbox/<int:pk>/", inbox.notification_detail, name="notification_detail"),

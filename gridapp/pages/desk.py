@@ -116,7 +116,11 @@ def _case_sections(user, communities, now):
             _("Reports to register"),
             counts["reports"],
             first("reports", ["reported_at"], "complainant"),
-            [(_("All reports"), _queue(state=State.REPORTED))],
+            # Hotline calls whose address named no grid wait for the office in the intake list.
+            [
+                (_("All reports"), _queue(state=State.REPORTED)),
+                (_("Hotline requests to place"), reverse("open311:intake")),
+            ],
             _("No report waits to be registered."),
             detail=lambda case: case.complainant_label(),
         ),

@@ -109,6 +109,8 @@ DEPARTMENT_EXPECTED = {
     "mediation_follow_up": {"GET": 403, "POST": 403},
     "case_photo": {"GET": 200},
     "category_list": {"GET": 200},
+    "open311:intake": {"GET": 403},
+    "open311:intake_place": {"GET": 403, "POST": 403},
     "category_create": {"GET": 403, "POST": 403},
     "category_edit": {"GET": 403, "POST": 403},
     "people": {"GET": 403},
