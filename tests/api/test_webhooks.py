@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import outbox
 from cases.models import Case, Category
 from gridapp import notify
 from gridapp.accounts import api_keys
@@ -321,3 +322,28 @@ def test_the_sweep_requeues_an_event_whose_task_was_lost(receiver, wu, grid1, mo
     requeue_deliveries()
     assert enqueued == [Delivery.objects.get(channel="event").pk]
     assert Case.objects.count() == 1
+
+
+# --- what it costs --------------------------------------------------------------------------------
+
+
+def test_a_case_change_costs_one_query_when_no_client_listens(wu, grid1, django_assert_num_queries):
+    case = leak_case(wu, grid1)
+    entry = case.events.get()
+    with django_assert_num_queries(1):  # the clients that want events: none
+        assert outbox.publish(case, entry) is None
+
+
+@pytest.mark.parametrize("listening", [1, 5])
+def test_each_listening_client_costs_its_scope_check(receiver, wu, staff, grid1, listening, django_assert_num_queries):
+    url = receiver().url
+    for _ in range(listening):
+        subscribe(staff, url)
+    case = leak_case(wu, grid1)
+    entry = case.events.get()
+    case = Case.objects.get(pk=case.pk)  # as perform has it: the category not loaded
+    # The subscribers, per client its user's roles, departments and the case in scope, the
+    # category, the outbox rows in one insert.
+    with django_assert_num_queries(1 + 3 * listening + 2):
+        outbox.publish(case, entry)
+    assert Delivery.objects.filter(channel="event", event_id__isnull=False).count() == 2 * listening
