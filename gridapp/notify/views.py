@@ -64,9 +64,10 @@ def failed_deliveries(request):
 
 @require_POST
 def delivery_retry(request, pk):
-    """Send a failed delivery again, from a first try: the receiver is back, or its address fixed."""
-    scope.require_manage(request.user)
+    """Send a failed delivery again, from a first try: the receiver is back, or its address fixed.
+    A delivery the user does not see is a 404 (workers see none), like any record out of scope."""
     delivery = get_object_or_404(scope.deliveries(request.user), pk=pk)
+    scope.require_manage(request.user)
     if notify.retry(Delivery.objects.filter(pk=delivery.pk)):
         messages.success(request, _("The delivery is being sent again."))
     else:

@@ -306,9 +306,12 @@ def test_retrying_a_delivery_that_did_not_fail_sends_nothing(client, receiver, w
     assert Delivery.objects.get(pk=delivery.pk).attempts == 1
 
 
-def test_a_grid_worker_cannot_retry_deliveries(client, wu):
+def test_a_grid_worker_cannot_retry_a_delivery_of_his_own_grid(client, receiver, wu, grid1):
+    _got, _hotline, _case, delivery = failed_event(receiver, wu, grid1)
     client.force_login(wu)
-    assert client.post(reverse("delivery_retry", args=[1])).status_code == 403
+    assert client.post(reverse("delivery_retry", args=[delivery.pk])).status_code == 404
+    assert client.post(reverse("delivery_retry", args=[10**30])).status_code == 404
+    assert Delivery.objects.get(pk=delivery.pk).status == "failed"
 
 
 def test_the_sweep_requeues_an_event_whose_task_was_lost(receiver, wu, grid1, monkeypatch):

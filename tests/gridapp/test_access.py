@@ -129,10 +129,11 @@ MATRIX = {
     "notification_detail": (lambda o: {"pk": o["notification"].pk}, {"GET": [LOGIN, 200, 404, 404, 404, 404]}),
     "inbox_mark_all_read": (lambda o: {}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [302] * 6}),
     "failed_deliveries": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
-    # A failed e-mail of a Dongluchi message: its staff and admins send it again; Zhao never sees it.
+    # A failed e-mail of a Dongluchi message: its staff and admins send it again; workers, who see
+    # no deliveries, and Zhao, staff elsewhere, never learn it exists.
     "delivery_retry": (
         lambda o: {"pk": o["failed_delivery"].pk},
-        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 403, 403, 302, 404, 302]},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 404, 404, 302, 404, 302]},
     ),
     # Dongluchi's group robot: its staff and admins; its workers see the community but may not.
     "community_webhook": (
