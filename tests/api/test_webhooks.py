@@ -5,6 +5,7 @@ fails for good; the receiver here is a real HTTP server on 127.0.0.1."""
 import datetime
 import threading
 import time
+import uuid
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -350,3 +351,30 @@ def test_each_listening_client_costs_its_scope_check(receiver, wu, staff, grid1,
     with django_assert_num_queries(1 + 3 * listening + 2):
         outbox.publish(case, entry)
     assert Delivery.objects.filter(channel="event", event_id__isnull=False).count() == 2 * listening
+
+
+def _failures(hotline, wu, n):
+    """``n`` failed events of ``hotline`` and ``n`` failed e-mails of Dongluchi messages."""
+    for i in range(n):
+        Delivery.objects.create(
+            channel="event", client=hotline, event_id=uuid.uuid4(), status="failed", attempts=5,
+            payload={"type": "case.created", "case": {"number": f"DLC-2026-{i:06d}"}},
+        )  # fmt: skip
+        message = notify.send(notify.Message(recipient_id=wu.pk, kind="test", subject=f"MKMSG{i}", body="…"))
+        Delivery.objects.create(notification=message, channel="email", target="wu@example.com", status="failed")
+
+
+def test_the_failed_page_costs_the_same_for_1_or_10_failures(client, admin_user, wu, django_assert_num_queries):
+    hotline = subscribe(wu, "https://hotline.example.gov.cn/events")
+    _failures(hotline, wu, 1)
+    client.force_login(admin_user)
+    client.get(reverse("failed_deliveries"))
+    with django_assert_num_queries(FAILED_PAGE_QUERIES) as one:
+        client.get(reverse("failed_deliveries"))
+    _failures(hotline, wu, 9)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("failed_deliveries")).content.decode()
+    assert page.count("DLC-2026-") == 10 and page.count("MKMSG") == 10
+
+
+FAILED_PAGE_QUERIES = 6  # every page's (session, user, roles, navbar), the count, the rows with client and message
