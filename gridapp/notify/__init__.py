@@ -6,6 +6,9 @@ set), then — after the transaction commits — enqueues one task per delivery.
 claims a delivery with a conditional UPDATE before sending, so a retried or duplicated task
 sends nothing twice; a failure is retried with exponential backoff and jitter and marked
 failed after MAX_ATTEMPTS, without holding up any other channel.
+
+API clients' case events (``events``) are deliveries too, of their own channel: the same claim,
+backoff, failure and ``retry`` (an admin sending a failed one again).
 """
 
 import json
