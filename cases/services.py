@@ -21,7 +21,7 @@ from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
 from visits.services import settle_help_alerts_for_case
 
-from . import effects, workflow
+from . import effects, outbox, workflow
 from .models import OPEN_STATES, Case, CaseCounter, CaseEvent, CasePhoto, MediationRecord, State, default_due_at
 
 
@@ -96,7 +96,7 @@ def case_report(
     case.shops.set(shops)
     for photo in photos:
         case.photos.create(image=photo)
-    CaseEvent.objects.create(
+    entry = CaseEvent.objects.create(
         # Public: that the case was received (no note: the description stays inside).
         case=case,
         action="report",
@@ -107,6 +107,7 @@ def case_report(
         version=1,
         public=True,
     )
+    outbox.publish(case, entry)  # the API clients' "case.created", sent after the commit
     _tell(case, workflow.REPORT, by, description)
     # A resident found needing help leaves the staff's list once a case is raised about them.
     settle_help_alerts_for_case(
@@ -167,6 +168,7 @@ def perform(*, case, action_name, by, version, change=None):
             CasePhoto.objects.create(case=case, event=event, image=photo)
         for record in action.records:
             record(case, change, by, now)
+        outbox.publish(case, event)  # in this transaction: the event is queued if and only if the change is
         _tell(case, action, by, event.note)
     return case
 

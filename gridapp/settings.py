@@ -461,6 +461,12 @@ for _host in GRIDAPP_WEBHOOK_HOSTS:
         )
 # Only the tests turn this off, for a robot on 127.0.0.1 without TLS; not read from the environment.
 GRIDAPP_WEBHOOK_HTTPS_ONLY = True
+# API clients' webhooks (outgoing case events, docs/api.md): the same rules as the group robots,
+# with hosts of their own (the hotline's server, the district platform). Empty: no events leave.
+GRIDAPP_EVENT_HOSTS = [host.lower().rstrip(".") for host in env_list("GRIDAPP_EVENT_HOSTS", [])]
+for _host in GRIDAPP_EVENT_HOSTS:
+    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", _host):
+        raise ImproperlyConfigured(f"GRIDAPP_EVENT_HOSTS lists host names separated by commas, not {_host!r}")
 
 # Register imports (gridapp/imports): uploads are kept in MEDIA_ROOT/imports (private, like the
 # photos), where the Celery worker reads them.

@@ -86,6 +86,7 @@ urlpatterns = [
     path("inbox/<int:pk>/", inbox.notification_detail, name="notification_detail"),
     path("inbox/read-all/", inbox.inbox_mark_all_read, name="inbox_mark_all_read"),
     path("deliveries/failed/", inbox.failed_deliveries, name="failed_deliveries"),
+    path("deliveries/<int:pk>/retry/", inbox.delivery_retry, name="delivery_retry"),
     path("communities/<int:pk>/webhook/", inbox.community_webhook, name="community_webhook"),
     path("", include("visits.urls")),
     path("", include("cases.urls")),

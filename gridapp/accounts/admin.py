@@ -6,6 +6,7 @@ admins get them here, under the same AdminOnly rule as the register. Registered 
 
 from axes.admin import AccessAttemptAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -20,7 +21,9 @@ from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from gridapp import scope
-from gridapp.models import ApiClient, DataAccessLog, Role, SecurityPolicy
+from gridapp.models import ApiClient, DataAccessLog, Role, SecurityPolicy, WebhookEvent
+from gridapp.models.api_clients import new_webhook_secret
+from gridapp.notify.allowlist import event_url_problem
 
 from . import api_keys, security, sessions
 
@@ -206,25 +209,68 @@ class DataAccessLogAdmin(ReadOnly, AdminOnly, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+class ApiClientForm(forms.ModelForm):
+    """The client's webhook: an address on GRIDAPP_EVENT_HOSTS (the group robots' rules), and the
+    events it wants, ticked from the list of event types."""
+
+    webhook_url = forms.URLField(
+        label=_("webhook URL"),
+        max_length=300,
+        required=False,
+        assume_scheme="https",
+        help_text=_("Where case events are posted; its host must be on GRIDAPP_EVENT_HOSTS."),
+    )
+    webhook_events = forms.TypedMultipleChoiceField(
+        label=_("events"), choices=WebhookEvent.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "user", "rate", "webhook_url", "webhook_events", "webhook_active"]
+
+    def clean_webhook_url(self):
+        url = self.cleaned_data["webhook_url"]
+        if url and (problem := event_url_problem(url)):
+            raise ValidationError(problem)
+        return url
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("webhook_active") and not cleaned.get("webhook_url") and "webhook_url" not in self.errors:
+            self.add_error("webhook_url", _("Give the address the events are sent to, or untick “send events”."))
+        return cleaned
+
+
 @admin.register(ApiClient)
 class ApiClientAdmin(AdminOnly, admin.ModelAdmin):
     """Systems that call the API (docs/api.md). Adding one shows its key once, on the page that
-    answers the save (never in a message, which would travel in a cookie); only its hash is kept."""
+    answers the save (never in a message, which would travel in a cookie); only its hash is kept.
+    The webhook's signing secret is shown here to admins: it must be kept in clear to sign with."""
 
-    list_display = ["name", "prefix", "user", "rate", "created_at", "last_used_at", "revoked_at"]
+    form = ApiClientForm
+    list_display = ["name", "prefix", "user", "rate", "webhook_active", "created_at", "last_used_at", "revoked_at"]
     list_select_related = ["user"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     search_fields = ["name", "prefix", "user__username"]
-    fields = ["name", "user", "rate", "prefix", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "user", "rate", "prefix", "created_at", "last_used_at", "revoked_at"]}),
+        (
+            _("Outgoing events"),
+            {"fields": ["webhook_url", "webhook_events", "webhook_active", "webhook_secret"]},
+        ),
+    ]
+    readonly_fields = ["prefix", "created_at", "last_used_at", "revoked_at", "webhook_secret"]
     autocomplete_fields = ["user"]
-    actions = ["revoke", "renew"]
+    actions = ["revoke", "renew", "new_secret"]
 
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
         client, key = api_keys.issue(name=obj.name, user=obj.user, rate=obj.rate)
-        obj.pk, obj.prefix = client.pk, client.prefix
+        ApiClient.objects.filter(pk=client.pk).update(
+            webhook_url=obj.webhook_url, webhook_events=obj.webhook_events, webhook_active=obj.webhook_active
+        )
+        obj.pk, obj.prefix, obj.webhook_secret = client.pk, client.prefix, client.webhook_secret
         request._gridapp_new_key = key
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -247,3 +293,19 @@ class ApiClientAdmin(AdminOnly, admin.ModelAdmin):
             return None
         client = queryset.get()
         return self._show_key(request, client, api_keys.new_key(client))
+
+    @admin.action(description=_("Give the selected clients a new signing secret"))
+    def new_secret(self, request, queryset):
+        # One row at a time: each client its own secret. The old one stops verifying at once.
+        for pk in queryset.values_list("pk", flat=True):
+            ApiClient.objects.filter(pk=pk).update(webhook_secret=new_webhook_secret())
+        count = queryset.count()
+        self.message_user(
+            request,
+            ngettext(
+                "%d client has a new signing secret; its page shows it.",
+                "%d clients have a new signing secret; their pages show them.",
+                count,
+            )
+            % count,
+        )

@@ -2,7 +2,7 @@
 from here (``from gridapp.models import Household``)."""
 
 from .accounts import DataAccess, DataAccessLog, SecurityPolicy, UserSession
-from .api_clients import ApiClient
+from .api_clients import ApiClient, WebhookEvent
 from .base import PENDING, Archivable, Confirmable, TimeStamped, Versioned
 from .imports import ImportBatch, ImportKind, ImportStatus
 from .notifications import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind, WorkerHeartbeat
@@ -26,6 +26,7 @@ from .search import SearchKey, SearchKind
 
 __all__ = [
     "ApiClient",
+    "WebhookEvent",
     "TimeStamped",
     "Archivable",
     "Versioned",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .api_clients import ApiClient
 from .base import TimeStamped
 from .places import Community
 
@@ -71,6 +72,7 @@ class Channel(models.TextChoices):
     INBOX = "inbox", _("In-app inbox")
     EMAIL = "email", _("E-mail")
     WEBHOOK = "webhook", _("Group robot webhook")
+    EVENT = "event", _("API client's webhook")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -81,11 +83,17 @@ class DeliveryStatus(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """One notification sent through one channel; claimed before sending, so a retried or
+    """One notification sent through one channel, or one case event sent to one API client's
+    webhook (the outbox of ``gridapp.notify.events``); claimed before sending, so a retried or
     duplicated task sends nothing twice."""
 
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
+        Notification,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("notification"),
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     target = models.CharField(_("sent to"), max_length=300, blank=True)
@@ -97,6 +105,18 @@ class Delivery(models.Model):
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # A case event for an API client (channel "event"): the client, the event's id (the same for
+    # every client told of it) and the JSON it is sent, fixed when the case changed.
+    client = models.ForeignKey(
+        ApiClient,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("API client"),
+    )
+    event_id = models.UUIDField(_("event id"), null=True, blank=True)
+    payload = models.JSONField(_("payload"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")
@@ -104,6 +124,15 @@ class Delivery(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["notification", "channel"], name="delivery_one_per_channel"),
+            # Exactly once per event per client: a second row for the pair cannot be written.
+            models.UniqueConstraint(fields=["event_id", "client"], name="delivery_one_per_event_client"),
+            models.CheckConstraint(
+                condition=(
+                    Q(channel="event", notification__isnull=True, client__isnull=False, event_id__isnull=False)
+                    | (~Q(channel="event") & Q(notification__isnull=False, client__isnull=True, event_id__isnull=True))
+                ),
+                name="delivery_message_or_event",
+            ),
         ]
         indexes = [
             # The retry sweep and the failed-deliveries page.

@@ -6,13 +6,14 @@ set), then — after the transaction commits — enqueues one task per delivery.
 claims a delivery with a conditional UPDATE before sending, so a retried or duplicated task
 sends nothing twice; a failure is retried with exponential backoff and jitter and marked
 failed after MAX_ATTEMPTS, without holding up any other channel.
+
+API clients' case events (``events``) are deliveries too, of their own channel: the same claim,
+backoff, failure and ``retry`` (an admin sending a failed one again).
 """
 
 import json
 import logging
 import random
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -24,8 +25,9 @@ from django.utils import timezone
 
 from gridapp.models import Channel, Delivery, DeliveryStatus, Notification, Webhook, WebhookKind
 
-from . import render
+from . import events, http, render
 from .allowlist import webhook_url_problem
+from .http import ChannelError, Refused  # noqa: F401 (ChannelError: the channels' error, imported from here)
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +35,6 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE_SECONDS = 30
 # Never longer than the Redis visibility timeout, or Redis would hand the task out twice.
 BACKOFF_CAP_SECONDS = 30 * 60
-WEBHOOK_TIMEOUT_SECONDS = 10
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,6 @@ class Message:
     # What happened, when several people are told of one thing (a case handed on): the group
     # robot, which the whole community reads, posts it once, not once per person told.
     event: str = ""
-
-
-class ChannelError(Exception):
-    """A channel could not deliver; the delivery will be retried."""
-
-
-class Refused(ChannelError):
-    """A channel must not deliver to this target at all: the delivery fails at once, no retry."""
 
 
 def send_many(messages):
@@ -148,6 +141,17 @@ def enqueue(delivery_ids):
             logger.warning("could not enqueue delivery %s; it stays pending", delivery_id, exc_info=True)
 
 
+def retry(deliveries):
+    """Send failed deliveries again, from a first try (an admin fixed the receiver); returns how
+    many. The conditional update makes a double click, or two admins at once, queue each once."""
+    ids = list(deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", flat=True))
+    Delivery.objects.filter(pk__in=ids, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, attempts=0, claimed_at=None
+    )
+    transaction.on_commit(lambda: enqueue(ids))
+    return len(ids)
+
+
 def backoff(attempts):
     """Seconds before the next try: exponential, capped, with full jitter."""
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
@@ -162,9 +166,9 @@ def attempt(delivery_id):
     )
     if claimed != 1:
         return None  # sent, failed for good, or another worker has it
-    delivery = Delivery.objects.select_related("notification__community__webhook", "notification__recipient").get(
-        pk=delivery_id
-    )
+    delivery = Delivery.objects.select_related(
+        "notification__community__webhook", "notification__recipient", "client__user"
+    ).get(pk=delivery_id)
     try:
         CHANNELS[delivery.channel](delivery)
     except Exception as exc:  # any channel error: record it and retry; never stop the others
@@ -191,16 +195,6 @@ def _send_email(delivery):
     mail.send(fail_silently=False)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A 3xx is the robot's answer, not a place to go: following it could lead anywhere."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None  # urllib then raises HTTPError with the 3xx code
-
-
-_robot_opener = urllib.request.build_opener(_NoRedirects)
-
-
 def _send_webhook(delivery):
     # Checked again here: the address may have been saved before GRIDAPP_WEBHOOK_HOSTS changed.
     if problem := webhook_url_problem(delivery.target):
@@ -208,18 +202,7 @@ def _send_webhook(delivery):
     hook = getattr(delivery.notification.community, "webhook", None)
     kind = hook.kind if hook else WebhookKind.GENERIC
     payload = render.robot_payload(kind, delivery.notification)
-    data = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 (the URL is checked by webhook_url_problem above)
-        delivery.target, data=data, headers={"Content-Type": "application/json; charset=utf-8"}, method="POST"
-    )
-    try:
-        with _robot_opener.open(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
-            if not 200 <= response.status < 300:
-                raise ChannelError(f"HTTP {response.status}")
-    except urllib.error.HTTPError as exc:
-        if 300 <= exc.code < 400:
-            raise ChannelError(f"HTTP {exc.code} (redirects are not followed)") from None
-        raise ChannelError(f"HTTP {exc.code}") from None
+    http.post(delivery.target, json.dumps(payload, ensure_ascii=False).encode())
 
 
-CHANNELS = {Channel.EMAIL: _send_email, Channel.WEBHOOK: _send_webhook}
+CHANNELS = {Channel.EMAIL: _send_email, Channel.WEBHOOK: _send_webhook, Channel.EVENT: events.send}

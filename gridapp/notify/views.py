@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from gridapp import scope
+from gridapp import notify, scope
 from gridapp.core.forms import posted
-from gridapp.models import DeliveryStatus, Webhook
+from gridapp.models import Delivery, DeliveryStatus, Webhook
 
 from . import inbox as inbox_groups
 from .forms import WebhookForm
@@ -56,10 +56,23 @@ def failed_deliveries(request):
     deliveries = (
         scope.deliveries(request.user)
         .filter(status=DeliveryStatus.FAILED)
-        .select_related("notification__recipient", "notification__community")
+        .select_related("notification__recipient", "notification__community", "client")
     )
-    page = Paginator(deliveries.order_by("-created_at"), 50).get_page(request.GET.get("page"))
+    page = Paginator(deliveries.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(request, "gridapp/failed_deliveries.html", {"page": page})
+
+
+@require_POST
+def delivery_retry(request, pk):
+    """Send a failed delivery again, from a first try: the receiver is back, or its address fixed.
+    A delivery the user does not see is a 404 (workers see none), like any record out of scope."""
+    delivery = get_object_or_404(scope.deliveries(request.user), pk=pk)
+    scope.require_manage(request.user)
+    if notify.retry(Delivery.objects.filter(pk=delivery.pk)):
+        messages.success(request, _("The delivery is being sent again."))
+    else:
+        messages.info(request, _("This delivery has not failed; nothing was sent again."))
+    return redirect("failed_deliveries")
 
 
 def community_webhook(request, pk):

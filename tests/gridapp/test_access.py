@@ -19,7 +19,7 @@ from cases.models import Category, MediationRecord
 from cases.services import case_report
 from gridapp import notify
 from gridapp.accounts import api_keys
-from gridapp.models import ImportBatch, ImportStatus, Role
+from gridapp.models import Delivery, ImportBatch, ImportStatus, Role
 from visits.models import Campaign, CareLevel, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
@@ -131,6 +131,12 @@ MATRIX = {
     "notification_detail": (lambda o: {"pk": o["notification"].pk}, {"GET": [LOGIN, 200, 404, 404, 404, 404]}),
     "inbox_mark_all_read": (lambda o: {}, {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [302] * 6}),
     "failed_deliveries": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    # A failed e-mail of a Dongluchi message: its staff and admins send it again; workers, who see
+    # no deliveries, and Zhao, staff elsewhere, never learn it exists.
+    "delivery_retry": (
+        lambda o: {"pk": o["failed_delivery"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 404, 404, 302, 404, 302]},
+    ),
     # Dongluchi's group robot: its staff and admins; its workers see the community but may not.
     "community_webhook": (
         lambda o: {"pk": o["grid"].community_id},
@@ -308,6 +314,14 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
     campaign.grids.add(ren.household.grid)
     photo = VisitPhoto.objects.create(visit=visit, image=SimpleUploadedFile("door.png", _png(), "image/png"))
     notification = notify.send(notify.Message(recipient_id=wu.pk, kind="test", subject="任爱香 需探访", body="…"))
+    about_dongluchi = notify.send(
+        notify.Message(
+            recipient_id=wu.pk, kind="test", subject="楼上漏水", body="…", community_id=ren.household.grid.community_id
+        )
+    )
+    failed_delivery = Delivery.objects.create(
+        notification=about_dongluchi, channel="email", target="wu@example.com", status="failed", attempts=5
+    )
     case = case_report(
         by=wu,
         grid=ren.household.grid,
@@ -339,6 +353,7 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         "mediation": MediationRecord.objects.create(case=case, other_parties="楼上", outcome="agreed", recorded_by=wu),
         "photo": photo,
         "notification": notification,
+        "failed_delivery": failed_delivery,
         "care_level": CareLevel.objects.first(),
         "visit": visit,
         "follow_up": visit.follow_ups.get(),

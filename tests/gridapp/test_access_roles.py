@@ -88,6 +88,7 @@ DEPARTMENT_EXPECTED = {
     "notification_detail": {"GET": 404},  # Wu's message
     "inbox_mark_all_read": {"POST": 302},
     "failed_deliveries": {"GET": 403},
+    "delivery_retry": {"POST": 404},
     "community_webhook": {"GET": 404, "POST": 404},
     "case_queue": {"GET": 200},
     "case_create": {"GET": 200, "POST": 200},  # no grid to choose: the form says so
