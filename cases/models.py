@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gridapp.models import Building, Community, Grid, Household, Resident, Shop, Town
-from visits.models import Visit
+from visits.models import Hazard, Visit
 
 
 class DepartmentKind(models.TextChoices):
@@ -181,6 +181,11 @@ class Case(models.Model):
     )
     visit = models.ForeignKey(
         Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("raised on visit")
+    )
+    # The hazard escalated to this case (visits' register of hazards); closing the case as fixed
+    # closes it (``effects.close_hazard``).
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("hazard")
     )
     level = models.CharField(pgettext_lazy("case", "level"), max_length=10, choices=Level.choices, default=Level.GRID)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REPORTED)

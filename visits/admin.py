@@ -7,7 +7,7 @@ from gridapp.admin import AdminOnly, HistoryPageAdmin
 
 from . import scope as visit_scope
 from .checkins import refresh_last_seen
-from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
+from .models import Campaign, FollowUp, HazardKind, ResidentSeen, Visit, VisitPhoto, VisitPurpose
 
 
 class VisitPurposeInline(admin.TabularInline):
@@ -72,3 +72,11 @@ class CampaignAdmin(AdminOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visit_scope.campaigns(request.user)
+
+
+@admin.register(HazardKind)
+class HazardKindAdmin(AdminOnly, admin.ModelAdmin):
+    """The kinds of hazard staff choose from; a kind in use is retired (unticked), not deleted."""
+
+    list_display = ["name", "code", "active", "position"]
+    list_editable = ["active", "position"]

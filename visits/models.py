@@ -429,3 +429,16 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.resident} · {self.due_on:%Y-%m-%d} · {self.get_kind_display()}"
+
+
+# Hazards (隐患) live in their own module; imported here so Django finds the models.
+from .hazard_models import (  # noqa: E402, F401
+    Hazard,
+    HazardKind,
+    HazardPhoto,
+    HazardRecheck,
+    HazardReminder,
+    HazardState,
+    RecheckResult,
+    RiskLevel,
+)
