@@ -11,7 +11,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gridapp import scope
 from gridapp.core.forms import id_param, posted
@@ -62,6 +62,7 @@ def _origin(request, grid):
     return initial
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hazard_create(request, grid_pk):
     """Record a hazard in a grid; from a place's page that place is already filled in."""
     grid = scope.get_grid(request.user, grid_pk)
@@ -104,6 +105,7 @@ def hazard_detail(request, pk):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def hazard_recheck(request, pk):
     """Recheck a hazard: rectified, not yet, or worse, with a note and photos. A rectified or
     closed hazard is not rechecked: the page says so and nothing is saved (409)."""
