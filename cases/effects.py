@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
-
 from visits.hazards import services as hazard_services
 
 from .models import CaseAssist, CloseReason, ExtensionRequest, ExtensionState, State, default_due_at

@@ -1,8 +1,9 @@
 """Where a case is reported from, and what that tells the intake form: "report a case" on a
 household's, shop's or building's page (``?household=``, ``?shop=``, ``?building=``), on a
-saved visit (``?visit=``) or on a hazard escalated to a case (``?hazard=``). The grid and the place are known; on a visit, so are the residents
-seen (the first is the complainant), the channel and the notes (the description's start). A
-worker reporting from a visit types only the title and what is new.
+saved visit (``?visit=``) or on a hazard escalated to a case (``?hazard=``). The grid and the
+place are known; on a visit, so are the residents seen (the first is the complainant), the
+channel and the notes (the description's start); on a hazard, its kind, risk and what was found.
+A worker reporting from a visit types only the title and what is new.
 
 The place is fetched through the scope: another grid's worker gets a 404, as on its page.
 """
@@ -65,7 +66,9 @@ def from_visit(visit):
 
 def from_hazard(hazard):
     """What a hazard escalated to a case starts with: its grid, its place and what was found."""
-    description = "\n".join(p for p in (f"{hazard.kind} · {hazard.get_risk_display()}", hazard.where, hazard.description) if p)
+    description = "\n".join(
+        p for p in (f"{hazard.kind} · {hazard.get_risk_display()}", hazard.where, hazard.description) if p
+    )
     return {
         "grid": hazard.grid_id,
         "channel": Channel.PATROL,

@@ -48,7 +48,7 @@ def send_worker_digests(sweep_id, follow_up_ids, today):
         for user_id, grid_id, community_id in Role.objects.filter(
             kind=RoleKind.GRID_WORKER, grid_id__in=[*by_grid, *hazards]
         ).values_list("user_id", "grid_id", "grid__community_id"):
-            overdue, due_today = by_grid[grid_id] if grid_id in by_grid else ((), ())
+            overdue, due_today = by_grid.get(grid_id, ((), ()))
             digests[user_id].community_id = community_id
             digests[user_id].overdue += overdue
             digests[user_id].due_today += due_today

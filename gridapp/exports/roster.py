@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from gridapp import scope
 from gridapp.models import Household, HouseholdTag, HouseholdTagLink, PersonCategory, Resident, ResidentCategoryLink
-
 from visits import scope as visit_scope
 from visits.hazard_models import OPEN_STATES
 

@@ -21,7 +21,9 @@ def kind(code):
 
 def record(by, grid, *, code="ebike", risk="high", **fields):
     fields.setdefault("place", "2单元楼道")
-    return services.record_hazard(by=by, grid=grid, kind=kind(code), risk=risk, description="楼道内电动车充电", **fields)
+    return services.record_hazard(
+        by=by, grid=grid, kind=kind(code), risk=risk, description="楼道内电动车充电", **fields
+    )
 
 
 @pytest.fixture

@@ -4,9 +4,8 @@ forged id, a deadline in the past: each a clear form error, and nothing saved.""
 import pytest
 from django.urls import reverse
 
-from visits.hazard_models import Hazard
-
 from tests.factories import BuildingFactory
+from visits.hazard_models import Hazard
 
 from .conftest import kind
 

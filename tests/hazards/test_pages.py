@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def _rows(response):
     """The list's hazards as their links, in the page's order."""
     page = response.content.decode()
-    return [part.split('"')[0] for part in page.split('href="/hazards/')[1:] if part.split('"')[0].rstrip("/").isdigit()]
+    return [
+        part.split('"')[0] for part in page.split('href="/hazards/')[1:] if part.split('"')[0].rstrip("/").isdigit()
+    ]
 
 
 def test_the_worker_sees_his_grids_open_hazards_due_rechecks_first(client, wu, chen, grid1, grid2, linjiang4):
@@ -38,7 +40,14 @@ def test_the_worker_sees_his_grids_open_hazards_due_rechecks_first(client, wu, c
 def test_staff_filter_the_communitys_hazards(client, staff, wu, chen, grid1, grid2):
     fire = record(wu, grid1, risk="high", place="消防通道", code="fire")
     gas = record(chen, grid2, risk="low", place="老旧燃气管", code="gas")
-    overdue = record(chen, grid2, risk="medium", place="楼顶水箱", code="structure", found_at=timezone.now() - datetime.timedelta(days=30))
+    overdue = record(
+        chen,
+        grid2,
+        risk="medium",
+        place="楼顶水箱",
+        code="structure",
+        found_at=timezone.now() - datetime.timedelta(days=30),
+    )
     client.force_login(staff)
     assert set(_rows(client.get(reverse("hazard_list")))) == {f"{fire.pk}/", f"{gas.pk}/", f"{overdue.pk}/"}
     assert _rows(client.get(reverse("hazard_list"), {"kind": kind("gas").pk})) == [f"{gas.pk}/"]

@@ -51,14 +51,12 @@ def items_by_grid(sweep_id, today):
         rows, key=lambda row: (RISK_ORDER.get(row[3], 3), row[4], row[1])
     ):
         by_grid[grid_id].append(
-            (
-                notify.Item(
-                    label=f"{kind} · {RiskLevel(risk).label}",
-                    url=reverse("hazard_recheck", args=[hazard_id]),
-                    detail=description[:60],
-                    when=due_in_words(due_on, today),
-                    urgent=due_on < today or risk == RiskLevel.HIGH,
-                )
+            notify.Item(
+                label=f"{kind} · {RiskLevel(risk).label}",
+                url=reverse("hazard_recheck", args=[hazard_id]),
+                detail=description[:60],
+                when=due_in_words(due_on, today),
+                urgent=due_on < today or risk == RiskLevel.HIGH,
             )
         )
     return by_grid
