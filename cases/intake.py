@@ -22,8 +22,8 @@ class Origin:
     initial: dict = field(default_factory=dict)
     place: object = None  # the page the intake links back to
     visit_id: int | None = None
-    hazard_id: int | None = None  # the hazard escalated (its case closes it when fixed)
     key: str = "new"  # where from, for the draft kept on the phone ("household:42")
+    hazard_id: int | None = None  # the hazard escalated (its case closes it when fixed)
 
 
 def origin(user, query):
