@@ -432,6 +432,7 @@ class Reminder(models.Model):
 
 
 # Hazards (隐患) live in their own module; imported here so Django finds the models.
+from .facility_models import Facility, FacilityCondition, FacilityKind  # noqa: E402, F401
 from .hazard_models import (  # noqa: E402, F401
     Hazard,
     HazardKind,

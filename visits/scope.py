@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gridapp import scope
 
-from .models import Campaign, FollowUp, Hazard, HelpAlert, Visit
+from .models import Campaign, Facility, FollowUp, Hazard, HelpAlert, Visit
 
 # A worker may correct their own visit for this long; staff and admins at any time.
 VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -89,3 +89,14 @@ def hazards(user):
 def get_hazard(user, pk):
     """404 outside the user's grids; anyone who sees a hazard may recheck it (the grid's shared work)."""
     return scope.get_or_404(hazards(user), pk)
+
+
+def facilities(user):
+    """Service facilities of the user's grids."""
+    return Facility.objects.select_related("grid", "kind", "building").filter(
+        scope.grid_q(scope.for_user(user), "grid")
+    )
+
+
+def get_facility(user, pk):
+    return scope.get_or_404(facilities(user), pk)

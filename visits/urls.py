@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import alert_views, checkin_views, follow_up_views, offline_views, views
+from .hazards import facility_views
 from .hazards import views as hazard_views
 
 urlpatterns = [
@@ -29,6 +30,8 @@ urlpatterns = [
     path("hazards/<int:pk>/recheck/", hazard_views.hazard_recheck, name="hazard_recheck"),
     path("hazards/<int:pk>/close/", hazard_views.hazard_close, name="hazard_close"),
     path("hazards/photos/<int:pk>/", hazard_views.hazard_photo, name="hazard_photo"),
+    path("facilities/", facility_views.facility_list, name="facility_list"),
+    path("facilities/<int:pk>/", facility_views.facility_detail, name="facility_detail"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

@@ -19,7 +19,7 @@ from cases.services import case_report
 from gridapp import notify
 from gridapp.models import ImportBatch, ImportStatus, Role
 from visits.hazards.services import record_hazard
-from visits.models import Campaign, CareLevel, HazardKind, VisitPhoto
+from visits.models import Campaign, CareLevel, Facility, FacilityKind, HazardKind, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
 ROLES = ["anonymous", "wu", "chen", "staff", "zhao", "admin"]
@@ -110,6 +110,9 @@ MATRIX = {
         {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 302, 404, 302, 404, 302]},
     ),
     "hazard_photo": (lambda o: {"pk": o["hazard_photo"].pk}, {"GET": READ}),
+    # Service facilities (服务设施): grid-scoped; the register is kept in the admin.
+    "facility_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "facility_detail": (lambda o: {"pk": o["facility"].pk}, {"GET": READ}),
     "follow_up_detail": (lambda o: {"pk": o["follow_up"].pk}, {"GET": READ, "POST": READ}),
     # A follow-up arranged after the visit (the needs-help confirmation): anyone who sees the visit.
     "visit_follow_up": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
@@ -327,6 +330,12 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         "import_batch": import_batch,
         "case": case,
         "hazard": hazard,
+        "facility": Facility.objects.create(
+            grid=ren.household.grid,
+            kind=FacilityKind.objects.get(code="hydrant"),
+            name="临江路4幢消防栓",
+            building=linjiang4,
+        ),
         "hazard_photo": hazard.photos.create(image=SimpleUploadedFile("bike.png", _png(), "image/png")),
         "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
         "mediation": MediationRecord.objects.create(case=case, other_parties="楼上", outcome="agreed", recorded_by=wu),

@@ -77,6 +77,8 @@ DEPARTMENT_EXPECTED = {
     "hazard_recheck": {"GET": 404, "POST": 404},
     "hazard_close": {"POST": 404},
     "hazard_photo": {"GET": 404},
+    "facility_list": {"GET": 200},  # empty
+    "facility_detail": {"GET": 404},
     "follow_up_detail": {"GET": 404, "POST": 404},
     "visit_follow_up": {"GET": 404, "POST": 404},
     "help_alert_list": {"GET": 200},  # empty
@@ -215,6 +217,8 @@ ADMIN_EXPECTED = {
     "visits.followup": _admin_expected(),
     "visits.campaign": _admin_expected(),
     "visits.hazardkind": _admin_expected(),  # retired (unticked), never deleted
+    "visits.facilitykind": _admin_expected(),
+    "visits.facility": _admin_expected(),  # taken out of service, never deleted
     "cases.case": _admin_expected(add=403),  # cases are recorded through intake only
     "cases.category": _admin_expected(),
     "cases.department": _admin_expected(),

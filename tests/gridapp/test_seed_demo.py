@@ -414,3 +414,11 @@ def test_a_dozen_hazards_in_every_state_and_the_stairwell_bike_rechecked(seeded,
     assert bike.recheck_due_on <= timezone.localdate()  # due again: in this morning's digest
     escalated = hazards.get(state=HazardState.ESCALATED)
     assert escalated.cases.get().grid == escalated.grid
+
+
+def test_the_communitys_service_facilities(seeded, db):
+    from visits.facility_models import Facility
+
+    facilities = Facility.objects.filter(grid__community__code=places.COMMUNITY_CODE)
+    assert {"canteen", "hydrant", "aed", "shelter"} <= set(facilities.values_list("kind__code", flat=True))
+    assert facilities.get(name="峙山北路4幢东侧消防栓").condition == "broken"

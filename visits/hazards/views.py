@@ -17,7 +17,7 @@ from gridapp import scope
 from gridapp.core.forms import id_param, posted
 
 from .. import scope as visit_scope
-from ..hazard_models import HazardPhoto
+from ..hazard_models import HazardKind, HazardPhoto
 from . import services
 from .forms import CloseForm, HazardFilterForm, HazardForm, RecheckForm
 
@@ -47,8 +47,8 @@ def hazard_list(request):
 
 
 def _origin(request, grid):
-    """What the page the worker came from prefills: its building, household or shop, fetched
-    through the scope (another grid's: 404) and of this grid."""
+    """What the page the worker came from prefills: its building, household, shop or service
+    facility, fetched through the scope (another grid's: 404) and of this grid."""
     initial = {}
     for name, get in (("building", scope.get_building), ("household", scope.get_household), ("shop", scope.get_shop)):
         if (pk := id_param(request.GET.get(name))) is not None:
@@ -59,6 +59,12 @@ def _origin(request, grid):
                     initial["building"] = record.building_id
                 if name == "shop":
                     initial["responsible_shop"] = record.pk
+    if (pk := id_param(request.GET.get("facility"))) is not None:
+        facility = visit_scope.get_facility(request.user, pk)
+        if facility.grid_id == grid.pk:
+            initial.update(place=f"{facility.kind}：{facility.name}", building=facility.building_id)
+            if kind := HazardKind.objects.filter(code="facility", active=True).first():
+                initial["kind"] = kind.pk
     return initial
 
 

@@ -1,7 +1,8 @@
-"""A dozen hazards of Dongluchi's two grids in every state, recorded and rechecked through
-``visits.hazards.services`` as Wu and Chen would have over the last weeks: among them the
-electric bike charging in the stairwell of 峙山北路4幢, rechecked and due again today, and
-before a typhoon the loose balcony rail and the blocked roof gutter of the same building."""
+"""The community's service facilities (``FACILITIES``) and a dozen hazards of Dongluchi's two
+grids in every state, recorded and rechecked through ``visits.hazards.services`` as Wu and
+Chen would have over the last weeks: among them the electric bike charging in the stairwell of
+峙山北路4幢, rechecked and due again today, and before a typhoon the loose balcony rail and the
+blocked roof gutter of the same building."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from django.contrib.auth import get_user_model
 from cases.models import OPEN_STATES, Case
 from gridapp.core.history import update_with_history
 from gridapp.models import Building, Shop
+from visits.facility_models import Facility, FacilityKind
 from visits.hazard_models import Hazard, HazardKind
 from visits.hazards import services
 
@@ -117,3 +119,42 @@ class HazardBuilder:
             update_with_history(Case.objects.filter(pk=case.pk), by=worker, hazard=hazard)
             services.mark_escalated(hazard=hazard, by=worker)
         return hazard
+
+
+# (grid, kind code, name, building (road, number) or None, address, contact, phone, hours, condition)
+FACILITIES = [
+    (1, "canteen", "东麓池社区老年食堂", ("临江路", "6"),
+     "临江路6幢一楼", "陈阿姨", "0571-82880001", "11:00–12:30，17:00–18:00", "good"),
+    (1, "day_care", "东麓池居家养老日间照料中心", ("临江路", "6"),
+     "临江路6幢二楼", "方主任", "0571-82880002", "8:00–17:00", "good"),
+    (1, "clinic", "临浦镇社区卫生服务站东麓池点", None,
+     "通二路10号", "值班医生", "0571-82880120", "8:00–11:30，13:30–17:00", "good"),
+    (1, "hydrant", "峙山北路4幢东侧消防栓", ("峙山北路", "4"),
+     "", "", "", "", "broken"),
+    (1, "extinguisher", "临江路4幢楼道灭火器点", ("临江路", "4"),
+     "", "", "", "", "needs_repair"),
+    (1, "aed", "社区服务中心AED", None,
+     "东麓池社区服务中心大厅", "社区值班室", "0571-82880000", "全天", "good"),
+    (1, "shelter", "东麓池避灾安置点", None,
+     "临浦镇中心小学体育馆", "沈丽华", "0571-82880000", "台风预警时开放", "good"),
+    (1, "toilet", "横一路公共厕所", None,
+     "横一路与东藩路交叉口", "", "", "全天", "good"),
+    (2, "activity_room", "第二网格居民活动室", None,
+     "东藩路12号一楼", "陈网格员", "", "9:00–20:00", "good"),
+]  # fmt: skip
+
+
+def build_facilities(community):
+    """The community's service facilities, unless it has some already."""
+    if Facility.objects.filter(grid__community=community).exists():
+        return 0
+    grids = {g.number: g for g in community.grids.all()}
+    kinds = {k.code: k for k in FacilityKind.objects.all()}
+    for number, code, name, building, address, contact, phone, hours, condition in FACILITIES:
+        grid = grids[number]
+        place = Building.objects.filter(grid=grid, road=building[0], number=building[1]).first() if building else None
+        Facility.objects.create(
+            grid=grid, kind=kinds[code], name=name, building=place, address=address or (str(place) if place else name),
+            contact_name=contact, phone=phone, opening_hours=hours, condition=condition,
+        )  # fmt: skip
+    return len(FACILITIES)

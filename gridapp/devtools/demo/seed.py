@@ -14,7 +14,7 @@ from visits.models import CareAssignment, CareLevel
 
 from .accounts import ensure_accounts, ensure_departments
 from .cases import CaseHistoryBuilder
-from .hazards import HazardBuilder
+from .hazards import HazardBuilder, build_facilities
 from .places import COMMUNITY_CODE
 from .visit_data import VISIT_HOURS
 from .visits import VisitHistoryBuilder, date_help_alerts
@@ -54,6 +54,7 @@ def seed(*, reset_passwords=False, today=None):
         # A database seeded before hazards existed gets them on the next run.
         with translation.override(settings.LANGUAGE_CODE):
             HazardBuilder(community, today, now).build()
+        build_facilities(community)
     return created, community, rows, cases_added
 
 
