@@ -55,3 +55,18 @@ def _hazard_kind(code):
     from visits.hazard_models import HazardKind
 
     return HazardKind.objects.get(code=code).pk
+
+
+def test_the_list_costs_the_same_queries_for_more_facilities(
+    client, wu, grid1, linjiang4, django_assert_max_num_queries
+):
+    client.force_login(wu)
+    for n in range(3):
+        facility(grid1, "extinguisher", f"灭火器点{n}", building=linjiang4)
+    client.get(reverse("facility_list"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("facility_list"))
+    for n in range(30):
+        facility(grid1, "hydrant", f"消防栓{n}", building=linjiang4)
+    with django_assert_max_num_queries(8):
+        assert "消防栓29" in client.get(reverse("facility_list")).content.decode()
