@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
+from visits.hazards import services as hazard_services
 
 from .models import CaseAssist, CloseReason, ExtensionRequest, ExtensionState, State, default_due_at
 
@@ -151,6 +152,14 @@ def _answer_extension(state):
 
 approve_extension_request = _answer_extension(ExtensionState.APPROVED)
 refuse_extension_request = _answer_extension(ExtensionState.REFUSED)
+
+
+def close_hazard(case, change, by, now):
+    """A case escalated from a hazard and closed as fixed closes the hazard (any other reason —
+    a duplicate, referred elsewhere, unable to fix — leaves it open and rechecked)."""
+    if case.hazard_id and (change.close_reason or CloseReason.FIXED) == CloseReason.FIXED:
+        note = _("Closed with case %(number)s, fixed.") % {"number": case.number}
+        hazard_services.closed_with_case(hazard_id=case.hazard_id, by=by, note=note, now=now)
 
 
 # 协办: the assisting departments' parts. Each write forgets the case's list of parts and keeps

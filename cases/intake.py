@@ -1,8 +1,9 @@
 """Where a case is reported from, and what that tells the intake form: "report a case" on a
-household's, shop's or building's page (``?household=``, ``?shop=``, ``?building=``) or on a
-saved visit (``?visit=``). The grid and the place are known; on a visit, so are the residents
-seen (the first is the complainant), the channel and the notes (the description's start). A
-worker reporting from a visit types only the title and what is new.
+household's, shop's or building's page (``?household=``, ``?shop=``, ``?building=``), on a
+saved visit (``?visit=``) or on a hazard escalated to a case (``?hazard=``). The grid and the
+place are known; on a visit, so are the residents seen (the first is the complainant), the
+channel and the notes (the description's start); on a hazard, its kind, risk and what was found.
+A worker reporting from a visit types only the title and what is new.
 
 The place is fetched through the scope: another grid's worker gets a 404, as on its page.
 """
@@ -22,6 +23,7 @@ class Origin:
     place: object = None  # the page the intake links back to
     visit_id: int | None = None
     key: str = "new"  # where from, for the draft kept on the phone ("household:42")
+    hazard_id: int | None = None  # the hazard escalated (its case closes it when fixed)
 
 
 def origin(user, query):
@@ -29,6 +31,9 @@ def origin(user, query):
     if (pk := id_param(query.get("visit"))) is not None:
         visit = visit_scope.get_visit(user, pk)
         return Origin(from_visit(visit), visit, visit.pk, f"visit:{pk}")
+    if (pk := id_param(query.get("hazard"))) is not None:
+        hazard = visit_scope.get_hazard(user, pk)
+        return Origin(from_hazard(hazard), hazard, hazard_id=hazard.pk, key=f"hazard:{pk}")
     if (pk := id_param(query.get("household"))) is not None:
         household = scope.get_household(user, pk)
         found = _found_by(user, household.grid_id, Channel.VISIT)
@@ -56,6 +61,22 @@ def from_visit(visit):
         "households": [visit.household_id] if visit.household_id else [],
         "shops": [visit.shop_id] if visit.shop_id else [],
         "complainant": visit.residents_seen.values_list("resident_id", flat=True).first(),
+    }
+
+
+def from_hazard(hazard):
+    """What a hazard escalated to a case starts with: its grid, its place and what was found."""
+    description = "\n".join(
+        p for p in (f"{hazard.kind} · {hazard.get_risk_display()}", hazard.where, hazard.description) if p
+    )
+    return {
+        "grid": hazard.grid_id,
+        "channel": Channel.PATROL,
+        "title": f"{hazard.kind}：{hazard.where}"[:100],
+        "description": description,
+        "households": [hazard.household_id] if hazard.household_id else [],
+        "shops": [hazard.shop_id] if hazard.shop_id else [],
+        "building": hazard.building_id,
     }
 
 

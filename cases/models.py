@@ -17,7 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gridapp.models import Building, Community, Grid, Household, Resident, Shop, Town
-from visits.models import Visit
+from visits.models import Hazard, Visit
 
 
 class DepartmentKind(models.TextChoices):
@@ -181,6 +181,11 @@ class Case(models.Model):
     )
     visit = models.ForeignKey(
         Visit, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("raised on visit")
+    )
+    # The hazard escalated to this case (visits' register of hazards); closing the case as fixed
+    # closes it (``effects.close_hazard``).
+    hazard = models.ForeignKey(
+        Hazard, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases", verbose_name=_("hazard")
     )
     level = models.CharField(pgettext_lazy("case", "level"), max_length=10, choices=Level.choices, default=Level.GRID)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.REPORTED)
@@ -455,43 +460,9 @@ class CasePhoto(models.Model):
         return self.image.name
 
 
-class MediationOutcome(models.TextChoices):
-    AGREED = "agreed", _("Agreement reached")
-    PARTIAL = "partial", _("Partly agreed")
-    FAILED = "failed", _("No agreement")
-
-
-class MediationRecord(models.Model):
-    """A people's mediation (人民调解): who, who mediated, what was agreed, and whether it held."""
-
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="mediations")
-    held_on = models.DateField(_("date"), default=timezone.localdate)
-    parties = models.ManyToManyField(Resident, related_name="mediations", blank=True, verbose_name=_("parties"))
-    other_parties = models.CharField(_("other parties"), max_length=200, blank=True)
-    mediators = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="mediations", blank=True, verbose_name=_("mediators")
-    )
-    other_mediators = models.CharField(
-        _("other mediators"), max_length=200, blank=True, help_text=_("e.g. the grid party group leader")
-    )
-    outcome = models.CharField(_("outcome"), max_length=10, choices=MediationOutcome.choices)
-    agreement = models.TextField(_("agreement"), blank=True, max_length=4000)
-    kept = models.BooleanField(_("agreement kept"), null=True, blank=True)
-    followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("mediation record")
-        verbose_name_plural = _("mediation records")
-        ordering = ["held_on", "pk"]
-
-    def __str__(self):
-        return f"{self.case.number} · {self.held_on:%Y-%m-%d}"
-
-
 def default_due_at(category, priority, start=None):
     return (start or timezone.now()) + datetime.timedelta(hours=category.deadline_hours(priority))
 
 
-from .hotline_models import HotlineRequest  # noqa: E402,F401 (a model of this app, in its own module)
+from .hotline_models import HotlineRequest  # noqa: E402,F401 (models of this app, in modules of their own)
+from .mediation_models import MediationOutcome, MediationRecord  # noqa: E402,F401

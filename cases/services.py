@@ -19,6 +19,7 @@ from gridapp import notify
 from gridapp.core import history
 from gridapp.core.display import person
 from gridapp.models import Role, RoleKind
+from visits.hazards import services as hazard_services
 from visits.services import settle_help_alerts_for_case
 
 from . import effects, outbox, workflow
@@ -116,6 +117,8 @@ def case_report(
         household_ids=case.households.values_list("pk", flat=True),
         resident_ids=[case.complainant_id] if case.complainant_id else [],
     )
+    if case.hazard_id:  # escalated from the hazard register: the hazard now waits on the case
+        hazard_services.mark_escalated(hazard=case.hazard, by=by)
     return case
 
 

@@ -44,7 +44,9 @@ def case_create(request):
     form = CaseIntakeForm(posted(request), _files(request), user=request.user, initial=origin.initial)
     form.helper.attrs = drafts.attrs(form, f"case:{origin.key}")
     if request.method == "POST" and form.is_valid():
-        case = services.case_report(by=request.user, visit_id=origin.visit_id, **form.cleaned_data)
+        case = services.case_report(
+            by=request.user, visit_id=origin.visit_id, hazard_id=origin.hazard_id, **form.cleaned_data
+        )
         drafts.saved(request, f"case:{origin.key}")
         messages.success(request, _("Case %(number)s recorded.") % {"number": case.number})
         return redirect(case)

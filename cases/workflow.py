@@ -163,6 +163,7 @@ ACTIONS = {
             asks=("close_reason", "duplicate_of", "photos"),
             needs_note=True,
             effects=(fx.close_with_reason, fx.resolve_on_the_spot, fx.assign_actor),
+            records=(fx.close_hazard,),
             style="success",
         ),
         Action(
@@ -386,6 +387,7 @@ ACTIONS = {
             GRID_SIDE,
             asks=("close_reason", "duplicate_of"),
             effects=(fx.close_with_reason,),
+            records=(fx.close_hazard,),
             style="success",
         ),
         Action(

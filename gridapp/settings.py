@@ -504,3 +504,6 @@ GRIDAPP_MAX_REQUEST_BYTES = env_int("GRIDAPP_MAX_REQUEST_BYTES", 64 * 1024 * 102
 # or when more tasks than this wait in one queue.
 GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE = env_int("GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE", 5 * 60)
 GRIDAPP_HEALTH_MAX_QUEUED = env_int("GRIDAPP_HEALTH_MAX_QUEUED", 1000)
+
+# Hazards (隐患): days from finding or the last recheck to the next recheck, by risk level.
+HAZARD_RECHECK_DAYS = {"high": 3, "medium": 7, "low": 14}

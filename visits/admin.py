@@ -7,7 +7,17 @@ from gridapp.admin import AdminOnly, HistoryPageAdmin
 
 from . import scope as visit_scope
 from .checkins import refresh_last_seen
-from .models import Campaign, FollowUp, ResidentSeen, Visit, VisitPhoto, VisitPurpose
+from .models import (
+    Campaign,
+    Facility,
+    FacilityKind,
+    FollowUp,
+    HazardKind,
+    ResidentSeen,
+    Visit,
+    VisitPhoto,
+    VisitPurpose,
+)
 
 
 class VisitPurposeInline(admin.TabularInline):
@@ -72,3 +82,30 @@ class CampaignAdmin(AdminOnly, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return visit_scope.campaigns(request.user)
+
+
+@admin.register(HazardKind)
+class HazardKindAdmin(AdminOnly, admin.ModelAdmin):
+    """The kinds of hazard staff choose from; a kind in use is retired (unticked), not deleted."""
+
+    list_display = ["name", "code", "active", "position"]
+    list_editable = ["active", "position"]
+
+
+@admin.register(FacilityKind)
+class FacilityKindAdmin(AdminOnly, admin.ModelAdmin):
+    list_display = ["name", "code", "active", "position"]
+    list_editable = ["active", "position"]
+
+
+@admin.register(Facility)
+class FacilityAdmin(AdminOnly, SimpleHistoryAdmin):
+    """The register of service facilities; taken out of service (unticked), never deleted."""
+
+    list_display = ["name", "kind", "grid", "building", "condition", "active"]
+    list_filter = ["grid", "kind", "condition", "active"]
+    search_fields = ["name", "address", "contact_name"]
+    raw_id_fields = ["building"]
+
+    def get_queryset(self, request):
+        return visit_scope.facilities(request.user)

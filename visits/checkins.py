@@ -21,6 +21,7 @@ from django.utils import timezone
 from gridapp.models import PersonCategory, Resident
 
 from . import digest, risk
+from .hazards import reminders as hazard_reminders
 from .models import CareAssignment, CareLevel, CareRule, Condition, FollowUp, Reminder, ReminderKind, ResidentSeen
 
 
@@ -107,6 +108,7 @@ class SweepResult:
     reminders_created: int = 0
     escalations_created: int = 0
     follow_ups_due: int = 0
+    hazard_reminders: int = 0
     digests: int = 0
     escalation_digests: int = 0
     dry_run: bool = False
@@ -180,6 +182,7 @@ def sweep(*, today=None, now=None, dry_run=False):
     with transaction.atomic():
         result.reminders_created = _insert_reminders(_due_rows(today), ReminderKind.REMINDER, now, sweep_id)
         result.escalations_created = _insert_reminders(_overdue_rows(today), ReminderKind.ESCALATION, now, sweep_id)
+        result.hazard_reminders = hazard_reminders.insert_reminders(today, now, sweep_id)
         follow_up_ids = list(
             FollowUp.objects.select_for_update(skip_locked=True)
             .filter(done_at__isnull=True, reminded_at__isnull=True, due_on__lte=today)

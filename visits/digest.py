@@ -22,6 +22,7 @@ from gridapp.core.display import due_in_words, mask_phone
 from gridapp.models import Role, RoleKind
 
 from . import risk
+from .hazards import reminders as hazard_reminders
 from .models import FollowUp, Reminder, ReminderKind
 
 CHUNK = 5000
@@ -35,20 +36,23 @@ class _Digest:
     follow_ups: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
     due_today: list = field(default_factory=list)
+    hazards: list = field(default_factory=list)
 
 
 def send_worker_digests(sweep_id, follow_up_ids, today):
     """One message per worker listing their residents due and their follow-ups due."""
     with override("zh-hans"):
         by_grid = _checkin_items(sweep_id, today)
+        hazards = hazard_reminders.items_by_grid(sweep_id, today)
         digests = defaultdict(_Digest)
         for user_id, grid_id, community_id in Role.objects.filter(
-            kind=RoleKind.GRID_WORKER, grid_id__in=by_grid
+            kind=RoleKind.GRID_WORKER, grid_id__in=[*by_grid, *hazards]
         ).values_list("user_id", "grid_id", "grid__community_id"):
-            overdue, due_today = by_grid[grid_id]
+            overdue, due_today = by_grid.get(grid_id, ((), ()))
             digests[user_id].community_id = community_id
             digests[user_id].overdue += overdue
             digests[user_id].due_today += due_today
+            digests[user_id].hazards += hazards.get(grid_id, ())
         for assignee_id, community_id, item in _follow_up_items(follow_up_ids, today):
             digests[assignee_id].follow_ups.append(item)
             digests[assignee_id].community_id = digests[assignee_id].community_id or community_id
@@ -117,6 +121,7 @@ def _worker_digest(user_id, digest):
         notify.Section(_("Follow-ups due"), tuple(digest.follow_ups)),
         notify.Section(_("Check-ins overdue"), tuple(digest.overdue)),
         notify.Section(_("Check-ins due today"), tuple(digest.due_today)),
+        hazard_reminders.section(digest.hazards),
     )
     return notify.Message(
         recipient_id=user_id,

@@ -429,3 +429,17 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.resident} · {self.due_on:%Y-%m-%d} · {self.get_kind_display()}"
+
+
+# Hazards (隐患) live in their own module; imported here so Django finds the models.
+from .facility_models import Facility, FacilityCondition, FacilityKind  # noqa: E402, F401
+from .hazard_models import (  # noqa: E402, F401
+    Hazard,
+    HazardKind,
+    HazardPhoto,
+    HazardRecheck,
+    HazardReminder,
+    HazardState,
+    RecheckResult,
+    RiskLevel,
+)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from gridapp import scope
 
-from .models import Campaign, FollowUp, HelpAlert, Visit
+from .models import Campaign, Facility, FollowUp, Hazard, HelpAlert, Visit
 
 # A worker may correct their own visit for this long; staff and admins at any time.
 VISIT_EDIT_WINDOW = datetime.timedelta(hours=24)
@@ -77,3 +77,26 @@ def get_help_alert(user, pk, *, write=False):
     if write:
         scope.require_manage(user, alert.grid.community_id)
     return alert
+
+
+def hazards(user):
+    """Hazards of the user's grids: grid-scoped like visits."""
+    return Hazard.objects.select_related("grid__community", "kind", "building", "household", "shop").filter(
+        scope.grid_q(scope.for_user(user), "grid")
+    )
+
+
+def get_hazard(user, pk):
+    """404 outside the user's grids; anyone who sees a hazard may recheck it (the grid's shared work)."""
+    return scope.get_or_404(hazards(user), pk)
+
+
+def facilities(user):
+    """Service facilities of the user's grids."""
+    return Facility.objects.select_related("grid", "kind", "building").filter(
+        scope.grid_q(scope.for_user(user), "grid")
+    )
+
+
+def get_facility(user, pk):
+    return scope.get_or_404(facilities(user), pk)

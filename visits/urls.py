@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import alert_views, checkin_views, follow_up_views, offline_views, views
+from .hazards import facility_views
+from .hazards import views as hazard_views
 
 urlpatterns = [
     path("households/<int:household_pk>/visit/", views.visit_household, name="visit_household"),
@@ -22,6 +24,14 @@ urlpatterns = [
     path("offline/", offline_views.offline_page, name="offline_page"),
     path("offline/pack/", offline_views.offline_pack, name="offline_pack"),
     path("offline/visits/", offline_views.queued_visit, name="offline_visit"),
+    path("hazards/", hazard_views.hazard_list, name="hazard_list"),
+    path("grids/<int:grid_pk>/hazards/new/", hazard_views.hazard_create, name="hazard_create"),
+    path("hazards/<int:pk>/", hazard_views.hazard_detail, name="hazard_detail"),
+    path("hazards/<int:pk>/recheck/", hazard_views.hazard_recheck, name="hazard_recheck"),
+    path("hazards/<int:pk>/close/", hazard_views.hazard_close, name="hazard_close"),
+    path("hazards/photos/<int:pk>/", hazard_views.hazard_photo, name="hazard_photo"),
+    path("facilities/", facility_views.facility_list, name="facility_list"),
+    path("facilities/<int:pk>/", facility_views.facility_detail, name="facility_detail"),
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<int:pk>/", views.campaign_detail, name="campaign_detail"),

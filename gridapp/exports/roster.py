@@ -5,6 +5,9 @@ over (today in Asia/Shanghai), dependent on medical equipment, or disabled. Arch
 and households are left out. Phones are full — the roster exists to call them; ID numbers are
 not on it at all. Health notes only where the user may read them (``scope.can_see_health_notes``:
 the grid's workers and the community's staff, not admins as such).
+
+Beside the residents, each building's section lists its open flood and structural hazards
+(``ROSTER_HAZARD_KINDS``, from the hazard register): a loose balcony rail, a flooding basement.
 """
 
 import datetime
@@ -17,12 +20,17 @@ from django.utils.translation import gettext as _
 
 from gridapp import scope
 from gridapp.models import Household, HouseholdTag, HouseholdTagLink, PersonCategory, Resident, ResidentCategoryLink
+from visits import scope as visit_scope
+from visits.hazard_models import OPEN_STATES
 
 from .sheets import header, narrow
 from .xlsx import Sheet
 
 OLD_AGE = 80
 CATEGORIES = (PersonCategory.ELDERLY_ALONE, PersonCategory.MEDICAL_EQUIPMENT, PersonCategory.DISABLED)
+# The hazard kinds (their codes, visits migration 0008) a typhoon makes urgent.
+ROSTER_HAZARD_KINDS = ("flood", "structure")
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 
 def natural_key(text):
@@ -59,6 +67,7 @@ class Row:
 class Section:
     title: str
     rows: list = field(default_factory=list)
+    hazards: list = field(default_factory=list)  # open flood and structural hazards
 
     @property
     def households(self):
@@ -87,6 +96,9 @@ def sections(user, where, today=None):
         age = r.age_on(today)
         row = Row(r, age, _reasons(r, age), r.health_notes if health[grid.pk] else "")
         by_building.setdefault(r.household.building, []).append(row)
+    hazards = open_hazards(user, where)
+    for building in hazards:
+        by_building.setdefault(building, [])
     result = []
     for building in sorted((b for b in by_building if b is not None), key=lambda b: (b.road, natural_key(b.number))):
         title = f"{building}" + (f" {building.name}" if building.name else "")
@@ -94,11 +106,28 @@ def sections(user, where, today=None):
             by_building[building],
             key=lambda row: (natural_key(row.resident.household.unit), natural_key(row.resident.household.room)),
         )
-        result.append(Section(title, rows))
+        result.append(Section(title, rows, hazards.get(building, [])))
     if None in by_building:
         rows = sorted(by_building[None], key=lambda row: natural_key(row.resident.household.address))
-        result.append(Section(_("Other addresses"), rows))
+        result.append(Section(_("Other addresses"), rows, hazards.get(None, [])))
     return result
+
+
+def open_hazards(user, where):
+    """{building (None: no building): [its open flood and structural hazards, highest risk first]}."""
+    hazards = narrow(visit_scope.hazards(user), where, "grid").filter(
+        state__in=OPEN_STATES, kind__code__in=ROSTER_HAZARD_KINDS
+    )
+    by_building = {}
+    for hazard in sorted(hazards, key=lambda h: (RISK_ORDER.get(h.risk, 3), h.found_at)):
+        by_building.setdefault(hazard.building, []).append(hazard)
+    return by_building
+
+
+def hazard_line(hazard):
+    """One hazard as the roster prints it: kind, risk, place, what."""
+    place = hazard.place or (hazard.household.address if hazard.household else "")
+    return " · ".join(p for p in (f"⚠ {hazard.kind}", hazard.get_risk_display(), place, hazard.description) if p)
 
 
 def _reasons(resident, age):
@@ -148,6 +177,8 @@ def write(workbook, title, roster_sections):
         if index:
             sheet.page_break()
         sheet.heading(section.title)
+        for hazard in section.hazards:  # above the residents, not counted as rows of data
+            sheet.heading(hazard_line(hazard))
         for row in section.rows:
             r = row.resident
             sheet.add(

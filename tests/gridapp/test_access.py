@@ -20,7 +20,8 @@ from cases.services import case_report
 from gridapp import notify
 from gridapp.accounts import api_keys
 from gridapp.models import Delivery, ImportBatch, ImportStatus, Role
-from visits.models import Campaign, CareLevel, VisitPhoto
+from visits.hazards.services import record_hazard
+from visits.models import Campaign, CareLevel, Facility, FacilityKind, HazardKind, VisitPhoto
 from visits.services import NewFollowUp, log_visit
 
 ROLES = ["anonymous", "wu", "chen", "staff", "zhao", "admin"]
@@ -99,6 +100,21 @@ MATRIX = {
     # Wu logged the visit an hour ago, so he may still correct it.
     "visit_edit": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
     "visit_weekly": (lambda o: {}, {"GET": [LOGIN, 403, 403, 200, 200, 200]}),
+    # Hazards (隐患): grid-scoped like visits. Everyone lists their own grids' (Chen's and Zhao's
+    # lists are empty); anyone who sees the grid records, rechecks and closes one (an empty POST
+    # re-renders the form; an empty close says why it was refused and goes back to the hazard).
+    "hazard_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "hazard_create": (lambda o: {"grid_pk": o["grid"].pk}, {"GET": READ, "POST": READ}),
+    "hazard_detail": (lambda o: {"pk": o["hazard"].pk}, {"GET": READ}),
+    "hazard_recheck": (lambda o: {"pk": o["hazard"].pk}, {"GET": READ, "POST": READ}),
+    "hazard_close": (
+        lambda o: {"pk": o["hazard"].pk},
+        {"GET": [LOGIN, 405, 405, 405, 405, 405], "POST": [LOGIN, 302, 404, 302, 404, 302]},
+    ),
+    "hazard_photo": (lambda o: {"pk": o["hazard_photo"].pk}, {"GET": READ}),
+    # Service facilities (服务设施): grid-scoped; the register is kept in the admin.
+    "facility_list": (lambda o: {}, {"GET": [LOGIN, 200, 200, 200, 200, 200]}),
+    "facility_detail": (lambda o: {"pk": o["facility"].pk}, {"GET": READ}),
     "follow_up_detail": (lambda o: {"pk": o["follow_up"].pk}, {"GET": READ, "POST": READ}),
     # A follow-up arranged after the visit (the needs-help confirmation): anyone who sees the visit.
     "visit_follow_up": (lambda o: {"pk": o["visit"].pk}, {"GET": READ, "POST": READ}),
@@ -332,6 +348,10 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         channel="walk_in",
         complainant=ren,
     )
+    hazard = record_hazard(
+        by=wu, grid=ren.household.grid, kind=HazardKind.objects.get(code="ebike"), risk="high",
+        description="楼道内电动车充电", building=linjiang4, place="1单元楼道",
+    )  # fmt: skip
     import_batch = ImportBatch.objects.create(
         created_by=staff, grid=ren.household.grid, kind="households", filename="登记表.xlsx", size=1,
         sha256="0" * 64, stored_path="missing.upload", file_format="xlsx", status=ImportStatus.HAS_ERRORS,
@@ -349,6 +369,14 @@ def world(wu, chen, staff, zhao, admin_user, ren, linjiang4, shop1):
         "wu_role": Role.objects.get(user=wu),
         "import_batch": import_batch,
         "case": case,
+        "hazard": hazard,
+        "facility": Facility.objects.create(
+            grid=ren.household.grid,
+            kind=FacilityKind.objects.get(code="hydrant"),
+            name="临江路4幢消防栓",
+            building=linjiang4,
+        ),
+        "hazard_photo": hazard.photos.create(image=SimpleUploadedFile("bike.png", _png(), "image/png")),
         "case_photo": case.photos.create(image=SimpleUploadedFile("leak.png", _png(), "image/png")),
         "mediation": MediationRecord.objects.create(case=case, other_parties="楼上", outcome="agreed", recorded_by=wu),
         "photo": photo,

@@ -71,6 +71,14 @@ DEPARTMENT_EXPECTED = {
     "visit_photo": {"GET": 404},
     "visit_edit": {"GET": 404, "POST": 404},
     "visit_weekly": {"GET": 403},
+    "hazard_list": {"GET": 200},  # empty
+    "hazard_create": {"GET": 404, "POST": 404},
+    "hazard_detail": {"GET": 404},
+    "hazard_recheck": {"GET": 404, "POST": 404},
+    "hazard_close": {"POST": 404},
+    "hazard_photo": {"GET": 404},
+    "facility_list": {"GET": 200},  # empty
+    "facility_detail": {"GET": 404},
     "follow_up_detail": {"GET": 404, "POST": 404},
     "visit_follow_up": {"GET": 404, "POST": 404},
     "help_alert_list": {"GET": 200},  # empty
@@ -214,6 +222,9 @@ ADMIN_EXPECTED = {
     "visits.visit": _admin_expected(),
     "visits.followup": _admin_expected(),
     "visits.campaign": _admin_expected(),
+    "visits.hazardkind": _admin_expected(),  # retired (unticked), never deleted
+    "visits.facilitykind": _admin_expected(),
+    "visits.facility": _admin_expected(),  # taken out of service, never deleted
     "cases.case": _admin_expected(add=403),  # cases are recorded through intake only
     "cases.category": _admin_expected(),
     "cases.department": _admin_expected(),

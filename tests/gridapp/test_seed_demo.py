@@ -400,3 +400,25 @@ def test_residents_found_needing_help_were_told_when_it_happened_and_some_still_
     told = Notification.objects.filter(kind="help_alert")
     assert told.exists()
     assert not told.filter(created_at__gt=timezone.now()).exists()
+
+
+def test_a_dozen_hazards_in_every_state_and_the_stairwell_bike_rechecked(seeded, db):
+    from visits.hazard_models import Hazard, HazardState
+
+    hazards = Hazard.objects.filter(grid__community__code=places.COMMUNITY_CODE)
+    assert hazards.count() == 12
+    assert set(hazards.values_list("state", flat=True)) == set(HazardState.values)
+    bike = hazards.get(kind__code="ebike", building__road="峙山北路", building__number="4")
+    assert bike.state == HazardState.RECTIFYING
+    assert bike.rechecks.get().result == "not_yet"
+    assert bike.recheck_due_on <= timezone.localdate()  # due again: in this morning's digest
+    escalated = hazards.get(state=HazardState.ESCALATED)
+    assert escalated.cases.get().grid == escalated.grid
+
+
+def test_the_communitys_service_facilities(seeded, db):
+    from visits.facility_models import Facility
+
+    facilities = Facility.objects.filter(grid__community__code=places.COMMUNITY_CODE)
+    assert {"canteen", "hydrant", "aed", "shelter"} <= set(facilities.values_list("kind__code", flat=True))
+    assert facilities.get(name="峙山北路4幢东侧消防栓").condition == "broken"

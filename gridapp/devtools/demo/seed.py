@@ -14,6 +14,7 @@ from visits.models import CareAssignment, CareLevel
 
 from .accounts import ensure_accounts, ensure_departments
 from .cases import CaseHistoryBuilder
+from .hazards import HazardBuilder, build_facilities
 from .places import COMMUNITY_CODE
 from .visit_data import VISIT_HOURS
 from .visits import VisitHistoryBuilder, date_help_alerts
@@ -50,6 +51,10 @@ def seed(*, reset_passwords=False, today=None):
                 CaseHistoryBuilder(community, departments, today, now).build()
         if created or cases_added:
             date_help_alerts(community, now)
+        # A database seeded before hazards existed gets them on the next run.
+        with translation.override(settings.LANGUAGE_CODE):
+            HazardBuilder(community, today, now).build()
+        build_facilities(community)
     return created, community, rows, cases_added
 
 
