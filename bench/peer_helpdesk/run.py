@@ -225,7 +225,7 @@ def run(args):
         html, data, found = their_pages(args.peer_venv, args.peer_database_url, theirs.port)
         order = [staff, html, admin, data]  # ours, theirs, ours, theirs
         print(f"gridapp on :{ours.port}, django-helpdesk {found['version']} on :{theirs.port}; "
-              f"{args.warmup} warm-up and {args.rounds} timed rounds of {len(order)} requests")  # fmt: skip
+              f"{args.warmup} warm-up and {args.rounds} timed rounds of {len(order)} requests", flush=True)  # fmt: skip
         for _ in range(args.warmup):
             for page in order:
                 page.get()
@@ -241,7 +241,7 @@ def run(args):
                 spent[page.key] = ms
             browser.append(spent["theirs_list"] + spent["theirs_data"])
             if (n + 1) % 50 == 0:
-                print(f"  {n + 1} rounds, {time.monotonic() - started:.0f} s")
+                print(f"  {n + 1} rounds, {time.monotonic() - started:.0f} s", flush=True)
         seconds = time.monotonic() - started
     pages = [page.result() for page in (staff, admin, html, data)]
     both = {
