@@ -217,6 +217,7 @@ def run(args):
     settings.SECRET_KEY = secrets.token_urlsafe(50)
     var_dir = Path(settings.VAR_DIR) / "peer"
     load_before = os.getloadavg()
+    started_at = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     with (
         Server(args.workers, var_dir) as ours,
         PeerServer(args.peer_venv, args.peer_database_url, args.workers, var_dir) as theirs,
@@ -269,6 +270,7 @@ def run(args):
         for ours_page in pages[:2]
     ]
     return {
+        "started": started_at,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "command": "make peer",
         "machine": {

@@ -77,8 +77,16 @@ def main():
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--followups", type=int, default=5, help="follow-ups per ticket, on average")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--open-share",
+        type=float,
+        default=0.35,
+        help="share of open and reopened tickets, the ones the default list shows (0.35; our town has 0.085)",
+    )
     parser.add_argument("--reset", action="store_true", help="delete the tickets there first")
     args = parser.parse_args()
+    if not 0 < args.open_share < 1:
+        parser.error("--open-share must be between 0 and 1")
     rng = random.Random(args.seed)
     started = time.monotonic()
 
@@ -113,7 +121,12 @@ def main():
 
     now = timezone.now()
     statuses = [status for status, _ in STATUSES]
-    weights = [share for _, share in STATUSES]
+    # Open and reopened keep their proportion to each other, and so do the rest, at --open-share.
+    shown = STATUSES[0][1] + STATUSES[1][1]
+    weights = [
+        share * (args.open_share / shown if n < 2 else (1 - args.open_share) / (1 - shown))
+        for n, (_, share) in enumerate(STATUSES)
+    ]
     ticket_columns = [
         "id", "title", "created", "modified", "submitter_email", "status", "on_hold", "description",
         "resolution", "priority", "due_date", "assigned_to_id", "queue_id", "secret_key",
