@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | 
 # Local development defaults; every one can be overridden from the environment.
 export DEBUG ?= true
 
-.PHONY: lock venv run serve test lint i18n messages bench load screenshots clean backup restore
+.PHONY: lock venv run serve test lint i18n messages bench load peer screenshots clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "gridapp needs Python 3.11 or newer")'
@@ -100,6 +100,23 @@ bench: venv
 # staff traffic beside the floor view; LOAD_ARGS="--seconds 60 --concurrency 8" to change it.
 load: venv
 	DATABASE_URL=$(WORLD_DATABASE_URL) $(PY) manage.py load $(LOAD_ARGS)
+
+# django-helpdesk beside us (bench/peer_helpdesk/README.md, docs/bench.md): its own virtualenv and
+# database with 100,000 tickets, and a town of our own (100,000 cases; generated once and kept, in a
+# database of its own, not the bench's world); both served by gunicorn on 127.0.0.1, timed in turns.
+# PEER_ARGS="--rounds 300" to change the run. Writes var/bench/peer.json.
+PEER_WORLD_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_peer_town_bench
+PEER_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/gridapp_peer_helpdesk_bench
+PEER_WORLD_DATABASE = $(lastword $(subst /, ,$(PEER_WORLD_DATABASE_URL)))
+PEER_SERVER_URL = $(patsubst %/$(PEER_WORLD_DATABASE),%/postgres,$(PEER_WORLD_DATABASE_URL))
+peer: venv
+	@echo "$(PEER_WORLD_DATABASE)" | grep -Eq '^[A-Za-z0-9_]+_bench$$' \
+		|| { echo "Refusing the database '$(PEER_WORLD_DATABASE)': PEER_WORLD_DATABASE_URL must name a database of its own ending in _bench"; exit 2; }
+	PEER_DATABASE_URL=$(PEER_DATABASE_URL) PYTHON=$(PYTHON) bench/peer_helpdesk/setup.sh
+	psql "$(PEER_SERVER_URL)" -tAc "SELECT 1 FROM pg_database WHERE datname='$(PEER_WORLD_DATABASE)'" | grep -q 1 \
+		|| psql "$(PEER_SERVER_URL)" -c 'CREATE DATABASE "$(PEER_WORLD_DATABASE)"'
+	DATABASE_URL=$(PEER_WORLD_DATABASE_URL) $(PY) manage.py generate_world --scale town --if-missing
+	DATABASE_URL=$(PEER_WORLD_DATABASE_URL) PEER_DATABASE_URL=$(PEER_DATABASE_URL) $(PY) bench/peer_helpdesk/run.py $(PEER_ARGS)
 
 # The README's screenshots, taken by the browser tests (docs/screenshots/, halved to CSS pixels).
 screenshots: venv

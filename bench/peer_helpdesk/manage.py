@@ -1,0 +1,12 @@
+#!/usr/bin/env python
+"""manage.py of the helpdesk peer project; run it with the peer's own virtualenv (var/peer/venv)."""
+
+import os
+import sys
+
+if __name__ == "__main__":
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk_site.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
