@@ -35,7 +35,7 @@ class World(PeopleMixin, RegisterMixin, ActivityMixin, LifecycleMixin):
             self.build_people()
             for done, grid in enumerate(self.grids, 1):
                 homes, shops = self.build_register(grid)
-                self.write_care(self.build_visits(grid, homes, shops))
+                self.write_care(grid, self.build_visits(grid, homes, shops))
                 self.build_cases(grid, homes, f"C{grid.community_id}")
                 self.writer.maybe_flush()
                 progress(done, len(self.grids))
