@@ -14,6 +14,7 @@ from visits import checkins
 from visits.models import CareAssignment
 
 from ..factories import HouseholdFactory
+from ..gridapp.test_id_numbers import admin_post
 from .conftest import care, days_ago, seen
 
 
@@ -100,3 +101,13 @@ def test_the_data_migration_fills_the_rows_already_there(wu, ren, grid1, grid2_r
     migration.fill(apps, None)
     assert stored(ren) == (grid1.pk, days_ago(2) + datetime.timedelta(days=7))
     assert stored(grid2_resident) == (None, days_ago(5))
+
+
+def test_a_resident_the_admin_moves_to_grid_2_follows_on_chens_list(client, admin_user, chen, ren, grid2, weekly):
+    care(ren, weekly)
+    elsewhere = HouseholdFactory(grid=grid2)
+    client.force_login(admin_user)
+    response = admin_post(client, ren, household=elsewhere.pk, id_number=ren.id_number)
+    assert response.status_code == 302
+    assert stored(ren)[0] == grid2.pk
+    assert due_on_wus_list(client, chen) == ["任爱香"]
