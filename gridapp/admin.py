@@ -32,6 +32,7 @@ from .register import search_index
 from .register import services as register_services
 from .register.forms import ResidentForm
 from .register.id_numbers import IdNumberFormMixin
+from .register.signals import placement_changed
 
 admin.site.site_header = _("gridapp administration")
 admin.site.site_title = _("gridapp")
@@ -97,6 +98,7 @@ class ScopedAdmin(AdminOnly, HistoryPageAdmin, SimpleHistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         _reindex(form.instance)
+        _announce_placement(form.instance)
 
 
 def _bump_version(obj, change):
@@ -111,6 +113,15 @@ def _reindex(obj):
     elif isinstance(obj, Resident | Shop | Building):
         kind = {Resident: "residents", Shop: "shops", Building: "buildings"}[type(obj)]
         search_index.refresh(**{kind: [obj]})
+
+
+def _announce_placement(obj):
+    """The admin may move or archive a household or resident (and a household's residents in the
+    inline): the apps above follow, as after the register's services."""
+    if isinstance(obj, Household):
+        placement_changed.send(sender=Household, household_ids=[obj.pk])
+    elif isinstance(obj, Resident):
+        placement_changed.send(sender=Resident, resident_ids=[obj.pk])
 
 
 class ArchiveActions:

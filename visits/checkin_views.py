@@ -24,18 +24,11 @@ def checkin_list(request):
     """Due and overdue check-ins in the user's grids (or one grid), riskiest first (``risk``)."""
     today = timezone.localdate()
     grids = scope.grids(request.user)
-    households = scope.households(request.user)
     grid = None
     if (grid_id := id_param(request.GET.get("grid"))) is not None:
         grid = scope.get_grid(request.user, grid_id)
-        households = households.filter(grid=grid)
-    user_scope = scope.for_user(request.user)
-    if grid is not None or not (user_scope.is_staff or user_scope.is_admin):
-        # A grid or two: found the grid first.
-        assignments = checkins.of_households(CareAssignment.objects, households)
-    else:
-        # A community or the town: thousands of households, better joined than listed.
-        assignments = CareAssignment.objects.filter(resident__in=scope.residents(request.user))
+    # The grid (or the user's grids) first, then its due rows by the (grid, due date) index.
+    assignments = checkins.in_grids(CareAssignment.objects, [grid.pk] if grid else grids)
     assignments = assignments.select_related("resident__household", "level")
     due = checkins.with_due_dates(assignments).filter(due_on__lte=today)
     # Overdue before due today, each riskiest first: the order of the worker's day and the digest.
@@ -67,7 +60,15 @@ def care_level_form(request, pk=None):
     scope.require_manage(request.user)
     title = _("Edit care level") if pk else _("New care level")
     saved = _("Care level saved. Due dates follow the new cadence at once.")
-    return edit_settings_row(request, CareLevelForm, pk=pk, title=title, saved=saved, done="care_level_list")
+    return edit_settings_row(
+        request,
+        CareLevelForm,
+        pk=pk,
+        title=title,
+        saved=saved,
+        done="care_level_list",
+        then=checkins.care_level_saved,
+    )
 
 
 def resident_care(request, pk):

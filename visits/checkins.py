@@ -5,8 +5,13 @@ were seen (any condition but "not at home"), or — never seen — from the day 
 
 The date of that last visit is kept on the care assignment (``last_seen_on``), refreshed
 set-based from the visits by ``refresh_last_seen`` whenever a visit's residents are written;
-the due date is then one expression in the database (last seen + cadence), so a cadence change
-applies at once and the sweep over 200,000 cared-for residents is a plain scan (see make bench).
+the due date (last seen + cadence, or the day the level was set) and the resident's current
+grid are then kept on the assignment too (``refresh_due``), indexed by (grid, due date): the
+lists of a grid or a community and the sweep read their first rows and counts by index
+(issue 16). Whatever changes what they derive from calls ``refresh_due`` in the same
+transaction: a visit (``refresh_last_seen``), a care level set or its cadence edited, and the
+register's moves, archives and restores (``refresh_placement``, on
+``gridapp.register.signals.placement_changed``).
 """
 
 import datetime
@@ -67,30 +72,59 @@ def refresh_last_seen(resident_ids):
         )
         if locked:
             CareAssignment.objects.filter(resident_id__in=locked).update(last_seen_on=last_seen_on())
+            refresh_due(CareAssignment.objects.filter(resident_id__in=locked))
+
+
+def _current_grid():
+    """The grid of the assignment's resident (OuterRef), None if they or their household are archived."""
+    current = Resident.objects.filter(
+        pk=OuterRef("resident_id"), archived_at__isnull=True, household__archived_at__isnull=True
+    )
+    return Subquery(current.values("household__grid_id")[:1])
+
+
+def _next_due_on():
+    """Last seen + the level's cadence; never seen, the day the level was set."""
+    cadence = CareLevel.objects.filter(pk=OuterRef("level_id")).values("cadence_days")[:1]
+    return Coalesce(AddDays(F("last_seen_on"), Subquery(cadence)), F("assigned_on"))
+
+
+def refresh_due(assignments):
+    """Rewrite ``grid`` and ``next_due_on`` of these care assignments (a queryset) from what they
+    derive from, in one UPDATE; returns how many rows."""
+    return assignments.update(grid=_current_grid(), next_due_on=_next_due_on())
+
+
+def refresh_placement(*, resident_ids=(), household_ids=(), **kwargs):
+    """The register moved, archived or restored these residents or households (the receiver of
+    ``placement_changed``): their care assignments follow them to their grid, or leave the lists."""
+    if resident_ids:
+        refresh_due(CareAssignment.objects.filter(resident_id__in=list(resident_ids)))
+    if household_ids:
+        refresh_due(CareAssignment.objects.filter(resident__household_id__in=list(household_ids)))
+
+
+def care_level_saved(level):
+    """A care level's cadence may have changed: its residents' due dates follow at once."""
+    refresh_due(CareAssignment.objects.filter(level=level))
 
 
 def with_due_dates(assignments):
-    """Annotate care assignments with ``due_on``."""
-    return assignments.annotate(due_on=Coalesce(AddDays(F("last_seen_on"), F("level__cadence_days")), F("assigned_on")))
+    """Annotate care assignments with ``due_on`` (the stored ``next_due_on``)."""
+    return assignments.annotate(due_on=F("next_due_on"))
 
 
 def active_assignments():
-    """Care assignments of current residents of current households."""
-    return CareAssignment.objects.filter(
-        resident__archived_at__isnull=True, resident__household__archived_at__isnull=True
-    )
+    """Care assignments of current residents of current households: those with a grid."""
+    return CareAssignment.objects.filter(grid__isnull=False)
 
 
-def of_households(assignments, households):
-    """The care assignments of the current residents of ``households`` (a queryset: a grid's, a
-    community's), found the grid first: the households' ids, then their residents' by the
-    household index, then the assignments by primary key (``in_first``). Joined the other way,
-    PostgreSQL read every care assignment and every resident of the town to keep one grid's
-    (issue 16: 300 ms for the worker's day at town scale)."""
-    residents = Resident.objects.filter(
-        household_id__in_first=households.order_by().values("pk"), archived_at__isnull=True
-    )
-    return assignments.filter(resident_id__in_first=residents.order_by().values("pk"))
+def in_grids(assignments, grid_ids):
+    """The care assignments of current residents of these grids (ids, or a queryset of them),
+    read by the (grid, next_due_on) index."""
+    if isinstance(grid_ids, models.QuerySet):
+        return assignments.filter(grid_id__in_first=grid_ids.order_by().values("pk"))
+    return assignments.filter(grid_id__in=list(grid_ids))
 
 
 def due_checkins(assignments, today):

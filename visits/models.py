@@ -388,12 +388,37 @@ class CareAssignment(models.Model):
         related_name="+",
         verbose_name=_("assigned by"),
     )
-    history = HistoricalRecords(excluded_fields=["last_seen_on"])
+    # The resident's grid and next due date, kept on the assignment so that the check-in lists
+    # read a grid's first rows and counts by index instead of joining every resident of a
+    # community (issue 16). Derived: visits.checkins.refresh_due() writes both, and each write
+    # that changes what they derive from calls it (a visit, a care level or its cadence, a
+    # resident or household moved, archived or restored). No grid: the resident or their
+    # household is archived, so they have no check-ins.
+    grid = models.ForeignKey(
+        Grid,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # the (grid, next_due_on) index below serves it
+        verbose_name=_("grid"),
+    )
+    next_due_on = models.DateField(_("next check-in due on"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["last_seen_on", "grid", "next_due_on"])
 
     class Meta:
         verbose_name = _("care assignment")
         verbose_name_plural = _("care assignments")
-        indexes = [models.Index(fields=["level"], name="care_assignment_level_idx")]
+        indexes = [
+            models.Index(fields=["level"], name="care_assignment_level_idx"),
+            # The check-ins due in a grid or a community (checkin_list, the worker's home, the
+            # staff desk, the sweep): grid_id = ANY(…) AND next_due_on <= today, counted from
+            # the index alone; current residents only.
+            models.Index(
+                fields=["grid", "next_due_on"], condition=Q(grid__isnull=False), name="care_assignment_grid_due_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.resident} · {self.level}"

@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from gridapp.models import Building, Household, HouseholdTagLink, Resident, ResidentCategoryLink, Shop
 from gridapp.register import search_index
+from gridapp.register.signals import placement_changed
 
 BATCH = 2000
 
@@ -157,6 +158,8 @@ class Writer:
             self._apply(Resident, changed, RESIDENT_FIELDS)
             search_index.add(created, grid_id=plan.grid.pk)
             search_index.refresh(residents=[r.pk for r in changed])
+            if moved := [r.pk for r in changed if "household_id" in r.changes]:
+                placement_changed.send(sender=Resident, resident_ids=moved)
             self._links(
                 ResidentCategoryLink,
                 "resident_id",

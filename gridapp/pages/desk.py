@@ -26,9 +26,10 @@ from cases.filters import TO_VERIFY
 from cases.models import OPEN_STATES, CaseAssist, CaseEvent, State
 from gridapp import scope
 from gridapp.core.display import due_in_words, person, since_in_words
-from gridapp.models import DeliveryStatus
+from gridapp.models import DeliveryStatus, Grid
 from visits import risk
-from visits.checkins import active_assignments, past_grace
+from visits.checkins import in_grids, past_grace
+from visits.models import CareAssignment
 from visits.selectors import needs_help_open
 
 from .worker_day import ObjectSection, Row
@@ -209,7 +210,7 @@ def _help_section(user, communities):
 
 
 def _checkin_section(communities, today):
-    assignments = active_assignments().filter(resident__household__grid__community_id__in=communities)
+    assignments = in_grids(CareAssignment.objects, Grid.objects.filter(community_id__in=communities))
     late = past_grace(assignments, today)
     count = late.count()
     ranked = risk.checkins_by_risk(

@@ -23,10 +23,10 @@ from cases import scope as case_scope
 from cases.models import OPEN_STATES, State
 from gridapp import scope
 from gridapp.core.display import due_in_words, since_in_words
-from gridapp.models import Household, PersonCategory, ResidentCategoryLink
+from gridapp.models import Household, PersonCategory, Resident, ResidentCategoryLink
 from visits import risk
 from visits import scope as visit_scope
-from visits.checkins import active_assignments, of_households, with_due_dates
+from visits.checkins import in_grids, with_due_dates
 from visits.models import CareAssignment
 from visits.selectors import last_seen_at
 
@@ -72,7 +72,7 @@ def worker_day(user):
     checkins = _due_checkins(my_grids, today)
     follow_ups = _due_follow_ups(user, today)
     cases, to_verify = _cases(user, my_grids)
-    unseen = _longest_unseen(user, my_grids, today)
+    unseen = _longest_unseen(my_grids, today)
     visits = _todays_visits(user, today)
     return {
         "today": today,
@@ -96,8 +96,7 @@ def worker_day(user):
 
 def _due_checkins(grid_ids, today):
     """{"overdue"|"today": (count, first rows riskiest first)} of the worker's grids' check-ins."""
-    in_grids = of_households(active_assignments(), Household.objects.filter(grid_id__in=grid_ids))
-    due = with_due_dates(in_grids).filter(due_on__lte=today)
+    due = with_due_dates(in_grids(CareAssignment.objects, grid_ids)).filter(due_on__lte=today)
     counts = _split_count(due, today)
     ranked = risk.checkins_by_risk(due.select_related("resident__household", "level"), today)
     result = {}
@@ -215,14 +214,17 @@ def _deadline(case):
     return due_in_words(case.due_at) if case.due_at else ""
 
 
-def _longest_unseen(user, grid_ids, today):
+def _longest_unseen(grid_ids, today):
     """Residents who need care, never or least recently seen, not already listed as due."""
     cared_for = ResidentCategoryLink.objects.filter(resident=OuterRef("pk"), category__in=CARE_CATEGORIES)
     due = with_due_dates(CareAssignment.objects.filter(resident=OuterRef("pk"))).filter(due_on__lte=today)
-    in_grids = Household.objects.filter(grid_id__in=grid_ids).order_by().values("pk")
+    # The worker's grids are the scope's (worker_day); their current households' current
+    # residents, found by index. Through scope.residents() the planner joined the grid and its
+    # community for each of the grid's thousands of residents: most of this query's time (issue 16).
+    grid_households = Household.objects.filter(grid_id__in=grid_ids, archived_at__isnull=True).order_by().values("pk")
     residents = list(
-        scope.residents(user)
-        .filter(Exists(cared_for), ~Exists(due), household_id__in_first=in_grids)
+        Resident.objects.filter(archived_at__isnull=True)
+        .filter(Exists(cared_for), ~Exists(due), household_id__in_first=grid_households)
         # A resident with a care level has the day of her last visit on her care assignment
         # (kept by the visit service); only one without looks it up in the visits (COALESCE
         # stops at the first value it has).

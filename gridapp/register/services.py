@@ -26,6 +26,7 @@ from gridapp.models import (
 )
 
 from . import search_index
+from .signals import placement_changed
 
 Changed = versions.Changed
 
@@ -113,6 +114,8 @@ def household_update(*, household, by, version, tags=None, **changes):
     if tags is not None:
         _set_links(HouseholdTagLink, ("household", household), "tag", tags, by)
     search_index.refresh_household(household)
+    if {"grid", "grid_id"} & set(changes):
+        _placed(household)
     return household
 
 
@@ -134,6 +137,8 @@ def resident_update(*, resident, by, version, categories=None, **changes):
     if categories is not None:
         _set_links(ResidentCategoryLink, ("resident", resident), "category", categories, by)
     search_index.refresh(residents=[resident])
+    if {"household", "household_id"} & set(changes):
+        _placed(resident)
     return resident
 
 
@@ -203,11 +208,20 @@ def confirm(*, record, by):
     )
 
 
+def _placed(record):
+    """Tell the apps above that a household or resident moved, left or came back."""
+    if isinstance(record, Household):
+        placement_changed.send(sender=Household, household_ids=[record.pk])
+    elif isinstance(record, Resident):
+        placement_changed.send(sender=Resident, resident_ids=[record.pk])
+
+
+@transaction.atomic
 def resident_depart(*, resident, by, departure, departed_on):
     """A resident moved out or deceased: archived with why and when, never deleted (the community's
     staff restore a mistake); they leave the check-ins and visit forms at once. False if the
     resident was archived already."""
-    return versions.update_where(
+    departed = versions.update_where(
         resident,
         by=by,
         where={"archived_at__isnull": True},
@@ -215,17 +229,25 @@ def resident_depart(*, resident, by, departure, departed_on):
         departure=departure,
         departed_on=departed_on,
     )
+    if departed:
+        _placed(resident)
+    return departed
 
 
 # --- archive and restore -----------------------------------------------------------------------
 
 
+@transaction.atomic
 def archive(*, record, by):
     """Archive a household, resident or shop: it stays in the register and can be restored.
     Returns False if it was archived already."""
-    return versions.update_where(record, by=by, where={"archived_at__isnull": True}, archived_at=timezone.now())
+    archived = versions.update_where(record, by=by, where={"archived_at__isnull": True}, archived_at=timezone.now())
+    if archived:
+        _placed(record)
+    return archived
 
 
+@transaction.atomic
 def restore(*, record, by):
     """Bring an archived household, resident or shop back; False if it was not archived. A
     resident's departure (moved out, deceased) goes with the archive: they are back."""
@@ -233,4 +255,7 @@ def restore(*, record, by):
     where = {"archived_at__isnull": False}
     if hasattr(record, "anonymised_at"):  # the retention job erased who it was: nothing to bring back
         where["anonymised_at__isnull"] = True
-    return versions.update_where(record, by=by, where=where, archived_at=None, **departure)
+    restored = versions.update_where(record, by=by, where=where, archived_at=None, **departure)
+    if restored:
+        _placed(record)
+    return restored

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from gridapp.models import Delivery, DeliveryStatus, Notification, RoleKind
-from visits.checkins import set_care_level
+from visits.checkins import refresh_due, set_care_level
 from visits.models import CareAssignment, CareLevel, CareRule
 
 from ..factories import GridFactory, HouseholdFactory, ResidentFactory, UserFactory, give_role
@@ -73,6 +73,7 @@ class Office:
         cared = ResidentFactory(household=HouseholdFactory(grid=self.grid), name=f"{self.tag}独居{next(_n)}")
         set_care_level(resident=cared, level=self.level, by=None)
         CareAssignment.objects.filter(resident=cared).update(assigned_on=timezone.localdate() - datetime.timedelta(30))
+        refresh_due(CareAssignment.objects.filter(resident=cared))
         # A message that could not be delivered, about this community.
         message = Notification.objects.create(
             recipient=self.staff, kind="escalation", subject=f"{self.tag}提醒", body="", community=self.grid.community

@@ -72,6 +72,7 @@ def care(resident, level, *, assigned_on=None):
     checkins.set_care_level(resident=resident, level=level, by=None)
     if assigned_on:
         CareAssignment.objects.filter(resident=resident).update(assigned_on=assigned_on)
+        checkins.refresh_due(CareAssignment.objects.filter(resident=resident))
 
 
 def cared_resident(grid, name, level, *, assigned_on=None, **fields):

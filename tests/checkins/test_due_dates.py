@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridapp.models import ResidentCategoryLink
+from gridapp.register.services import archive
 from visits import checkins
 from visits.models import CareAssignment, Reminder
 
@@ -54,14 +55,14 @@ def test_a_cadence_change_moves_due_dates_at_once(wu, ren, weekly):
     assert due_today() == ["任爱香"]
     weekly.cadence_days = 14
     weekly.save(update_fields=["cadence_days"])
+    checkins.care_level_saved(weekly)  # what the care level's form does after saving
     assert due_dates()["任爱香"] == (days_ago(8), days_ago(8) + datetime.timedelta(days=14))
     assert due_today() == []
 
 
 def test_an_archived_resident_has_no_check_in(wu, ren, weekly):
     care(ren, weekly)
-    ren.archived_at = timezone.now()
-    ren.save(update_fields=["archived_at"])
+    archive(record=ren, by=None)
     assert due_today() == []
     checkins.sweep()
     assert not Reminder.objects.exists()
@@ -69,8 +70,7 @@ def test_an_archived_resident_has_no_check_in(wu, ren, weekly):
 
 def test_a_resident_of_an_archived_household_has_no_check_in(wu, ren, weekly):
     care(ren, weekly)
-    ren.household.archived_at = timezone.now()
-    ren.household.save(update_fields=["archived_at"])
+    archive(record=ren.household, by=None)
     assert due_today() == []
     checkins.sweep()
     assert not Reminder.objects.exists()
@@ -102,8 +102,7 @@ def test_the_due_list_leaves_out_archived_residents_and_other_grids(client, wu, 
     care(ren, weekly)
     care(grid2_resident, weekly)
     gone = cared_resident(ren.household.grid, "已搬走", weekly)
-    gone.archived_at = timezone.now()
-    gone.save(update_fields=["archived_at"])
+    archive(record=gone, by=None)
     client.force_login(wu)
     assert [row.resident for row in client.get(reverse("checkins")).context["rows"]] == [ren]
 

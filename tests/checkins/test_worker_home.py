@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import Department, DepartmentKind
 from gridapp.models import ResidentCategoryLink, RoleKind
 from gridapp.pages.worker_day import FEW, ROWS
+from visits import checkins
 from visits.models import CareAssignment, FollowUp
 
 from ..cases.conftest import act, report, walk_to
@@ -48,6 +49,7 @@ def many_due(grid, level, n, *, assigned_on):
     CareAssignment.objects.bulk_create(
         CareAssignment(resident=r, level=level, assigned_on=assigned_on) for r in residents
     )
+    checkins.refresh_due(CareAssignment.objects.filter(resident__in=residents))
     return residents
 
 

@@ -182,6 +182,7 @@ def test_a_full_run_writes_no_id_number_phone_or_password_to_the_logs(
 
     # The morning sweep (Wu's digest, staff's escalation with the emergency contact) and its e-mails.
     CareAssignment.objects.filter(resident=resident).update(last_seen_on=None)
+    checkins.refresh_due(CareAssignment.objects.filter(resident=resident))
     checkins.sweep()
     for delivery in Delivery.objects.filter(status=DeliveryStatus.PENDING):
         notify.attempt(delivery.pk)

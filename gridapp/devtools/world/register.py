@@ -45,7 +45,9 @@ class RegisterMixin:
             "relation_to_head", "health_notes",
         )  # fmt: skip
         self.categories = w.open(ResidentCategoryLink, "id", "resident_id", "category")
-        self.care = w.open(CareAssignment, "resident_id", "level_id", "assigned_on", "last_seen_on")
+        self.care = w.open(
+            CareAssignment, "resident_id", "level_id", "assigned_on", "last_seen_on", "grid_id", "next_due_on"
+        )
         self.shops = w.open(Shop, "id", "grid_id", "building_id", "name", "address", "business_type", "phone")
         self.keys = w.open(SearchKey, "kind", "record_id", "grid_id", "key")
         levels = {level.suggest_for: level for level in CareLevel.objects.all()}
@@ -160,9 +162,14 @@ class RegisterMixin:
         self.key(SearchKind.SHOP, shop_id, grid.grid_id, search_keys.shop_keys(name, "", phone, address))
         return shop_id
 
-    def write_care(self, last_seen):
-        """The care assignments of the grid's cared-for residents, with the day each was last seen."""
+    def write_care(self, grid, last_seen):
+        """The care assignments of the grid's cared-for residents, with the day each was last seen,
+        and the grid and next due date the check-in lists read (visits.checkins.refresh_due: the
+        world's residents are all current)."""
         assigned = self.today - datetime.timedelta(days=400)
+        cadence = {level.pk: level.cadence_days for level in self.levels.values()}
         for resident_id, level_id in self.cared.items():
-            self.care.add(resident_id, level_id, assigned, last_seen.get(resident_id))
+            seen = last_seen.get(resident_id)
+            due = seen + datetime.timedelta(days=cadence[level_id]) if seen else assigned
+            self.care.add(resident_id, level_id, assigned, seen, grid.grid_id, due)
         self.cared = {}
