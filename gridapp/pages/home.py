@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from cases import hotline
 from cases import scope as case_scope
 from gridapp import scope
 from gridapp.models import WorkerHeartbeat
@@ -46,6 +47,8 @@ def home(request):
         context["department_desk"] = department_desk(request.user)
     if user_scope.is_admin:
         context["heartbeats"] = WorkerHeartbeat.objects.order_by("-seen_at")[:3]
+        # Hotline calls whose address named no grid wait for the town (Open311, issue 18).
+        context["hotline_waiting"] = hotline.waiting(request.user).count()
     return render(request, "gridapp/home.html", context)
 
 

@@ -60,3 +60,13 @@ def test_a_grid_outside_the_clients_scope_is_refused(hotline, leak, client, admi
     response = client.post(f"/open311/intake/{sent.pk}/", {"grid": other_grid.pk})
     assert response.status_code == 400  # the hotline's user is Dongluchi's staff: not 浦南's grids
     assert Case.objects.count() == 0
+
+
+def test_the_admin_home_counts_the_requests_waiting_for_their_grid(hotline, leak, client, admin_user):
+    client.force_login(admin_user)
+    assert 'href="/open311/intake/"' in client.get("/").content.decode()
+    _waiting(hotline, leak)
+    _waiting(hotline, leak)
+    page = client.get("/").content.decode()
+    link = page[page.index('id="hotline-waiting"') :]
+    assert link[: link.index("</a>")].endswith('<span class="badge text-bg-light">2</span>')
