@@ -91,19 +91,31 @@ def log_in(page, username, password):
 
 
 # The rows the data migrations put in, which the browser tests before this one emptied (a live
-# server's test flushes the tables after it) and the demo world needs: case categories, care levels.
+# server's test flushes the tables after it) and the demo world needs: case categories, care
+# levels, the kinds of hazards and of service facilities.
 DATA_MIGRATIONS = (
-    "cases.migrations.0002_default_categories_and_schedule",
-    "cases.migrations.0005_category_officer_may_take",  # which of them the grid's officer may take
-    "visits.migrations.0003_default_care_levels_and_schedules",
+    ("cases.migrations.0002_default_categories_and_schedule", "forwards"),
+    ("cases.migrations.0005_category_officer_may_take", "forwards"),  # which the grid's officer may take
+    ("visits.migrations.0003_default_care_levels_and_schedules", "forwards"),
+    ("visits.migrations.0008_seed_hazard_kinds", "seed"),
+    ("visits.migrations.0010_seed_facility_kinds", "seed"),
 )
 
 
+def run_data_migrations(migrations=DATA_MIGRATIONS):
+    for module, function in migrations:
+        getattr(import_module(module), function)(apps, None)
+
+
 @pytest.fixture
-def demo(transactional_db):
+def data_migrations(transactional_db):
+    """The data migrations' rows again, committed for the live server to read."""
+    run_data_migrations()
+
+
+@pytest.fixture
+def demo(data_migrations):
     """The demo world (``manage.py seed_demo``), committed for the live server to read."""
-    for module in DATA_MIGRATIONS:
-        import_module(module).forwards(apps, None)
     with override_settings(DEBUG=True):  # seed_demo refuses outside development
         call_command("seed_demo", stdout=io.StringIO())
     return get_user_model().objects.get(username="wu")

@@ -10,7 +10,7 @@ from .conftest import log_in, screenshot
 
 
 @pytest.mark.browser
-def test_wu_records_a_hazard_from_the_building_page_and_rechecks_it(phone, wu, ren, linjiang4):
+def test_wu_records_a_hazard_from_the_building_page_and_rechecks_it(data_migrations, phone, wu, ren, linjiang4):
     log_in(phone, "wu", "correct-horse-battery")
     phone.goto(f"{phone.base_url}{linjiang4.get_absolute_url()}")
     phone.get_by_role("link", name="登记隐患").click()

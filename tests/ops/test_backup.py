@@ -10,16 +10,14 @@ import os
 import shutil
 import subprocess
 import sys
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
 from tests.conftest import require_or_skip
-from tests.e2e.conftest import DATA_MIGRATIONS
+from tests.e2e.conftest import run_data_migrations
 from tests.factories import HouseholdFactory
 from tests.gridapp.test_settings import PROJECT_ROOT
 
@@ -101,8 +99,7 @@ def pg_tools():
 
 @pytest.mark.django_db(transaction=True)
 def test_a_backup_of_the_demo_world_restores_every_row_and_file(pg_tools, scratch_database, tmp_path):
-    for module in DATA_MIGRATIONS:
-        import_module(module).forwards(apps, None)
+    run_data_migrations()
     with override_settings(DEBUG=True):  # seed_demo refuses outside development
         call_command("seed_demo", stdout=io.StringIO())
     media = tmp_path / "media"
