@@ -7,7 +7,6 @@ to PostgreSQL and Redis without a code change.
 
 import datetime
 import os
-import re
 from pathlib import Path
 
 import dj_database_url
@@ -15,69 +14,15 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 
 from gridapp.api.conf import API_APPS, GRIDAPP_API_RATE, REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: F401
+from gridapp.core.env import env_bool, env_hosts, env_int, env_list, read_env_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def read_env_file(path):
-    """A developer's local defaults, one NAME=value a line (``make venv`` writes ``DEBUG=true`` to
-    ``.env``, which git ignores), so ``manage.py`` works in a checkout without ``make``. A
-    variable already set in the environment wins; a deployment has no such file."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return
-    for line in lines:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        name, sep, value = line.partition("=")
-        if not sep or not name.strip():
-            raise ImproperlyConfigured(f"{path}: each line must be NAME=value, not {line!r}")
-        os.environ.setdefault(name.strip(), value.strip())
-
 
 read_env_file(BASE_DIR / ".env")
 
 VAR_DIR = Path(os.environ.get("GRIDAPP_VAR_DIR", BASE_DIR / "var"))
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
-
-
-def env_bool(name, default=False):
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise ImproperlyConfigured(f"{name} must be one of true/false/1/0/yes/no/on/off, not {raw!r}")
-
-
-def env_int(name, default, minimum=None):
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ImproperlyConfigured(f"{name} must be at least {minimum}")
-    return value
-
-
-def env_list(name, default=()):
-    raw = os.environ.get(name)
-    if raw is None:
-        return list(default)
-    return [item.strip() for item in raw.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -449,24 +394,15 @@ GRIDAPP_PAGE_SIZE = env_int("GRIDAPP_PAGE_SIZE", 50)
 # Used in e-mails and webhook messages to link back to a page.
 GRIDAPP_SITE_URL = os.environ.get("GRIDAPP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+
 # Group robots (gridapp/notify/allowlist.py): staff may only set an https address on one of these
 # hosts (WeCom's and DingTalk's by default), and the worker posts to nothing else. Empty: none.
-GRIDAPP_WEBHOOK_HOSTS = [
-    host.lower().rstrip(".") for host in env_list("GRIDAPP_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
-]
-for _host in GRIDAPP_WEBHOOK_HOSTS:
-    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", _host):
-        raise ImproperlyConfigured(
-            f"GRIDAPP_WEBHOOK_HOSTS lists host names separated by commas (qyapi.weixin.qq.com), not {_host!r}"
-        )
+GRIDAPP_WEBHOOK_HOSTS = env_hosts("GRIDAPP_WEBHOOK_HOSTS", ["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 # Only the tests turn this off, for a robot on 127.0.0.1 without TLS; not read from the environment.
 GRIDAPP_WEBHOOK_HTTPS_ONLY = True
 # API clients' webhooks (outgoing case events, docs/api.md): the same rules as the group robots,
 # with hosts of their own (the hotline's server, the district platform). Empty: no events leave.
-GRIDAPP_EVENT_HOSTS = [host.lower().rstrip(".") for host in env_list("GRIDAPP_EVENT_HOSTS", [])]
-for _host in GRIDAPP_EVENT_HOSTS:
-    if not re.fullmatch(r"[a-z0-9.-]+|[0-9a-f:.]+", _host):
-        raise ImproperlyConfigured(f"GRIDAPP_EVENT_HOSTS lists host names separated by commas, not {_host!r}")
+GRIDAPP_EVENT_HOSTS = env_hosts("GRIDAPP_EVENT_HOSTS", [])
 
 # Register imports (gridapp/imports): uploads are kept in MEDIA_ROOT/imports (private, like the
 # photos), where the Celery worker reads them.
@@ -504,6 +440,5 @@ GRIDAPP_MAX_REQUEST_BYTES = env_int("GRIDAPP_MAX_REQUEST_BYTES", 64 * 1024 * 102
 # or when more tasks than this wait in one queue.
 GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE = env_int("GRIDAPP_HEALTH_HEARTBEAT_MAX_AGE", 5 * 60)
 GRIDAPP_HEALTH_MAX_QUEUED = env_int("GRIDAPP_HEALTH_MAX_QUEUED", 1000)
-
 # Hazards (隐患): days from finding or the last recheck to the next recheck, by risk level.
 HAZARD_RECHECK_DAYS = {"high": 3, "medium": 7, "low": 14}

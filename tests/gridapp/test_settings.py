@@ -132,7 +132,7 @@ def test_a_visibility_timeout_shorter_than_the_retry_backoff_fails_the_checks(tm
 def test_a_local_env_file_gives_defaults_that_the_environment_overrides(tmp_path, monkeypatch):
     """``make venv`` writes DEBUG=true to .env so manage.py works by hand in a checkout; a value
     set in the environment (a deployment's) always wins, and a malformed line stops start-up."""
-    from gridapp.settings import read_env_file
+    from gridapp.core.env import read_env_file
 
     env_file = tmp_path / ".env"
     env_file.write_text("# local\nGRIDAPP_TEST_A=from-file\n\nGRIDAPP_TEST_B = from-file\n", encoding="utf-8")
