@@ -173,7 +173,7 @@ def test_the_page_shows_each_figure_with_its_definition_and_the_months_around(cl
     assert page.count("How it is counted") == len(response.context["figures"])
     assert "seen again on or before the due date" in page
     assert "?month=2026-10" in page and "?month=2026-12" in page
-    assert "Patrols, building coverage and hazards are not recorded yet" in page
+    assert "Patrols and building coverage are not recorded yet" in page
     assert reverse("case_measures") + "?start=2026-11-01&amp;end=2026-11-30" in page
 
 
@@ -318,7 +318,7 @@ def test_the_page_speaks_chinese_by_default(client, november, staff, wu, setting
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     page = month_page(client, staff, wu.pk).content.decode()
     assert "工作台账" in page and "按时探访" in page and "上个月" in page
-    assert "巡查、楼栋覆盖率和隐患尚未记录" in page
+    assert "巡查和楼栋覆盖率尚未记录" in page
 
 
 def test_linked_from_the_workers_home_the_people_list_and_the_persons_page(client, november, wu, staff):

@@ -90,6 +90,16 @@ def log_in(page, username, password):
         page.click("button[type=submit].btn-primary")
 
 
+def open_account_menu(phone):
+    """On a phone: open the navbar, then the account's menu under the user's name. Each waits for
+    the one before to have opened: a tap on the name while the navbar still slides open can be
+    lost, and the menu's links are then never shown."""
+    phone.locator("button.navbar-toggler").click()
+    phone.locator("#nav.show").wait_for()
+    phone.locator("#account-menu").click()
+    phone.locator("#account-menu + .dropdown-menu.show").wait_for()
+
+
 # The rows the data migrations put in, which the browser tests before this one emptied (a live
 # server's test flushes the tables after it) and the demo world needs: case categories, care
 # levels, the kinds of hazards and of service facilities.

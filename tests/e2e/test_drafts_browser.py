@@ -15,7 +15,7 @@ from visits.models import Visit
 
 from ..cases.conftest import report
 from ..factories import UserFactory, give_role
-from .conftest import DATA_MIGRATIONS, log_in, run_data_migrations, screenshot
+from .conftest import DATA_MIGRATIONS, log_in, open_account_menu, run_data_migrations, screenshot
 
 PASSWORD = "correct-horse-battery"
 NOTES = "呼吸机坏了，已联系维修；十天后回访"
@@ -159,8 +159,7 @@ def test_another_user_on_the_same_phone_never_sees_the_draft(phone, wu, ren, for
 def test_log_out_clears_the_drafts(phone, wu, ren, form_url):
     log_in(phone, "wu", PASSWORD)
     type_notes(phone, form_url)
-    phone.locator("button.navbar-toggler").click()
-    phone.locator("#account-menu").click()  # the account's menu, under her name
+    open_account_menu(phone)
     phone.get_by_role("button", name="退出").click()
     phone.wait_for_url("**/accounts/login/**")
     assert drafts(phone) == []

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from visits.services import log_visit
 
-from .conftest import log_in, screenshot
+from .conftest import log_in, open_account_menu, screenshot
 from .taps import problems
 
 PASSWORD = "correct-horse-battery"
@@ -30,6 +30,7 @@ def visited(wu, chen, ren):
 def test_wu_reads_his_month_on_a_phone(phone, visited, wu):
     log_in(phone, "wu", PASSWORD)
     phone.goto(f"{phone.base_url}/")
+    open_account_menu(phone)
     phone.get_by_role("link", name="我的本月工作台账").click()
     phone.wait_for_load_state("networkidle")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
