@@ -69,5 +69,11 @@ def write(workbook, title, workers):
     )
     for measure in worker_month.MEASURES:
         notes.add([str(measure.label), str(measure.definition)], wrap=True)
-    notes.add([_("Not recorded yet"), _("Patrols and building coverage are not recorded yet; hazards are not counted here yet.")], wrap=True)
+    notes.add(
+        [
+            _("Not recorded yet"),
+            _("Patrols and building coverage are not recorded yet; hazards are not counted here yet."),
+        ],
+        wrap=True,
+    )
     return sheet.rows
