@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from gridapp.models import Building, Grid, Household, Resident, Shop
@@ -44,7 +45,7 @@ class RiskLevel(models.TextChoices):
 
 
 class HazardState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("hazard", "Open")  # 待整改, not the "open" of a link
     RECTIFYING = "rectifying", _("Being rectified")
     ESCALATED = "escalated", _("Escalated to a case")
     RECTIFIED = "rectified", _("Rectified")

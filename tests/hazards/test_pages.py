@@ -99,3 +99,13 @@ def test_the_typhoon_roster_lists_open_flood_and_structural_hazards_by_building(
     cells = [str(c) for row in rows(sheet) for c in row if c]
     assert any(rail.place in c and "房屋结构" in c for c in cells)
     assert not any("楼道堆放杂物" in c for c in cells)
+
+
+def test_an_open_hazard_reads_to_be_rectified_in_chinese(client, wu, grid1, linjiang4):
+    # "Open" alone is the catalogue's verb for opening a page (查看): a hazard's state has its own.
+    hazard = record(wu, grid1, building=linjiang4)
+    client.force_login(wu)
+    for url in (reverse("hazard_list"), hazard.get_absolute_url()):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "待整改" in page
+        assert ">查看<" not in page and "· 查看" not in page

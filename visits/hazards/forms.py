@@ -120,7 +120,7 @@ class HazardFilterForm(forms.Form):
     kind = forms.ModelChoiceField(label=_("Kind"), queryset=HazardKind.objects.all(), required=False)
     risk = forms.ChoiceField(label=_("Risk level"), choices=[("", "—"), *RiskLevel.choices], required=False)
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("Open")), ("all", _("All")), *HazardState.choices], required=False
+        label=_("State"), choices=[("", _("Not done yet")), ("all", _("All")), *HazardState.choices], required=False
     )
     overdue = forms.BooleanField(label=_("Recheck overdue"), required=False)
 
