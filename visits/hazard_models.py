@@ -49,7 +49,7 @@ class HazardState(models.TextChoices):
     RECTIFYING = "rectifying", _("Being rectified")
     ESCALATED = "escalated", _("Escalated to a case")
     RECTIFIED = "rectified", _("Rectified")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("hazard", "Closed")  # 已销号, a case is 已结案
 
 
 # States in which a hazard still needs rechecks; the others are done and refuse a recheck.
