@@ -18,11 +18,12 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import F, Func, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from gridapp.core.sql import insert_select_skipping_duplicates
 from gridapp.models import PersonCategory, Resident
 
 from . import digest, risk
@@ -150,23 +151,12 @@ class SweepResult:
 
 
 def _insert_reminders(source, kind, now, sweep_id):
-    """INSERT … SELECT the (resident, due date, grid) rows of ``source``, skipping those already
-    there: one statement, however many residents; the unique constraint decides races, and
-    the rows this sweep inserted carry its id."""
-    select_sql, params = source.values("r", "d").query.sql_with_params()
+    """INSERT … SELECT the (resident, due date) rows of ``source``, skipping those already there:
+    one statement, however many residents; the unique constraint decides races, and the rows
+    this sweep inserted carry its id."""
+    columns = ("resident_id", "due_on", "kind", "created_at", "sweep_id")
     table = Reminder._meta.db_table
-    columns = "(resident_id, due_on, kind, created_at, sweep_id)"
-    # Safe: select_sql is Django-compiled SQL whose values are all in params.
-    body = f"SELECT s.r, s.d, %s, %s, %s FROM ({select_sql}) s"  # noqa: S608
-    if connection.vendor == "sqlite":
-        sql = f"INSERT OR IGNORE INTO {table} {columns} {body}"
-    else:
-        sql = f"INSERT INTO {table} {columns} {body} ON CONFLICT DO NOTHING"
-    with connection.cursor() as cursor:
-        # Django stores UUIDs as 32 hex characters on SQLite, as uuid on PostgreSQL.
-        sweep = sweep_id.hex if connection.vendor == "sqlite" else str(sweep_id)
-        cursor.execute(sql, (kind, now, sweep, *params))
-        return cursor.rowcount
+    return insert_select_skipping_duplicates(table, columns, source, ("r", "d"), (kind, now, sweep_id))
 
 
 def _due_rows(today):

@@ -5,13 +5,13 @@ due recheck is announced once; and the items of the digest's "hazard rechecks" s
 
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from gridapp import notify
 from gridapp.core.display import due_in_words
+from gridapp.core.sql import insert_select_skipping_duplicates
 
 from ..hazard_models import OPEN_STATES, Hazard, HazardReminder, RiskLevel
 
@@ -25,20 +25,10 @@ def due_hazards(today):
 
 def insert_reminders(today, now, sweep_id):
     """Insert a reminder for each due hazard not yet reminded for that due date; the number inserted."""
-    source = due_hazards(today).annotate(h=F("pk"), d=F("recheck_due_on")).values("h", "d")
-    select_sql, params = source.query.sql_with_params()
+    source = due_hazards(today).annotate(h=F("pk"), d=F("recheck_due_on"))
+    columns = ("hazard_id", "due_on", "created_at", "sweep_id")
     table = HazardReminder._meta.db_table
-    columns = "(hazard_id, due_on, created_at, sweep_id)"
-    # Safe: select_sql is Django-compiled SQL whose values are all in params.
-    body = f"SELECT s.h, s.d, %s, %s FROM ({select_sql}) s"  # noqa: S608
-    if connection.vendor == "sqlite":
-        sql = f"INSERT OR IGNORE INTO {table} {columns} {body}"
-    else:
-        sql = f"INSERT INTO {table} {columns} {body} ON CONFLICT DO NOTHING"
-    with connection.cursor() as cursor:
-        sweep = sweep_id.hex if connection.vendor == "sqlite" else str(sweep_id)
-        cursor.execute(sql, (now, sweep, *params))
-        return cursor.rowcount
+    return insert_select_skipping_duplicates(table, columns, source, ("h", "d"), (now, sweep_id))
 
 
 def items_by_grid(sweep_id, today):
